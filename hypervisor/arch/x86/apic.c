@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The local APIC: each CPU's timer, EOI, and inter-processor signals. We
+ * use xAPIC MMIO: it exists on every x86-64 CPU and in every QEMU model.
+ * The legacy 8259 PICs are masked; nothing here uses them.
+ */
+#include <hv/bug.h>
+#include <hv/printk.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/paging.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/time.h>
+
+/* Register offsets */
+#define APIC_ID		0x020
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ESR	0x280
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
+#define APIC_LVT_LINT1	0x360
+#define APIC_LVT_ERROR	0x370
+#define APIC_TIMER_INIT	0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+
+#define SVR_ENABLE		(1u << 8)
+#define LVT_MASKED		(1u << 16)
+#define LVT_TIMER_PERIODIC	(1u << 17)
+#define TIMER_DIV_16		0x3
+#define ICR_DELIVERY_INIT	(5u << 8)
+#define ICR_DELIVERY_STARTUP	(6u << 8)
+#define ICR_DELIVERY_NMI	(4u << 8)
+#define ICR_PENDING		(1u << 12)
+#define ICR_LEVEL_ASSERT	(1u << 14)
+#define ICR_TRIGGER_LEVEL	(1u << 15)
+#define ICR_ALL_BUT_SELF	(3u << 18)
+#define ICR_DEST_SHIFT		24
+
+#define PIC1_DATA	0x21
+#define PIC2_DATA	0xa1
+#define PIC_MASK_ALL	0xff
+
+/* Calibration window for the APIC timer, in microseconds. */
+#define CALIBRATE_US	10000
+/* Waits in the INIT-SIPI-SIPI sequence (Intel SDM's universal start-up algorithm). */
+#define INIT_DEASSERT_WAIT_US	10000
+#define SIPI_WAIT_US		200
+#define ICR_SPIN_LIMIT		1000000
+
+/* Set once on the boot CPU before APs start; read-only after. */
+static volatile uint8_t *apic_base;
+static uint32_t timer_ticks_per_sec;
+
+static uint32_t apic_read(unsigned int reg) { return mmio_read32(apic_base + reg); }
+static void apic_write(unsigned int reg, uint32_t v) { mmio_write32(apic_base + reg, v); }
+
+bool apic_is_mapped(void)
+{
+	return apic_base != NULL;
+}
+
+void apic_map(paddr_t phys)
+{
+	uint64_t base_msr = rdmsr(MSR_APIC_BASE);
+
+	apic_base = ioremap(phys, PAGE_SIZE);
+	BUG_ON(!apic_base);
+	if (!(base_msr & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, base_msr | APIC_BASE_ENABLE);
+	outb(PIC1_DATA, PIC_MASK_ALL);
+	outb(PIC2_DATA, PIC_MASK_ALL);
+}
+
+uint32_t apic_read_id(void)
+{
+	return apic_read(APIC_ID) >> 24;
+}
+
+void apic_init_cpu(void)
+{
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, LVT_MASKED);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED);
+	apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+	apic_write(APIC_ESR, 0);
+	apic_eoi();
+}
+
+void apic_eoi(void)
+{
+	if (apic_base)
+		apic_write(APIC_EOI, 0);
+}
+
+void apic_timer_calibrate(void)
+{
+	uint32_t elapsed;
+
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED);
+	apic_write(APIC_TIMER_INIT, UINT32_MAX);
+	udelay(CALIBRATE_US);
+	elapsed = UINT32_MAX - apic_read(APIC_TIMER_CUR);
+	apic_write(APIC_TIMER_INIT, 0);
+	timer_ticks_per_sec = (uint32_t)((uint64_t)elapsed * 1000000 / CALIBRATE_US);
+	if (!timer_ticks_per_sec)
+		panic("APIC timer does not count");
+	pr_info("APIC timer: %u kHz (divide by 16), periodic at %u Hz\n",
+		timer_ticks_per_sec / 1000, APIC_TIMER_HZ);
+}
+
+void apic_timer_start(void)
+{
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	apic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | LAPIC_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, timer_ticks_per_sec / APIC_TIMER_HZ);
+}
+
+void apic_timer_interrupt(void)
+{
+	get_cpu_info()->timer_ticks++;
+	apic_eoi();
+}
+
+static void icr_wait(void)
+{
+	for (unsigned int i = 0; i < ICR_SPIN_LIMIT && (apic_read(APIC_ICR_LO) & ICR_PENDING); i++)
+		cpu_relax();
+}
+
+static void send_ipi(uint32_t dest, uint32_t lo)
+{
+	icr_wait();
+	apic_write(APIC_ICR_HI, dest << ICR_DEST_SHIFT);
+	apic_write(APIC_ICR_LO, lo);
+	icr_wait();
+}
+
+void apic_start_ap(uint32_t apic_id, paddr_t page)
+{
+	uint32_t vector = (uint32_t)(page >> PAGE_SHIFT);
+
+	BUG_ON(page & ~PAGE_MASK || page >= 0x100000);
+	send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+	send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_TRIGGER_LEVEL);
+	udelay(INIT_DEASSERT_WAIT_US);
+	for (int i = 0; i < 2; i++) {
+		send_ipi(apic_id, ICR_DELIVERY_STARTUP | vector);
+		udelay(SIPI_WAIT_US);
+	}
+}
+
+void apic_nmi_others(void)
+{
+	if (!apic_base)
+		return;
+	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The ACPI tables Ward reads: RSDP, RSDT/XSDT, MADT (CPUs), FADT (power off). */
+#pragma once
+#include <hv/types.h>
+
+struct boot_info;
+
+#define ACPI_MAX_CPUS	64
+
+struct acpi_cpus {
+	uint32_t apic_ids[ACPI_MAX_CPUS];
+	unsigned int count;
+	paddr_t lapic_phys;
+};
+
+/* Find and checksum the tables; false if there is no usable ACPI. */
+bool acpi_init(const struct boot_info *bi);
+/* The enabled CPUs from the MADT (count 0 when unknown). */
+const struct acpi_cpus *acpi_get_cpus(void);
+/* Enter S5 (soft off); returns only if that is impossible. */
+void acpi_power_off(void);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Multiboot 1 and 2 constants shared by head.S and common/bootinfo.c. */
+#pragma once
+
+#define MB1_HEADER_MAGIC	0x1badb002
+#define MB1_BOOT_MAGIC		0x2badb002
+#define MB1_FLAG_PAGE_ALIGN	(1 << 0)	/* modules on page boundaries */
+#define MB1_FLAG_MEMINFO	(1 << 1)	/* we need the memory map */
+#define MB1_FLAG_AOUT_KLUDGE	(1 << 16)	/* load addresses in the header */
+
+#define MB2_HEADER_MAGIC	0xe85250d6
+#define MB2_BOOT_MAGIC		0x36d76289
+#define MB2_ARCH_I386		0
+#define MB2_HTAG_END		0
+#define MB2_HTAG_ENTRY		3
+#define MB2_HTAG_MODALIGN	6
+#define MB2_HTAG_OPTIONAL	1
+
+/* Boot GDT selectors used by head.S and the AP trampoline. */
+#define BOOT_CS64		0x08
+#define BOOT_DS			0x10
+#define BOOT_CS32		0x18

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* CPU features Ward depends on or uses, detected once on the boot CPU. */
+#pragma once
+#include <hv/types.h>
+
+extern bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_page1g;
+extern bool cpu_has_invariant_tsc;
+
+/* Detect features (boot CPU), before the console is set up. */
+void cpu_detect(void);
+/* Print what cpu_detect() found. */
+void cpu_report(void);
+/* Turn on this CPU's protections: CR0.WP, EFER.NXE, CR4.SMEP/SMAP. */
+void cpu_init_protection(void);

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hypervisor's own page tables. */
+#pragma once
+#include <hv/types.h>
+
+/* The idle page table's root, as a CR3 value (below 4 GiB: APs load it). */
+extern uint64_t idle_pg_table_cr3;
+
+/*
+ * Map @size bytes of device memory at machine address @pa, uncached and
+ * non-executable, in the ioremap window. Returns NULL when the window is
+ * full. Mappings are never torn down (devices are found once at boot).
+ */
+void *ioremap(paddr_t pa, size_t size);
+
+/* Same, write-back cached, for firmware tables (ACPI) outside the directmap. */
+void *ioremap_cached(paddr_t pa, size_t size);
+
+/* Make the page at @va not present (stack guard pages). */
+void paging_unmap_page(unsigned long va);

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Turning the machine off. Tests run QEMU with an isa-debug-exit device at
+ * port TEST_EXIT_PORT: a write of v ends QEMU with status (v << 1) | 1,
+ * so a test run ends by itself and its status says how it ended.
+ */
+#include <hv/arch.h>
+#include <hv/printk.h>
+#include <asm/acpi.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+
+#define TEST_EXIT_PORT	0xf4
+
+__noreturn void arch_power_off(int code)
+{
+	local_irq_disable();
+	if (opt_test_exit) {
+		printk("ward: test exit, code %d\n", code);
+		outl(TEST_EXIT_PORT, (uint32_t)code);
+	}
+	printk("ward: powering off\n");
+	acpi_power_off();
+	printk("ward: power off failed; halting\n");
+	for (;;)
+		halt();
+}

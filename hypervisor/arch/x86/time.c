@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Time. The TSC is the clock; its rate comes from counting TSC cycles
+ * while PIT channel 2 (a fixed 1.193182 MHz) counts down a known interval.
+ * Channel 2 is polled through its gate/output bits in port 0x61, so no
+ * interrupt is involved. Best of several runs, because under emulation an
+ * interval can be stretched by the host.
+ */
+#include <hv/bug.h>
+#include <hv/printk.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+#include <asm/time.h>
+
+#define PIT_HZ			1193182
+#define PIT_CH2_DATA		0x42
+#define PIT_MODE		0x43
+#define PIT_MODE_CH2_ONESHOT	0xb0	/* channel 2, lo/hi byte, mode 0, binary */
+#define PORT_B			0x61
+#define PORT_B_GATE2		0x01
+#define PORT_B_SPEAKER		0x02
+#define PORT_B_OUT2		0x20
+
+#define CALIBRATE_MS		10
+#define CALIBRATE_RUNS		3
+#define PIT_POLL_LIMIT		100000000UL	/* a missing PIT must not hang boot */
+
+/* Set once on the boot CPU, read-only afterwards. */
+static uint64_t tsc_per_khz;	/* TSC ticks per millisecond */
+static uint64_t tsc_at_boot;
+
+/* Count down @ticks PIT ticks on channel 2 and wait; returns TSC cycles spent. */
+static uint64_t pit_wait(uint32_t ticks)
+{
+	uint8_t b = inb(PORT_B);
+	uint64_t t0, t1;
+	unsigned long n = 0;
+
+	outb(PORT_B, (b & ~PORT_B_SPEAKER) & ~PORT_B_GATE2);
+	outb(PIT_MODE, PIT_MODE_CH2_ONESHOT);
+	outb(PIT_CH2_DATA, ticks & 0xff);
+	outb(PIT_CH2_DATA, (ticks >> 8) & 0xff);
+	t0 = rdtsc();
+	outb(PORT_B, (b & ~PORT_B_SPEAKER) | PORT_B_GATE2);	/* start counting */
+	while (!(inb(PORT_B) & PORT_B_OUT2) && ++n < PIT_POLL_LIMIT)
+		;
+	t1 = rdtsc();
+	outb(PORT_B, b);
+	if (n >= PIT_POLL_LIMIT)
+		return 0;
+	return t1 - t0;
+}
+
+void tsc_calibrate(void)
+{
+	uint32_t ticks = PIT_HZ / 1000 * CALIBRATE_MS;
+	uint64_t best = ~0ULL;
+
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
+		uint64_t c = pit_wait(ticks);
+
+		if (c && c < best)
+			best = c;
+	}
+	if (best == ~0ULL)
+		panic("PIT channel 2 does not count: cannot calibrate the TSC");
+	tsc_per_khz = best / CALIBRATE_MS;
+	tsc_at_boot = rdtsc();
+	pr_info("TSC: %llu.%03llu MHz (calibrated against the PIT)\n",
+		(unsigned long long)(tsc_per_khz / 1000), (unsigned long long)(tsc_per_khz % 1000));
+}
+
+uint64_t tsc_khz(void)
+{
+	return tsc_per_khz;
+}
+
+uint64_t now_ns(void)
+{
+	uint64_t d = rdtsc() - tsc_at_boot;
+
+	BUG_ON(!tsc_per_khz);
+	/* Split to avoid overflow: whole ms, then the remainder. */
+	return d / tsc_per_khz * 1000000 + (d % tsc_per_khz) * 1000000 / tsc_per_khz;
+}
+
+void udelay(unsigned long us)
+{
+	if (!tsc_per_khz) {
+		/* Before calibration: the PIT, in chunks it can count. */
+		while (us) {
+			unsigned long chunk = min(us, 50000UL);
+
+			pit_wait((uint32_t)(chunk * PIT_HZ / 1000000));
+			us -= chunk;
+		}
+		return;
+	}
+	uint64_t end = rdtsc() + us * tsc_per_khz / 1000;
+
+	while ((int64_t)(rdtsc() - end) < 0)
+		cpu_relax();
+}

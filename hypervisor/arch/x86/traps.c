@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Exceptions and interrupts taken in the hypervisor. Interrupts go to
+ * their handler; an exception in hypervisor context is a hypervisor bug:
+ * we print everything a developer needs (all registers, control registers,
+ * the fault address and error code decoded, a stack trace), stop the other
+ * CPUs and stop the machine. Guest exceptions are bounced (issue 3).
+ */
+#include <hv/arch.h>
+#include <hv/bug.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/regs.h>
+
+BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, vector) != REGS_VECTOR);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, rip) != REGS_RIP);
+BUILD_BUG_ON(sizeof(struct cpu_regs) != REGS_SIZE);
+BUILD_BUG_ON(sizeof(struct cpu_info) != CPU_INFO_SIZE);
+
+#define STACK_TRACE_MAX_FRAMES	32
+/* Exit code for a fatal error in test mode (QEMU reports (code << 1) | 1). */
+#define FATAL_EXIT_CODE		3
+
+static const char *const exc_names[X86_NR_EXC] = {
+	[X86_EXC_DE] = "#DE divide error",
+	[X86_EXC_DB] = "#DB debug",
+	[X86_EXC_NMI] = "NMI",
+	[X86_EXC_BP] = "#BP breakpoint",
+	[X86_EXC_OF] = "#OF overflow",
+	[X86_EXC_BR] = "#BR bound range",
+	[X86_EXC_UD] = "#UD invalid opcode",
+	[X86_EXC_NM] = "#NM device not available",
+	[X86_EXC_DF] = "#DF double fault",
+	[X86_EXC_TS] = "#TS invalid TSS",
+	[X86_EXC_NP] = "#NP segment not present",
+	[X86_EXC_SS] = "#SS stack fault",
+	[X86_EXC_GP] = "#GP general protection",
+	[X86_EXC_PF] = "#PF page fault",
+	[X86_EXC_MF] = "#MF x87 error",
+	[X86_EXC_AC] = "#AC alignment check",
+	[X86_EXC_MC] = "#MC machine check",
+	[X86_EXC_XM] = "#XM SIMD error",
+	[X86_EXC_VE] = "#VE virtualization",
+	[X86_EXC_CP] = "#CP control protection",
+};
+
+/* Set by the CPU that panics first; others stop when they see it. */
+static volatile int panicking = -1;
+
+static bool addr_in_stack_block(unsigned long a, unsigned long block)
+{
+	return a >= block && a + 16 <= block + STACK_SIZE;
+}
+
+void arch_dump_stack(unsigned long rbp)
+{
+	unsigned long sp, block;
+
+	__asm__ ("mov %%rsp, %0" : "=r"(sp));
+	block = sp & ~(unsigned long)(STACK_SIZE - 1);
+	printk("Stack trace (frame pointers):\n");
+	/* Walk only inside our own stack block, so a corrupt chain cannot fault. */
+	for (unsigned int i = 0; i < STACK_TRACE_MAX_FRAMES; i++) {
+		unsigned long *frame = (unsigned long *)rbp;
+
+		if (!rbp || (rbp & 7) || !addr_in_stack_block(rbp, block))
+			break;
+		if (!frame[1])
+			break;
+		printk("  [<%p>]\n", (void *)frame[1]);
+		rbp = frame[0];
+	}
+}
+
+static void dump_regs(const struct cpu_regs *r)
+{
+	printk("RIP: %04llx:%p  RFLAGS: %016llx\n", (unsigned long long)r->cs,
+	       (void *)r->rip, (unsigned long long)r->rflags);
+	printk("RAX: %016llx  RBX: %016llx  RCX: %016llx\n", (unsigned long long)r->rax,
+	       (unsigned long long)r->rbx, (unsigned long long)r->rcx);
+	printk("RDX: %016llx  RSI: %016llx  RDI: %016llx\n", (unsigned long long)r->rdx,
+	       (unsigned long long)r->rsi, (unsigned long long)r->rdi);
+	printk("RBP: %016llx  RSP: %016llx  R8:  %016llx\n", (unsigned long long)r->rbp,
+	       (unsigned long long)r->rsp, (unsigned long long)r->r8);
+	printk("R9:  %016llx  R10: %016llx  R11: %016llx\n", (unsigned long long)r->r9,
+	       (unsigned long long)r->r10, (unsigned long long)r->r11);
+	printk("R12: %016llx  R13: %016llx  R14: %016llx\n", (unsigned long long)r->r12,
+	       (unsigned long long)r->r13, (unsigned long long)r->r14);
+	printk("R15: %016llx  SS: %04llx\n", (unsigned long long)r->r15,
+	       (unsigned long long)r->ss);
+	printk("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx\n", read_cr0(),
+	       read_cr2(), read_cr3(), read_cr4());
+}
+
+/* Claim the panic; a second CPU arriving here just stops. */
+static void enter_fatal(void)
+{
+	int me = (int)smp_processor_id();
+
+	local_irq_disable();
+	if (!__sync_bool_compare_and_swap(&panicking, -1, me) && panicking != me)
+		for (;;)
+			halt();
+	console_force_unlock();
+}
+
+static __noreturn void die(void)
+{
+	arch_stop_other_cpus();
+	printk("ward: system halted\n");
+	if (opt_test_exit)
+		arch_power_off(FATAL_EXIT_CODE);
+	for (;;)
+		halt();
+}
+
+static __noreturn void fatal_trap(const struct cpu_regs *r)
+{
+	unsigned int vec = (unsigned int)r->vector;
+
+	enter_fatal();
+	printk("\n*** FATAL TRAP on CPU %u: vector %u (%s), error code %#llx ***\n",
+	       smp_processor_id(), vec, vec < X86_NR_EXC && exc_names[vec] ? exc_names[vec] : "?",
+	       (unsigned long long)r->error_code);
+	if (vec == X86_EXC_PF) {
+		uint32_t ec = (uint32_t)r->error_code;
+
+		printk("Faulting address (CR2): %p [%s %s%s%s]\n", (void *)read_cr2(),
+		       ec & PFEC_PRESENT ? "protection" : "not-present",
+		       ec & PFEC_INSN ? "fetch" : ec & PFEC_WRITE ? "write" : "read",
+		       ec & PFEC_USER ? " user" : " supervisor",
+		       ec & PFEC_RSVD ? " reserved-bit" : "");
+	}
+	dump_regs(r);
+	printk("  [<%p>] (faulting instruction)\n", (void *)r->rip);
+	arch_dump_stack(r->rbp);
+	die();
+}
+
+void do_trap(struct cpu_regs *regs);
+void do_trap(struct cpu_regs *regs)
+{
+	unsigned int vec = (unsigned int)regs->vector;
+
+	switch (vec) {
+	case LAPIC_TIMER_VECTOR:
+		apic_timer_interrupt();
+		return;
+	case SPURIOUS_VECTOR:
+		return;	/* no EOI for spurious interrupts */
+	case X86_EXC_NMI:
+		if (panicking >= 0 && panicking != (int)smp_processor_id())
+			for (;;)
+				halt();	/* stopped by arch_stop_other_cpus */
+		break;
+	}
+	if (vec < X86_NR_EXC)
+		fatal_trap(regs);
+	pr_warn("CPU %u: unexpected interrupt vector %u\n", smp_processor_id(), vec);
+	apic_eoi();
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	enter_fatal();
+	printk("\n*** PANIC on CPU %u: ", smp_processor_id());
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk(" ***\n");
+	arch_dump_stack((unsigned long)__builtin_frame_address(0));
+	die();
+}
+
+__noreturn void assert_failed(const char *expr, const char *file, int line, const char *func)
+{
+	panic("assertion '%s' failed at %s:%d in %s()", expr, file, line, func);
+}
+
+/* Deliberate faults, for the register-dump test. noinline keeps the frame visible. */
+static __attribute__((noinline)) void fault_pf(void)
+{
+	/* The last page of the ioremap window is never mapped. */
+	volatile uint64_t *p = (volatile uint64_t *)(IOREMAP_VIRT_START + IOREMAP_VIRT_SIZE - 8);
+
+	*p = 0x5741524400000000ULL;
+}
+
+static __attribute__((noinline)) void fault_ud(void)
+{
+	__asm__ __volatile__("ud2");
+}
+
+static __attribute__((noinline)) void fault_gp(void)
+{
+	/* A non-canonical address: #GP, not #PF. */
+	volatile uint64_t *p = (volatile uint64_t *)0x8000000000000000ULL;
+
+	(void)*p;
+}
+
+static __attribute__((noinline)) void fault_de(void)
+{
+	volatile unsigned int zero = 0;
+	volatile unsigned int x = 1;
+
+	x = x / zero;
+}
+
+void arch_self_test_fault(const char *kind)
+{
+	pr_info("fault=%s: faulting on purpose to test the register dump\n", kind);
+	if (!strcmp(kind, "pf"))
+		fault_pf();
+	else if (!strcmp(kind, "ud"))
+		fault_ud();
+	else if (!strcmp(kind, "gp"))
+		fault_gp();
+	else if (!strcmp(kind, "de"))
+		fault_de();
+	else
+		pr_warn("fault=%s: unknown kind (pf, gp, ud, de); ignored\n", kind);
+}

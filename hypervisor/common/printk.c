@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * printk: format into a per-call buffer, filter by level, write the line to
+ * the console under console_lock so lines from different CPUs don't mix.
+ */
+#include <hv/printk.h>
+#include <hv/arch.h>
+#include <hv/lib.h>
+#include <hv/spinlock.h>
+
+#define PRINTK_LINE_MAX 512
+
+/* Set once from the command line before other CPUs run; read-only after. */
+static enum log_level threshold = LVL_INFO;
+/* Serialises whole messages on the console. */
+static DEFINE_SPINLOCK(console_lock);
+
+static const char *const level_names[] = {
+	[LVL_ERR] = "err", [LVL_WARN] = "warn", [LVL_INFO] = "info", [LVL_DEBUG] = "debug",
+};
+
+bool printk_set_level_name(const char *name)
+{
+	if (!strcmp(name, "all")) {
+		threshold = LVL_DEBUG;
+		return true;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++)
+		if (!strcmp(name, level_names[i])) {
+			threshold = (enum log_level)i;
+			return true;
+		}
+	return false;
+}
+
+enum log_level printk_get_level(void)
+{
+	return threshold;
+}
+
+void console_write(const char *s, size_t len)
+{
+	arch_console_write(s, len);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	char buf[PRINTK_LINE_MAX];
+	enum log_level lvl = LVL_INFO;
+	unsigned long flags;
+	int n;
+
+	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '3') {
+		lvl = (enum log_level)(fmt[1] - '0');
+		fmt += 2;
+	}
+	if (lvl > threshold)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	flags = spin_lock_irqsave(&console_lock);
+	console_write(buf, (size_t)n);
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The panic path may interrupt a CPU that holds console_lock; it takes the
+ * lock over rather than deadlock. Output may interleave, which is better
+ * than none.
+ */
+void console_force_unlock(void)
+{
+	spin_lock_init(&console_lock);
+}

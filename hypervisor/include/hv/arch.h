@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The only way common code reaches the machine: each arch_*() here is
+ * implemented under arch/<arch>/ and documented at its declaration.
+ */
+#pragma once
+#include <hv/types.h>
+
+struct boot_info;
+
+/* "test_exit" on the command line: end QEMU runs by themselves (tests). */
+extern bool opt_test_exit;
+
+/* Early CPU setup on the boot CPU: descriptor tables, traps, features. */
+void arch_early_init(void);
+
+/* Write console bytes to the hardware console ("\n" becomes "\r\n"). */
+void arch_console_write(const char *s, size_t len);
+
+/* Read a pointer to boot-loader memory during early boot (phys_reader_t). */
+const void *arch_boot_phys_read(uint64_t pa, size_t len);
+
+/* Physical ranges the hypervisor image occupies. */
+void arch_image_range(uint64_t *start, uint64_t *end);
+
+/* Build the final page tables (directmap of @bi's RAM, W^X image) and switch. */
+void arch_paging_init(const struct boot_info *bi);
+
+/* Find ACPI tables, calibrate time, start the timer, bring up all CPUs. */
+void arch_platform_init(const struct boot_info *bi);
+
+/* Number of CPUs online. */
+unsigned int arch_cpus_online(void);
+
+/* Idle this CPU forever with interrupts on. */
+__noreturn void arch_idle_loop(void);
+
+/*
+ * Stop the machine: in test mode ("test_exit" on the command line) QEMU's
+ * isa-debug-exit device ends the run with @code; otherwise ACPI soft-off,
+ * and if that fails, halt.
+ */
+__noreturn void arch_power_off(int code);
+
+/* Stop the other CPUs (panic path); safe to call from any context. */
+void arch_stop_other_cpus(void);
+
+/* Print a stack trace starting from frame pointer @rbp. */
+void arch_dump_stack(unsigned long rbp);
+
+/* Deliberately fault, for the register-dump test ("fault=pf|gp|ud|de"). */
+void arch_self_test_fault(const char *kind);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Machine frames: the frame table (one struct page_info per frame up to the
+ * highest RAM address) and the buddy allocator over it. Issue 4 extends
+ * page_info with ownership, type and reference counts.
+ */
+#pragma once
+#include <hv/types.h>
+
+#define INVALID_MFN	(~(mfn_t)0)
+#define PAGE_LIST_NONE	UINT32_MAX
+/* Largest block: 2^18 frames = 1 GiB. */
+#define MAX_ORDER	18
+
+enum page_state {
+	PGS_RESERVED = 0,	/* not RAM, or RAM we never hand out (image, modules) */
+	PGS_FREE,		/* head frame of a free buddy block of page->order */
+	PGS_FREE_TAIL,		/* inside a free block, not its head */
+	PGS_INUSE,		/* allocated; the head frame records the order */
+};
+
+struct page_info {
+	uint32_t next, prev;	/* free-list links (frame numbers) while free */
+	uint32_t count_info;	/* reference count and flags (PV MMU, issue 4) */
+	uint32_t type_info;	/* page type and type count (PV MMU, issue 4) */
+	uint16_t owner;		/* domid of the owner, DOMID_INVALID when none */
+	uint8_t state;		/* enum page_state */
+	uint8_t order;		/* block order, on the head frame */
+};
+
+/*
+ * Set up the allocator over @table, which covers frames [0, @nr_frames),
+ * all initially reserved. Not thread-safe: boot CPU only.
+ */
+void page_alloc_init(struct page_info *table, mfn_t nr_frames);
+
+/* Hand the frames [start, end) to the allocator. */
+void page_alloc_add_range(mfn_t start, mfn_t end);
+
+/* Allocate 2^order contiguous frames; INVALID_MFN when none are free. */
+mfn_t alloc_frames(unsigned int order);
+
+/* Free a block that alloc_frames() returned, with the same order. */
+void free_frames(mfn_t mfn, unsigned int order);
+
+/* Frames currently free, and frames ever handed to the allocator. */
+uint64_t page_alloc_free_frames(void);
+uint64_t page_alloc_total_frames(void);
+
+struct page_info *mfn_to_page(mfn_t mfn);
+
+/* Allocate zeroed hypervisor pages, returned as directmap pointers. */
+void *alloc_pages(unsigned int order);
+void free_pages(void *va, unsigned int order);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Ticket spinlocks: FIFO-fair, so no CPU starves under contention. The
+ * irqsave variants are for locks also taken from interrupt handlers.
+ */
+#pragma once
+#include <hv/types.h>
+#include <asm/processor.h>
+
+typedef struct {
+	volatile uint16_t next;		/* ticket handed to the next arrival */
+	volatile uint16_t owner;	/* ticket now being served */
+} spinlock_t;
+
+#define SPINLOCK_INIT	{ 0, 0 }
+#define DEFINE_SPINLOCK(l) spinlock_t l = SPINLOCK_INIT
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->next = 0;
+	l->owner = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		cpu_relax();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	return READ_ONCE(l->next) != READ_ONCE(l->owner);
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+	unsigned long flags = local_irq_save();
+
+	spin_lock(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+	spin_unlock(l);
+	local_irq_restore(flags);
+}
