@@ -25,6 +25,7 @@ xz-utils
 e2fsprogs
 libxen-dev
 libcmocka-dev
+linux-source-6.1
 bc
 bison
 flex

@@ -53,39 +53,46 @@ static void put_str(struct out *o, const char *s, const struct spec *sp)
 		put_repeat(o, ' ', pad);
 }
 
-static void put_num(struct out *o, unsigned long long v, bool neg, unsigned int base,
-		    const struct spec *sp)
+/*
+ * Print an integer. @neg is only ever true for signed conversions, and
+ * only signed conversions get a '+' or ' ' sign (C99 7.19.6.1).
+ */
+static void put_num(struct out *o, unsigned long long v, bool is_signed, bool neg,
+		    unsigned int base, const struct spec *sp)
 {
 	const char *digits = (sp->flags & F_UPPER) ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];	/* 2^64 in octal has 22 digits */
-	int n = 0, prec_zeros, pad, prefix_len = 0;
+	int n = 0, prec = sp->prec, prec_zeros, pad, prefix_len;
 	char sign = 0;
 	const char *prefix = "";
+	bool zero = v == 0;
 
 	while (v) {
 		tmp[n++] = digits[v % base];
 		v /= base;
 	}
 	/* C99: precision 0 with value 0 prints no digits. */
-	if (n == 0 && sp->prec != 0)
+	if (n == 0 && prec != 0)
 		tmp[n++] = '0';
 
 	if (neg)
 		sign = '-';
-	else if (sp->flags & F_PLUS)
+	else if (is_signed && (sp->flags & F_PLUS))
 		sign = '+';
-	else if (sp->flags & F_SPACE)
+	else if (is_signed && (sp->flags & F_SPACE))
 		sign = ' ';
 
 	if (sp->flags & F_ALT) {
-		if (base == 16 && !(n == 1 && tmp[0] == '0'))
+		/* "0x" only for a non-zero value; octal raises the precision
+		 * just enough that the first digit printed is a zero. */
+		if (base == 16 && !zero)
 			prefix = (sp->flags & F_UPPER) ? "0X" : "0x";
-		else if (base == 8 && tmp[n - 1] != '0')
-			prefix = "0";
+		else if (base == 8 && (n == 0 || tmp[n - 1] != '0') && prec <= n)
+			prec = n + 1;
 	}
 	prefix_len = (int)strlen(prefix);
 
-	prec_zeros = sp->prec > n ? sp->prec - n : 0;
+	prec_zeros = prec > n ? prec - n : 0;
 	pad = sp->width - (n + prec_zeros + prefix_len + (sign ? 1 : 0));
 	if (pad < 0)
 		pad = 0;
@@ -188,7 +195,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			default: sv = va_arg(ap, int); break;
 			}
 			uv = sv < 0 ? 0ULL - (unsigned long long)sv : (unsigned long long)sv;
-			put_num(&o, uv, sv < 0, 10, &sp);
+			put_num(&o, uv, true, sv < 0, 10, &sp);
 			break;
 		case 'u': case 'x': case 'X': case 'o':
 			switch (len) {
@@ -200,14 +207,14 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			}
 			if (*fmt == 'X')
 				sp.flags |= F_UPPER;
-			put_num(&o, uv, false, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, &sp);
+			put_num(&o, uv, false, false, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, &sp);
 			break;
 		case 'p':
 			/* Always the full 16 hex digits: addresses line up in dumps. */
 			uv = (unsigned long)va_arg(ap, void *);
 			sp.flags |= F_ZERO;
 			sp.width = 16;
-			put_num(&o, uv, false, 16, &sp);
+			put_num(&o, uv, false, false, 16, &sp);
 			break;
 		case 's':
 			put_str(&o, va_arg(ap, const char *), &sp);

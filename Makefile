@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Ward: top-level build. See README.md.
+#   make / make iso   build build/ward.iso (hypervisor + dom0 kernel + initramfs)
+#   make run          boot the ISO in QEMU, serial console on this terminal
+#   make run-kernel   boot build/ward.elf with QEMU -kernel (multiboot1)
+#   make test         install what is missing, build, run every test
+#   make check        host unit tests only
+#   make kernel       build our guest kernel (cached) into build/kernel/
+#   make clean
+
+BUILD := build
+HV_ELF := $(BUILD)/ward.elf
+ISO := $(BUILD)/ward.iso
+DEBIAN_KERNEL := $(BUILD)/debian/vmlinuz
+DOM0_INITRD := $(BUILD)/dom0-initrd.cpio.gz
+
+all: iso
+
+deps:
+	@scripts/install-deps.sh
+
+hypervisor:
+	@$(MAKE) --no-print-directory -C hypervisor O=../$(BUILD)
+
+$(HV_ELF): hypervisor
+
+# Cheap when cached: the script compares the archive's version first.
+$(DEBIAN_KERNEL): FORCE
+	@scripts/fetch-debian-kernel.sh $@
+
+$(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null)
+	@dom0-rootfs/build.sh $@
+
+iso: hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
+	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(DEBIAN_KERNEL) $(DOM0_INITRD)
+
+run: deps
+	@$(MAKE) --no-print-directory iso
+	@scripts/run-qemu.sh iso $(ISO)
+
+run-kernel: deps
+	@$(MAKE) --no-print-directory hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
+	@scripts/run-qemu.sh kernel $(HV_ELF) "loglvl=info" \
+		"$(DEBIAN_KERNEL) console=hvc0 earlyprintk=xen,$(DOM0_INITRD)"
+
+check: hypervisor
+	@$(MAKE) --no-print-directory -C hypervisor O=../$(BUILD) check
+
+kernel:
+	@scripts/build-kernel.sh
+
+test: deps
+	@ci/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps hypervisor iso run run-kernel check kernel test clean FORCE

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers shared by the integration tests in ci/tests/. Source it; each
+# check prints one line and records a failure; finish() sets the status.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TEST_DIR=build/test-runs/$(basename "$0" .sh)
+mkdir -p "$TEST_DIR"
+_failures=0
+
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; _failures=$((_failures + 1)); }
+
+# expect LOG REGEX WHAT: the serial log has a line matching REGEX.
+expect() {
+	if tr -d '\r' <"$1" | grep -aqE -- "$2"; then ok "$3"; else bad "$3 (no line matching /$2/ in $1)"; fi
+}
+
+# reject LOG REGEX WHAT: no line matches REGEX.
+reject() {
+	if tr -d '\r' <"$1" | grep -aqE -- "$2"; then
+		bad "$3 (found: $(tr -d '\r' <"$1" | grep -aE -m1 -- "$2"))"
+	else
+		ok "$3"
+	fi
+}
+
+# expect_status GOT WANT WHAT
+expect_status() {
+	if [ "$1" -eq "$2" ]; then ok "$3 (status $1)"; else bad "$3 (status $1, want $2)"; fi
+}
+
+# QEMU's isa-debug-exit status for Ward's test exit codes.
+QEMU_EXIT_OK=1		# arch_power_off(0)
+QEMU_EXIT_FATAL=7	# fatal trap or panic: code 3
+QEMU_TIMEOUT=124
+
+# boot_kernel LOG TIMEOUT "HV ARGS" [MODULES]: multiboot1 boot of build/ward.elf.
+boot_kernel() {
+	local log=$1 t=$2
+	shift 2
+	rm -f "$log"
+	WARD_LOG=$log WARD_TIMEOUT=$t scripts/run-qemu.sh kernel build/ward.elf "$@"
+}
+
+# boot_iso LOG TIMEOUT ISO
+boot_iso() {
+	rm -f "$1"
+	WARD_LOG=$1 WARD_TIMEOUT=$2 scripts/run-qemu.sh iso "$3"
+}
+
+finish() {
+	if [ "$_failures" -ne 0 ]; then
+		echo "FAIL: $_failures check(s) failed"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}

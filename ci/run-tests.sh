@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run every Ward test: build, host unit tests (cmocka, TAP), then each
+# integration test in ci/tests/. Each unit test case and each integration
+# script counts once. Logs go to build/test-logs/. The last line is
+# "N passed, N failed"; the exit status is non-zero if anything failed.
+#
+# Usage: ci/run-tests.sh [PATTERN]   (PATTERN filters ci/tests/*.sh by name)
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+logs=build/test-logs
+mkdir -p "$logs"
+pattern=${1:-}
+passed=0 failed=0
+failures=()
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL $1${2:+: $2}"; }
+
+echo "== build"
+if make --no-print-directory iso >"$logs/build.log" 2>&1; then
+	pass build
+else
+	fail build "see $logs/build.log"
+	tail -n 20 "$logs/build.log"
+fi
+
+echo "== host unit tests"
+if make --no-print-directory -C hypervisor O=../build unit-tests >"$logs/unit-build.log" 2>&1; then
+	for t in build/tests/unit/test-*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/$name.log" 2>&1
+		rc=$?
+		ok=$(grep -c '^ok ' "$logs/$name.log")
+		bad=$(grep -c '^not ok ' "$logs/$name.log")
+		passed=$((passed + ok))
+		if [ "$bad" -gt 0 ] || { [ $rc -ne 0 ] && [ "$ok" -eq 0 ]; } || [ $((ok + bad)) -eq 0 ]; then
+			[ "$bad" -gt 0 ] || bad=1
+			failed=$((failed + bad))
+			failures+=("$name")
+			echo "FAIL $name: $bad case(s), see $logs/$name.log"
+			grep -E '^not ok|ERROR|error' "$logs/$name.log" | head -n 10
+		else
+			echo "PASS $name ($ok cases)"
+		fi
+	done
+else
+	fail unit-build "see $logs/unit-build.log"
+	tail -n 20 "$logs/unit-build.log"
+fi
+
+echo "== integration tests"
+for t in ci/tests/*.sh; do
+	name=$(basename "$t" .sh)
+	[ -z "$pattern" ] || [[ $name == *$pattern* ]] || continue
+	start=$SECONDS
+	if bash "$t" >"$logs/$name.log" 2>&1; then
+		pass "$name ($((SECONDS - start))s)"
+	else
+		fail "$name" "$(grep -m1 -E 'FAIL|error' "$logs/$name.log" || tail -n 1 "$logs/$name.log")"
+		tail -n 15 "$logs/$name.log" | sed 's/^/    /'
+	fi
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

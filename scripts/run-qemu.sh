@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot Ward in QEMU (TCG) with the settings every Ward run shares.
+#
+# Usage:
+#   scripts/run-qemu.sh iso ISO                          interactive, serial on the terminal
+#   scripts/run-qemu.sh kernel ELF "HV ARGS" [MODULES]   interactive, multiboot1 (-kernel)
+#   WARD_LOG=FILE WARD_TIMEOUT=SECS scripts/run-qemu.sh ...
+#       batch: no display, serial to FILE, stops after SECS (tests)
+# MODULES is QEMU's -initrd syntax: "FILE ARGS,FILE ARGS".
+# Exit status in batch mode: QEMU's (isa-debug-exit gives (code << 1) | 1),
+# or 124 on timeout.
+set -euo pipefail
+
+die() { echo "run-qemu: error: $*" >&2; exit 2; }
+[ $# -ge 2 ] || die "usage: scripts/run-qemu.sh iso ISO | kernel ELF \"ARGS\" [MODULES]"
+mode=$1
+shift
+
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null || die "$QEMU not found (apt-get install qemu-system-x86)"
+# SMEP and SMAP stay on (-cpu max has both): Ward must work with them.
+args=(-accel tcg -cpu max -smp "${WARD_SMP:-2}" -m "${WARD_MEM:-2G}" -no-reboot
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+case $mode in
+iso)
+	[ -f "$1" ] || die "$1: no such file"
+	args+=(-cdrom "$1" -boot d)
+	;;
+kernel)
+	[ -f "$1" ] || die "$1: no such file"
+	args+=(-kernel "$1" -append "${2:-}")
+	if [ -n "${3:-}" ]; then
+		args+=(-initrd "$3")
+	fi
+	;;
+*)
+	die "unknown mode '$mode' (iso or kernel)"
+	;;
+esac
+
+if [ -n "${WARD_LOG:-}" ]; then
+	mkdir -p "$(dirname "$WARD_LOG")"
+	rc=0
+	timeout --foreground -k 5 "${WARD_TIMEOUT:-120}" \
+		"$QEMU" "${args[@]}" -display none -serial "file:$WARD_LOG" </dev/null || rc=$?
+	exit $rc
+fi
+echo "run-qemu: serial console follows; quit with Ctrl-A X" >&2
+exec "$QEMU" "${args[@]}" -nographic
