@@ -80,7 +80,6 @@ void arch_early_init(void)
 	ci->cpu = 0;
 	serial_init();
 	idt_init();
-	desc_init_cpu(0, bsp_stack_block);
 	cpu_detect();
 	cpu_init_protection();
 }

@@ -80,6 +80,15 @@ start32:
 	cmpl	$2048, %ecx
 	jb	1b
 
+	/* Boot GDT: three descriptors at the top of a zeroed 0xe020-byte table. */
+	movl	$PHYS(boot_gdt) + BOOT_CS64, %ebx
+	movl	$0x0000ffff, 0(%ebx)		/* BOOT_CS64: 64-bit code, DPL 0 */
+	movl	$0x00af9a00, 4(%ebx)
+	movl	$0x0000ffff, 8(%ebx)		/* BOOT_DS: flat data */
+	movl	$0x00cf9200, 12(%ebx)
+	movl	$0x0000ffff, 16(%ebx)		/* BOOT_CS32: 32-bit code */
+	movl	$0x00cf9a00, 20(%ebx)
+
 	movl	$PHYS(boot_pml4), %eax
 	movl	%eax, %cr3
 	movl	%cr4, %eax
@@ -142,22 +151,15 @@ msg_no_lm:
 	.asciz "ward: this CPU has no long mode; cannot boot\r\n"
 
 	.section .data
-	.balign 16
-	.globl boot_gdt
-boot_gdt:
-	.quad 0
-	.quad 0x00af9a000000ffff	/* BOOT_CS64: 64-bit code, DPL0 */
-	.quad 0x00cf92000000ffff	/* BOOT_DS: flat data */
-	.quad 0x00cf9a000000ffff	/* BOOT_CS32: 32-bit code (AP trampoline) */
-boot_gdt_end:
+	.balign 8
 	.globl boot_gdtr
 boot_gdtr:
-	.short boot_gdt_end - boot_gdt - 1
+	.short BOOT_GDT_SIZE - 1
 	.long PHYS(boot_gdt)
 	.balign 8
 	.globl boot_gdtr_high
 boot_gdtr_high:
-	.short boot_gdt_end - boot_gdt - 1
+	.short BOOT_GDT_SIZE - 1
 	.quad boot_gdt
 
 	/*
@@ -181,6 +183,10 @@ boot_pdpt:
 	.fill 508, 8, 0
 
 	.section .bss.page_aligned, "aw", @nobits
+	.balign 4096
+	.globl boot_gdt
+boot_gdt:
+	.skip BOOT_GDT_SIZE
 	.balign 4096
 boot_pd:
 	.skip 4 * 4096

@@ -89,6 +89,7 @@ static void map_4k(unsigned long va, paddr_t pa, uint64_t flags)
 	l1[PT_INDEX(va, L1_SHIFT)] = (pa & PTE_ADDR_MASK) | flags;
 }
 
+
 static void map_2m(unsigned long va, paddr_t pa, uint64_t flags)
 {
 	uint64_t *l2 = walk_alloc(va, 2);
@@ -122,12 +123,34 @@ static void map_image_section(const char *start, const char *end, uint64_t flags
 		map_4k(va, va - IMAGE_VIRT_BASE, flags);
 }
 
+/* Guards table allocation in walk_alloc() once other CPUs run. */
+static DEFINE_SPINLOCK(pt_lock);
+
 void paging_unmap_page(unsigned long va)
 {
+	unsigned long flags = spin_lock_irqsave(&pt_lock);
 	uint64_t *l1 = walk_alloc(va, 1);
 
 	l1[PT_INDEX(va, L1_SHIFT)] = 0;
+	spin_unlock_irqrestore(&pt_lock, flags);
 	invlpg(va);
+}
+
+void paging_map_page(unsigned long va, mfn_t mfn, enum paging_perm perm)
+{
+	unsigned long flags = spin_lock_irqsave(&pt_lock);
+	uint64_t *l1 = walk_alloc(va, 1);
+
+	l1[PT_INDEX(va, L1_SHIFT)] = (mfn << PAGE_SHIFT) | PTE_P | PTE_NX |
+				     (perm == PAGING_RW ? PTE_RW : 0);
+	spin_unlock_irqrestore(&pt_lock, flags);
+	/* Callers map addresses only they use, so a local flush is enough. */
+	invlpg(va);
+}
+
+uint64_t *idle_l4_table(void)
+{
+	return idle_l4;
 }
 
 extern char bsp_stack_block[];
@@ -162,8 +185,12 @@ void arch_paging_init(const struct boot_info *bi)
 	map_image_section(__rodata_start, __rodata_end, PTE_HV_RODATA);
 	map_image_section(__data_start, __data_end, PTE_HV_DATA);
 	map_image_section(__bss_start, __bss_end, PTE_HV_DATA);
-	/* Pre-create the ioremap window's L3 so the window is one subtree. */
-	walk_alloc(IOREMAP_VIRT_START, 3);
+	/*
+	 * Every hypervisor slot gets its L3 now: guest L4s copy slots
+	 * 256-271, so anything mapped under them later shows up everywhere.
+	 */
+	for (unsigned long slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
+		walk_alloc(L4_SLOT_VA(slot), 3);
 
 	idle_pg_table_cr3 = virt_to_maddr(idle_l4);
 	write_cr3(idle_pg_table_cr3);
@@ -189,9 +216,11 @@ static void *ioremap_flags(paddr_t pa, size_t size, uint64_t flags)
 	}
 	va = ioremap_next;
 	ioremap_next += len;
+	spin_unlock_irqrestore(&ioremap_lock, lock);
+	lock = spin_lock_irqsave(&pt_lock);
 	for (size_t off = 0; off < len; off += PAGE_SIZE)
 		map_4k(va + off, base + off, flags);
-	spin_unlock_irqrestore(&ioremap_lock, lock);
+	spin_unlock_irqrestore(&pt_lock, lock);
 	return (void *)(va + (pa - base));
 }
 

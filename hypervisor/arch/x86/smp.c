@@ -128,6 +128,7 @@ void arch_platform_init(const struct boot_info *bi)
 	struct cpu_info *bsp = stack_block_cpu_info(bsp_stack_block);
 	unsigned int next = 1;
 
+	desc_init_cpu(0, bsp_stack_block);
 	tsc_calibrate();
 	acpi_init(bi);
 	ac = acpi_get_cpus();

@@ -25,11 +25,11 @@ trampoline_start:
 	movl	%cr0, %eax
 	orl	$X86_CR0_PE, %eax
 	movl	%eax, %cr0
-	ljmpl	$BOOT_CS32, $TADDR(tramp32)
+	ljmpl	$TRAMP_CS32, $TADDR(tramp32)
 
 	.code32
 tramp32:
-	movl	$BOOT_DS, %eax
+	movl	$TRAMP_DS, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
@@ -45,7 +45,7 @@ tramp32:
 	movl	%cr0, %eax
 	orl	$(X86_CR0_PG | X86_CR0_WP), %eax
 	movl	%eax, %cr0
-	ljmpl	$BOOT_CS64, $TADDR(tramp64)
+	ljmpl	$TRAMP_CS64, $TADDR(tramp64)
 
 	.code64
 tramp64:
@@ -56,9 +56,9 @@ tramp64:
 	.balign 8
 tramp_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff	/* BOOT_CS64 */
-	.quad 0x00cf92000000ffff	/* BOOT_DS */
-	.quad 0x00cf9a000000ffff	/* BOOT_CS32 */
+	.quad 0x00af9a000000ffff	/* TRAMP_CS64 */
+	.quad 0x00cf92000000ffff	/* TRAMP_DS */
+	.quad 0x00cf9a000000ffff	/* TRAMP_CS32 */
 tramp_gdt_end:
 tramp_gdtr:
 	.short tramp_gdt_end - tramp_gdt - 1
@@ -79,7 +79,13 @@ trampoline_end:
 	/* Running on the boot tables at our high address, on the AP's own stack. */
 	.globl ap_entry64
 ap_entry64:
-	movl	$BOOT_DS, %eax
+	/* Switch to the boot GDT (its selectors match the final ones). */
+	lgdt	boot_gdtr_high(%rip)
+	pushq	$BOOT_CS64
+	leaq	1f(%rip), %rax
+	pushq	%rax
+	lretq
+1:	movl	$BOOT_DS, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
@@ -90,6 +96,6 @@ ap_entry64:
 	movq	%rax, %cr3
 	xorl	%ebp, %ebp
 	call	start_secondary
-1:	cli
+2:	cli
 	hlt
-	jmp	1b
+	jmp	2b

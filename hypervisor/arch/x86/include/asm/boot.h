@@ -16,7 +16,17 @@
 #define MB2_HTAG_MODALIGN	6
 #define MB2_HTAG_OPTIONAL	1
 
-/* Boot GDT selectors used by head.S and the AP trampoline. */
-#define BOOT_CS64		0x08
-#define BOOT_DS			0x10
-#define BOOT_CS32		0x18
+/*
+ * Boot GDT selectors (head.S). They equal the final HV_CS/HV_DS in the
+ * reserved GDT page (asm/desc.h), so the IDT is valid from the start.
+ */
+#define BOOT_GDT_FIRST		0xe000
+#define BOOT_CS64		0xe008
+#define BOOT_DS			0xe010
+#define BOOT_CS32		0xe018
+#define BOOT_GDT_SIZE		0xe020
+
+/* The AP trampoline's own small GDT, used only until ap_entry64. */
+#define TRAMP_CS64		0x08
+#define TRAMP_DS		0x10
+#define TRAMP_CS32		0x18

@@ -5,7 +5,9 @@
  * the same slots can later be copied into every guest L4 while slots
  * 0-255 and 272-511 belong to the guest.
  *
- *   slot 256  0xffff800000000000  read-only machine-to-phys table (PV ABI)
+ *   slot 256  0xffff800000000000  read-only machine-to-phys table (PV ABI),
+ *             0xffff804000000000  and its writable alias for the hypervisor
+ *   slot 257  0xffff808000000000  per-CPU GDT windows (guest frames + ours)
  *   slot 260  0xffff820000000000  ioremap window (device MMIO, uncached)
  *   slot 261  0xffff828000000000  the hypervisor image, at +its physical address
  *   slot 262+ 0xffff830000000000  directmap of all RAM (1:1 offset, NX)
@@ -21,6 +23,12 @@
 #define HV_SLOT_FIRST		256
 #define HV_SLOT_LAST		271
 
+#define RO_MPT_VIRT_START	0xffff800000000000
+#define RO_MPT_VIRT_END		0xffff804000000000
+#define RDWR_MPT_VIRT_START	0xffff804000000000
+#define RDWR_MPT_VIRT_END	0xffff808000000000
+#define GDT_WINDOW_VIRT_START	0xffff808000000000
+#define GDT_WINDOW_SIZE		(16 * 4096)	/* 14 guest pages, ours, a guard */
 #define IOREMAP_SLOT		260
 #define IMAGE_SLOT		261
 #define DIRECTMAP_SLOT		262

@@ -18,3 +18,12 @@ void *ioremap_cached(paddr_t pa, size_t size);
 
 /* Make the page at @va not present (stack guard pages). */
 void paging_unmap_page(unsigned long va);
+
+/* Permissions for paging_map_page(): hypervisor-only, never executable. */
+enum paging_perm { PAGING_RO, PAGING_RW };
+
+/* Map one 4 KiB frame at @va in the hypervisor's shared slots (any CPU, any time). */
+void paging_map_page(unsigned long va, mfn_t mfn, enum paging_perm perm);
+
+/* The idle L4, whose slots 256-271 every guest L4 shares. */
+uint64_t *idle_l4_table(void);
