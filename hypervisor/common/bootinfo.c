@@ -94,41 +94,55 @@ static bool memchr_eq(const char *s, char c, size_t n)
 	return false;
 }
 
-/* Copy a NUL-terminated string of at most @avail readable bytes. */
+/*
+ * Copy a NUL-terminated string of at most @avail readable bytes. A string
+ * that does not fit, or has no NUL within @avail, is cut and counted.
+ */
 static void copy_bounded(struct boot_info *bi, char *dst, size_t dsz, const char *src,
 			 size_t avail)
 {
 	size_t n = strnlen(src, avail);
 
-	if (n >= dsz) {
-		n = dsz - 1;
-		bi->warnings++;
+	if (n >= dsz || n == avail) {
+		if (n >= dsz)
+			n = dsz - 1;
+		if (n != 0 || avail != 0)
+			bi->warnings++;
 	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
 
-/* Copy a string at physical @pa; its length is unknown, so probe a window. */
+/*
+ * Copy a string at physical @pa whose length is unknown. Readability is
+ * monotonic in the length, so find the longest readable window (up to the
+ * destination's size) by bisection, then copy within it.
+ */
 static void copy_phys_string(struct boot_info *bi, char *dst, size_t dsz, uint64_t pa,
 			     phys_reader_t read)
 {
+	size_t lo = 0, hi = dsz;	/* read(pa, lo) works; read(pa, hi) unknown */
 	const char *s = read(pa, dsz);
 
-	if (!s) {
-		/* Maybe the string is short and near the end of readable memory. */
-		size_t len;
-
-		for (len = dsz / 2; len && !(s = read(pa, len)); len /= 2)
-			;
-		if (!s) {
-			dst[0] = '\0';
-			bi->warnings++;
-			return;
-		}
-		copy_bounded(bi, dst, dsz, s, len);
+	if (s) {
+		copy_bounded(bi, dst, dsz, s, dsz);
 		return;
 	}
-	copy_bounded(bi, dst, dsz, s, dsz);
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (read(pa, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s = lo ? read(pa, lo) : NULL;
+	if (!s) {
+		dst[0] = '\0';
+		bi->warnings++;
+		return;
+	}
+	copy_bounded(bi, dst, dsz, s, lo);
 }
 
 static void add_range(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
@@ -251,7 +265,9 @@ static int parse_mb2_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t siz
 		*why = "multiboot2 memory map has a bad entry size";
 		return -EINVAL;
 	}
-	for (uint32_t off = sizeof(h); off + h.entry_size <= size; off += h.entry_size) {
+	/* "entry_size <= size - off": the sum could wrap in 32 bits. */
+	for (uint32_t off = sizeof(h); off <= size && h.entry_size <= size - off;
+	     off += h.entry_size) {
 		struct mb2_mmap_entry e;
 
 		memcpy(&e, tag + off, sizeof(e));
@@ -263,7 +279,7 @@ static int parse_mb2_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t siz
 static int parse_mb2(struct boot_info *bi, uint64_t info_pa, phys_reader_t read,
 		     const char **why)
 {
-	const uint32_t *hdr = read(info_pa, 8);
+	const uint8_t *hdr = read(info_pa, 8);
 	const uint8_t *blob;
 	uint32_t total, off = 8;
 	bool saw_end = false, saw_mmap = false;
@@ -274,7 +290,7 @@ static int parse_mb2(struct boot_info *bi, uint64_t info_pa, phys_reader_t read,
 		*why = "multiboot2 info block is not readable";
 		return -EINVAL;
 	}
-	total = hdr[0];
+	memcpy(&total, hdr, sizeof(total));	/* hdr may be misaligned: checked below */
 	if (total < 16 || total > MB2_INFO_MAX || (info_pa & 7)) {
 		*why = "multiboot2 info block has a bad size or alignment";
 		return -EINVAL;
@@ -483,7 +499,8 @@ size_t bootinfo_free_ranges(const struct boot_info *bi, const struct mem_range *
 				uint64_t xs = ROUNDDOWN(excl[k].start, (uint64_t)PAGE_SIZE);
 				uint64_t xe = ROUNDUP(excl[k].end, (uint64_t)PAGE_SIZE);
 
-				if (xe <= s || xs >= e)
+				/* An empty exclusion (a zero-length module) excludes nothing. */
+				if (excl[k].end <= excl[k].start || xe <= s || xs >= e)
 					continue;
 				if (xs <= s) {	/* covers our start: skip past it */
 					cut_s = s;

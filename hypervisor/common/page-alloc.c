@@ -131,8 +131,14 @@ mfn_t alloc_frames(unsigned int order)
 		o--;
 		list_push(o, mfn + (1ULL << o));
 	}
-	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++)
+	/*
+	 * Only the head frame carries the order; the others get one no block
+	 * has, so freeing a frame from inside a live block is caught.
+	 */
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++) {
 		frames[i].state = PGS_INUSE;
+		frames[i].order = PAGE_ORDER_TAIL;
+	}
 	frames[mfn].order = (uint8_t)order;
 	free_count -= 1ULL << order;
 	spin_unlock_irqrestore(&heap_lock, flags);
@@ -152,6 +158,11 @@ void free_frames(mfn_t mfn, unsigned int order)
 #endif
 	free_block_locked(mfn, order);
 	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+mfn_t page_alloc_nr_frames(void)
+{
+	return nr_frames;
 }
 
 uint64_t page_alloc_free_frames(void)

@@ -31,9 +31,13 @@ struct param {
 	static const struct param __param_##v##_##t __used __section(".data.param") \
 	__aligned(8) = { .name = n, .type = t, .var = &(v), .size = (s), .fn = (f) }
 
-#define boolean_param(n, v)	__PARAM(n, PARAM_BOOL, v, sizeof(v), NULL)
-#define uint_param(n, v)	__PARAM(n, PARAM_UINT, v, sizeof(v), NULL)
-#define size_param(n, v)	__PARAM(n, PARAM_SIZE, v, sizeof(v), NULL)
+/* The parser writes a bool, an unsigned long or a uint64_t: the variable must be one. */
+#define boolean_param(n, v)	__PARAM(n, PARAM_BOOL, v, sizeof(v), NULL); \
+	_Static_assert(sizeof(v) == sizeof(bool), "boolean_param needs a bool")
+#define uint_param(n, v)	__PARAM(n, PARAM_UINT, v, sizeof(v), NULL); \
+	_Static_assert(sizeof(v) == sizeof(unsigned long), "uint_param needs an unsigned long")
+#define size_param(n, v)	__PARAM(n, PARAM_SIZE, v, sizeof(v), NULL); \
+	_Static_assert(sizeof(v) == sizeof(uint64_t), "size_param needs a uint64_t")
 #define string_param(n, v)	__PARAM(n, PARAM_STRING, v, sizeof(v), NULL)
 #define custom_param(n, f) \
 	static const struct param __param_##f __used __section(".data.param") \

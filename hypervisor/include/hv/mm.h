@@ -11,6 +11,8 @@
 #define PAGE_LIST_NONE	UINT32_MAX
 /* Largest block: 2^18 frames = 1 GiB. */
 #define MAX_ORDER	18
+/* page_info.order of an allocated frame that is not a block's head. */
+#define PAGE_ORDER_TAIL	0xff
 
 enum page_state {
 	PGS_RESERVED = 0,	/* not RAM, or RAM we never hand out (image, modules) */
@@ -48,6 +50,9 @@ uint64_t page_alloc_free_frames(void);
 uint64_t page_alloc_total_frames(void);
 
 struct page_info *mfn_to_page(mfn_t mfn);
+
+/* Frames the frame table covers: every valid MFN is below this. */
+mfn_t page_alloc_nr_frames(void);
 
 /* Allocate zeroed hypervisor pages, returned as directmap pointers. */
 void *alloc_pages(unsigned int order);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host stand-in for <asm/page.h>: the directmap is a buffer the test owns
- * (shim_ram), so frame N lives at shim_ram.base + N * PAGE_SIZE. A
- * translation outside that buffer fails the current test instead of
- * scribbling over the host.
+ * Host stand-in for <asm/page.h>: the directmap is a page-aligned buffer
+ * the test owns (shim_ram), so frame N lives at shim_ram.base + N *
+ * PAGE_SIZE. A translation outside that buffer fails the current test
+ * instead of scribbling over the host.
  */
 #pragma once
 #include <hv/types.h>
@@ -18,8 +18,7 @@ __attribute__((weak)) struct shim_ram shim_ram;
 static inline void *mfn_to_virt(mfn_t mfn)
 {
 	if (!shim_ram.base || mfn >= shim_ram.nr_frames)
-		mock_assert(0, "mfn_to_virt: frame outside the test RAM", __FILE__,
-			    __LINE__);
+		shim_fail("mfn_to_virt: frame outside the test RAM", __FILE__, __LINE__);
 	return shim_ram.base + (mfn << PAGE_SHIFT);
 }
 
@@ -29,8 +28,7 @@ static inline mfn_t virt_to_mfn(const void *va)
 
 	if (!shim_ram.base || p < shim_ram.base ||
 	    p >= shim_ram.base + (shim_ram.nr_frames << PAGE_SHIFT))
-		mock_assert(0, "virt_to_mfn: pointer outside the test RAM", __FILE__,
-			    __LINE__);
+		shim_fail("virt_to_mfn: pointer outside the test RAM", __FILE__, __LINE__);
 	return (mfn_t)(p - shim_ram.base) >> PAGE_SHIFT;
 }
 

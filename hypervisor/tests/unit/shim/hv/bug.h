@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 #include <hv/types.h>
 
@@ -21,28 +22,49 @@
 #define CONFIG_DEBUG 1
 #endif
 
-struct shim_bug {
-	jmp_buf *env;		/* set by expect_bug() while it runs its statement */
-	unsigned int hits;	/* BUGs since the last expect_bug() */
-	const char *expr;	/* the last one: expression, file, line */
-	const char *file;
-	int line;
+/* State shared by the shims, the test and the modules under test. */
+struct shim_state {
+	jmp_buf *bug_env;	/* set by expect_bug() while its statement runs */
+	unsigned int bug_hits;	/* BUGs since expect_bug() started */
+	const char *bug_expr;	/* the last BUG: expression, file, line */
+	const char *bug_file;
+	int bug_line;
+	/*
+	 * A BUG abandons the locks held at the time, as a panic would: a
+	 * lock counts as held only in the epoch it was taken in (spinlock.h).
+	 */
+	unsigned int lock_epoch;
+	unsigned int locks_held;
 };
+__attribute__((weak)) struct shim_state shim;
 
-/* One instance shared by the test and the modules under test. */
-__attribute__((weak)) struct shim_bug shim_bug;
+static inline void shim_abandon_locks(void)
+{
+	shim.lock_epoch++;
+	shim.locks_held = 0;
+}
+
+/* Fail the running test outright: something no test could expect. */
+static inline __noreturn void shim_fail(const char *what, const char *file, int line)
+{
+	shim.bug_env = NULL;
+	shim_abandon_locks();
+	mock_assert(0, what, file, line);	/* longjmps out of the test */
+	abort();				/* not reached */
+}
 
 static inline __noreturn void assert_failed(const char *expr, const char *file,
 					    int line, const char *func)
 {
-	shim_bug.hits++;
-	shim_bug.expr = expr;
-	shim_bug.file = file;
-	shim_bug.line = line;
-	if (shim_bug.env)
-		longjmp(*shim_bug.env, 1);
-	mock_assert(0, expr, file, line);	/* fails the current test */
-	abort();				/* not reached */
+	shim.bug_hits++;
+	shim.bug_expr = expr;
+	shim.bug_file = file;
+	shim.bug_line = line;
+	if (shim.bug_env) {
+		shim_abandon_locks();
+		longjmp(*shim.bug_env, 1);
+	}
+	shim_fail(expr, file, line);
 }
 
 #define panic(fmt, ...) assert_failed("panic: " fmt, __FILE__, __LINE__, __func__)
@@ -59,18 +81,25 @@ static inline __noreturn void assert_failed(const char *expr, const char *file,
 
 /*
  * Run @stmt and require that it hits a BUG. The BUG abandons @stmt half-way,
- * so whatever it was updating (a held lock, a free list) must not be trusted
- * afterwards; shim_bug.expr says which check fired.
+ * so whatever it was updating (a free list, say) must not be trusted
+ * afterwards; shim.bug_expr says which check fired.
  */
 #define expect_bug(stmt) do { \
 	jmp_buf shim_env__; \
-	shim_bug.hits = 0; \
-	shim_bug.expr = NULL; \
+	shim.bug_hits = 0; \
+	shim.bug_expr = NULL; \
 	if (setjmp(shim_env__) == 0) { \
-		shim_bug.env = &shim_env__; \
+		shim.bug_env = &shim_env__; \
 		stmt; \
-		shim_bug.env = NULL; \
+		shim.bug_env = NULL; \
 		fail_msg("expected a BUG from: %s", #stmt); \
 	} \
-	shim_bug.env = NULL; \
+	shim.bug_env = NULL; \
+} while (0)
+
+/* expect_bug(), and the BUG's expression must mention @what. */
+#define expect_bug_about(stmt, what) do { \
+	expect_bug(stmt); \
+	if (!strstr(shim.bug_expr, what)) \
+		fail_msg("BUG \"%s\" is not about \"%s\"", shim.bug_expr, what); \
 } while (0)

@@ -3,33 +3,18 @@
  * Host stand-in for <hv/spinlock.h>: unit tests are single-threaded, so a
  * lock only records that it is held. That still catches the two bugs a
  * lock can have on one CPU: taking it twice (a self-deadlock on the real
- * machine) and returning with it held (shim_spin.depth stays non-zero).
- *
- * A lock counts as held when its "held" field equals the current epoch;
- * shim_spin_reset() starts a new epoch, which releases every lock at once
- * (needed after expect_bug() abandoned a function that held one).
+ * machine) and returning with it held (shim.locks_held stays non-zero).
+ * A BUG releases every lock at once (see shim_abandon_locks()).
  */
 #pragma once
 #include <hv/bug.h>
 
 typedef struct {
-	unsigned int held;	/* epoch in which it was taken; 0: never */
+	unsigned int held;	/* 1 + the lock epoch it was taken in; 0: free */
 } spinlock_t;
-
-struct shim_spin {
-	unsigned int epoch;
-	unsigned int depth;	/* locks held right now */
-};
-__attribute__((weak)) struct shim_spin shim_spin = { 1, 0 };
 
 #define SPINLOCK_INIT	{ 0 }
 #define DEFINE_SPINLOCK(l) spinlock_t l = SPINLOCK_INIT
-
-static inline void shim_spin_reset(void)
-{
-	shim_spin.epoch++;
-	shim_spin.depth = 0;
-}
 
 static inline void spin_lock_init(spinlock_t *l)
 {
@@ -38,7 +23,7 @@ static inline void spin_lock_init(spinlock_t *l)
 
 static inline bool spin_is_locked(spinlock_t *l)
 {
-	return l->held == shim_spin.epoch;
+	return l->held == shim.lock_epoch + 1;
 }
 
 static inline void spin_lock(spinlock_t *l)
@@ -46,8 +31,8 @@ static inline void spin_lock(spinlock_t *l)
 	if (spin_is_locked(l))
 		assert_failed("spin_lock: already held (self-deadlock)", __FILE__,
 			      __LINE__, __func__);
-	l->held = shim_spin.epoch;
-	shim_spin.depth++;
+	l->held = shim.lock_epoch + 1;
+	shim.locks_held++;
 }
 
 static inline void spin_unlock(spinlock_t *l)
@@ -55,7 +40,7 @@ static inline void spin_unlock(spinlock_t *l)
 	if (!spin_is_locked(l))
 		assert_failed("spin_unlock: not held", __FILE__, __LINE__, __func__);
 	l->held = 0;
-	shim_spin.depth--;
+	shim.locks_held--;
 }
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
