@@ -14,7 +14,13 @@
 #include <hv/mm.h>
 #include <hv/printk.h>
 #include <hv/version.h>
+#include <hv/sched.h>
+#include <asm/dom0-build.h>
+#include <asm/m2p.h>
 #include <asm/page.h>
+
+/* Test-mode exit code when there is no dom0 to run (QEMU status 5). */
+#define FATAL_NO_DOM0	2
 
 /* Filled once on the boot CPU, read-only afterwards. */
 static struct boot_info boot_info;
@@ -36,6 +42,12 @@ static int set_loglvl(const char *v)
 	return printk_set_level_name(v) ? 0 : -1;
 }
 custom_param("loglvl", set_loglvl);
+
+const char *hypervisor_cmdline(void);
+const char *hypervisor_cmdline(void)
+{
+	return boot_info.cmdline;
+}
 
 static void cmdline_report(const char *msg)
 {
@@ -147,9 +159,16 @@ void start_ward(uint32_t magic, uint64_t info_pa)
 		arch_self_test_fault(fault_kind);
 
 	arch_platform_init(&boot_info);
+	m2p_init();
 	pr_info("ward: %u CPU(s) online\n", arch_cpus_online());
-	pr_info("ward: no dom0 builder yet\n");
-	if (opt_test_exit)
-		arch_power_off(0);
-	arch_idle_loop();
+
+	if (dom0_build(&boot_info, dom0_mem)) {
+		pr_err("ward: no dom0 to run\n");
+		if (opt_test_exit)
+			arch_power_off(FATAL_NO_DOM0);
+		arch_idle_loop();
+	}
+	pr_info("ward: starting dom0\n");
+	arch_smp_boot_done();
+	sched_start_cpu();
 }

@@ -59,15 +59,17 @@ void cpu_init_protection(void)
 {
 	unsigned long cr4 = read_cr4();
 
-	write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_NE);
+	/* Guests use SSE: FXSAVE/FXRSTOR and SIMD exceptions on; no FPU emulation. */
+	write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
 	if (cpu_has_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	cr4 |= X86_CR4_PGE;
+	cr4 |= X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	if (cpu_has_smep)
 		cr4 |= X86_CR4_SMEP;
 	if (cpu_has_smap)
 		cr4 |= X86_CR4_SMAP;
 	write_cr4(cr4);
+	__asm__ __volatile__("fninit");
 }
 
 extern char bsp_stack_block[];

@@ -6,13 +6,18 @@
  * (asm/regs.h) and calls do_trap(regs).
  */
 #include <asm/regs.h>
+#include <asm/cpu-defs.h>
+#include <public/xen.h>
 
-/* Vectors for which the CPU pushes an error code. */
-#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+/* Record that a fault at \from resumes at \to (see extable.c). */
+.macro EXTABLE from, to
+	.pushsection .ex_table, "a"
+	.balign 8
+	.quad \from, \to
+	.popsection
+.endm
 
-	.section .text
-	.balign 16
-common_entry:
+.macro SAVE_GPRS
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx
@@ -28,14 +33,9 @@ common_entry:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	cld
-	movq	%rsp, %rdi
-	/* A frame record so stack traces walk through the trap. */
-	pushq	REGS_RIP(%rsp)		/* interrupted rip as the return address */
-	pushq	%rbp
-	movq	%rsp, %rbp
-	call	do_trap
-	addq	$16, %rsp
+.endm
+
+.macro RESTORE_GPRS
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -51,8 +51,97 @@ common_entry:
 	popq	%rdx
 	popq	%rsi
 	popq	%rdi
+.endm
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.section .text
+	.balign 16
+common_entry:
+	SAVE_GPRS
+	cld
+	movq	%rsp, %rdi
+	/* A frame record so stack traces walk through the trap. */
+	pushq	REGS_RIP(%rsp)		/* interrupted rip as the return address */
+	pushq	%rbp
+	movq	%rsp, %rbp
+	call	do_trap
+	addq	$16, %rsp
+	/* Back to a guest (ring 3)? Leave through the one guest exit. */
+	testb	$3, REGS_CS(%rsp)
+	jnz	restore_guest_regs
+	RESTORE_GPRS
 	addq	$16, %rsp		/* vector and error code */
 	iretq
+
+/*
+ * SYSCALL from a guest (ring 3): the guest kernel's hypercalls and its
+ * user space's system calls. SYSCALL switches no stack, so borrow the
+ * hypervisor's per-CPU pointer from MSR_KERNEL_GS_BASE for a moment to find
+ * this CPU's stack, and build the same frame an exception from ring 3
+ * would. The hypervisor itself never uses %gs.
+ */
+	.balign 16
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq	%rsp, %gs:CPUINFO_SCRATCH_RSP
+	movq	%gs:CPUINFO_SELF, %rsp
+	pushq	$FLAT_KERNEL_SS
+	pushq	%gs:CPUINFO_SCRATCH_RSP
+	swapgs
+	pushq	%r11			/* RFLAGS */
+	pushq	$FLAT_KERNEL_CS
+	pushq	%rcx			/* RIP */
+	pushq	$0			/* error code */
+	pushq	$VECTOR_SYSCALL
+	SAVE_GPRS
+	cld
+	movq	%rsp, %rdi
+	call	do_guest_syscall
+	/* fall through */
+
+/*
+ * The one way back to a guest: RSP points at its frame (struct cpu_regs)
+ * at the top of this CPU's stack.
+ */
+	.globl restore_guest_regs
+restore_guest_regs:
+	cli
+	RESTORE_GPRS
+	addq	$16, %rsp
+guest_iret:
+	iretq
+	/*
+	 * iretq faults (#GP/#NP/#SS) when the frame holds selectors or an
+	 * address the CPU refuses. The fault handler resumes here with the
+	 * guest's registers loaded again and RSP at the frame's RIP slot
+	 * (the words below were overwritten by the fault's own frame): save
+	 * the registers again to rebuild the frame, and hand it to C.
+	 */
+	EXTABLE guest_iret, guest_iret_fault
+guest_iret_fault:
+	pushq	$0			/* error code */
+	pushq	$0			/* vector */
+	SAVE_GPRS
+	movq	%rsp, %rdi
+	call	do_guest_iret_fault
+	jmp	restore_guest_regs
+
+/* Run @fn on a fresh stack: used to go idle or enter a guest. */
+	.globl reset_stack_and_call
+reset_stack_and_call:		/* (void (*fn)(void), unsigned long rsp) */
+	movq	%rsi, %rsp
+	xorl	%ebp, %ebp
+	call	*%rdi
+	ud2
+
+/* Enter the guest whose registers are in the frame at @frame. */
+	.globl enter_guest_frame
+enter_guest_frame:		/* (struct cpu_regs *frame) */
+	movq	%rdi, %rsp
+	jmp	restore_guest_regs
 
 	.pushsection .rodata
 	.balign 8

@@ -9,6 +9,7 @@
 #include <asm/layout.h>
 #include <asm/boot.h>
 #include <asm/cpu-defs.h>
+#include <asm/regs.h>
 
 #define PHYS(x)		((x) - IMAGE_VIRT_BASE)
 
@@ -138,7 +139,7 @@ start64_high:
 	/* The boot GDT lives in the image: reload it through its high address. */
 	lgdt	boot_gdtr_high(%rip)
 
-	leaq	bsp_stack_block + STACK_SIZE - CPU_INFO_SIZE(%rip), %rsp
+	leaq	bsp_stack_block + STACK_SIZE - CPU_INFO_SIZE - REGS_SIZE(%rip), %rsp
 	xorl	%ebp, %ebp
 	/* edi = magic, esi = info (zero-extended by the 32-bit moves above) */
 	call	start_ward

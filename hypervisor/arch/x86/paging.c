@@ -148,6 +148,28 @@ void paging_map_page(unsigned long va, mfn_t mfn, enum paging_perm perm)
 	invlpg(va);
 }
 
+/*
+ * Map a frame that guests may read (the RO M2P): user-accessible at every
+ * level of its path. Only the RO M2P's own subtree gets US bits, so the
+ * rest of the hypervisor's slots stay supervisor-only.
+ */
+void paging_map_page_guest_ro(unsigned long va, mfn_t mfn)
+{
+	unsigned long flags = spin_lock_irqsave(&pt_lock);
+	uint64_t *t = idle_l4;
+
+	for (int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9) {
+		uint64_t *e = &t[PT_INDEX(va, shift)];
+
+		if (!(*e & PTE_P))
+			*e = virt_to_maddr(alloc_table()) | PTE_TABLE;
+		*e |= PTE_US;
+		t = maddr_to_virt(*e & PTE_ADDR_MASK);
+	}
+	t[PT_INDEX(va, L1_SHIFT)] = (mfn << PAGE_SHIFT) | PTE_P | PTE_US | PTE_NX;
+	spin_unlock_irqrestore(&pt_lock, flags);
+}
+
 uint64_t *idle_l4_table(void)
 {
 	return idle_l4;

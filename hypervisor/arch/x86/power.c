@@ -12,6 +12,19 @@
 
 #define TEST_EXIT_PORT	0xf4
 
+#define KBC_CMD_PORT		0x64
+#define KBC_CMD_PULSE_RESET	0xfe
+
+__noreturn void arch_reboot(void)
+{
+	local_irq_disable();
+	printk("ward: rebooting\n");
+	/* The keyboard controller's reset line: every PC and QEMU model has it. */
+	outb(KBC_CMD_PORT, KBC_CMD_PULSE_RESET);
+	for (;;)
+		halt();
+}
+
 __noreturn void arch_power_off(int code)
 {
 	local_irq_disable();

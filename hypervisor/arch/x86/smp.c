@@ -19,6 +19,8 @@
 #include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
+#include <hv/sched.h>
 #include <asm/time.h>
 
 #define AP_START_TIMEOUT_US	1000000
@@ -31,6 +33,7 @@ extern const char trampoline_start[], trampoline_end[];
 extern char bsp_stack_block[];
 extern uint64_t boot_pml4[];
 void ap_entry64(void);
+__noreturn void reset_stack_and_call(void (*fn)(void), unsigned long rsp);
 
 struct tramp_params {
 	uint32_t cr3;
@@ -44,6 +47,8 @@ extern const char tramp_params[];
 static struct cpu_info *cpu_infos[NR_CPUS];
 static volatile unsigned int cpus_online = 1;
 static volatile bool ap_started;
+/* Set by the boot CPU once boot is done: APs may then schedule vCPUs. */
+volatile bool smp_boot_done;
 static void *ap_stack_block;
 
 unsigned int arch_cpus_online(void)
@@ -61,10 +66,20 @@ void start_secondary(void)
 	apic_init_cpu();
 	ci->apic_id = apic_read_id();
 	apic_timer_start();
+	pv_cpu_init();
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_SEQ_CST);
 	WRITE_ONCE(ap_started, true);
 	pr_info("CPU %u: online (APIC id %u)\n", ci->cpu, ci->apic_id);
-	arch_idle_loop();
+	/* Idle until a vCPU is runnable; the timer wakes the idle loop. */
+	local_irq_enable();
+	while (!READ_ONCE(smp_boot_done))
+		halt();
+	sched_start_cpu();
+}
+
+static struct cpu_regs *guest_regs_of(struct cpu_info *ci)
+{
+	return (struct cpu_regs *)((char *)ci - REGS_SIZE);
 }
 
 static bool start_one(unsigned int cpu, uint32_t apic_id)
@@ -89,7 +104,7 @@ static bool start_one(unsigned int cpu, uint32_t apic_id)
 	p = (struct tramp_params *)(tramp + (tramp_params - trampoline_start));
 	p->cr3 = (uint32_t)virt_to_maddr(boot_pml4);
 	p->efer = EFER_LME | (cpu_has_nx ? EFER_NXE : 0);
-	p->stack = (uint64_t)ci;	/* the stack grows down from cpu_info */
+	p->stack = (uint64_t)guest_regs_of(ci);	/* below the guest frame */
 	p->target = (uint64_t)ap_entry64;
 	ap_stack_block = block;
 	ap_started = false;
@@ -129,6 +144,7 @@ void arch_platform_init(const struct boot_info *bi)
 	unsigned int next = 1;
 
 	desc_init_cpu(0, bsp_stack_block);
+	pv_cpu_init();
 	tsc_calibrate();
 	acpi_init(bi);
 	ac = acpi_get_cpus();
@@ -156,6 +172,16 @@ void arch_platform_init(const struct boot_info *bi)
 void arch_stop_other_cpus(void)
 {
 	apic_nmi_others();
+}
+
+void arch_smp_boot_done(void)
+{
+	WRITE_ONCE(smp_boot_done, true);
+}
+
+__noreturn void arch_reset_stack_and_call(void (*fn)(void))
+{
+	reset_stack_and_call(fn, (unsigned long)get_cpu_info() - REGS_SIZE);
 }
 
 __noreturn void arch_idle_loop(void)

@@ -101,3 +101,29 @@ void udelay(unsigned long us)
 	while ((int64_t)(rdtsc() - end) < 0)
 		cpu_relax();
 }
+
+/*
+ * The pvclock scale for the TSC: ns = ((tsc << shift) * mul) >> 32, with
+ * shift possibly negative (right shift) and mul < 2^32 (public/xen.h,
+ * struct vcpu_time_info). Pick the shift that keeps mul in range.
+ */
+void tsc_pvclock_scale(uint32_t *mul, int8_t *shift)
+{
+	uint64_t khz = tsc_per_khz;
+	int s = 0;
+
+	BUG_ON(!khz);
+	/* Too slow a TSC: each tick is over 1 ns, so shift left. */
+	while (khz < 1000000 && s < 31) {
+		khz <<= 1;
+		s++;
+	}
+	/* Too fast for 32 bits of fraction is impossible once khz >= 1e6. */
+	*mul = (uint32_t)((1000000ULL << 32) / khz);
+	*shift = (int8_t)s;
+}
+
+uint64_t tsc_at_boot_value(void)
+{
+	return tsc_at_boot;
+}

@@ -10,7 +10,10 @@
 #include <hv/bug.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <asm/apic.h>
+#include <asm/extable.h>
+#include <asm/pv.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -20,6 +23,8 @@ BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, vector) != REGS_VECTOR);
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, rip) != REGS_RIP);
 BUILD_BUG_ON(sizeof(struct cpu_regs) != REGS_SIZE);
 BUILD_BUG_ON(sizeof(struct cpu_info) != CPU_INFO_SIZE);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu_info, self) != CPUINFO_SELF);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu_info, scratch_rsp) != CPUINFO_SCRATCH_RSP);
 
 #define STACK_TRACE_MAX_FRAMES	32
 /* Exit code for a fatal error in test mode (QEMU reports (code << 1) | 1). */
@@ -141,14 +146,27 @@ static __noreturn void fatal_trap(const struct cpu_regs *r)
 	die();
 }
 
+/* Exceptions that run on IST stacks: their frame is not the guest frame. */
+static bool is_ist_vector(unsigned int vec)
+{
+	return vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC;
+}
+
 void do_trap(struct cpu_regs *regs);
 void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = (unsigned int)regs->vector;
+	bool from_guest = (regs->cs & 3) == 3;
+	unsigned long fixup;
 
 	switch (vec) {
 	case LAPIC_TIMER_VECTOR:
 		apic_timer_interrupt();
+		sched_tick();
+		if (from_guest) {
+			pv_sample_guest(regs);
+			pv_exit_to_guest(regs);
+		}
 		return;
 	case SPURIOUS_VECTOR:
 		return;	/* no EOI for spurious interrupts */
@@ -158,8 +176,20 @@ void do_trap(struct cpu_regs *regs)
 				halt();	/* stopped by arch_stop_other_cpus */
 		break;
 	}
-	if (vec < X86_NR_EXC)
+	if (from_guest && !is_ist_vector(vec) &&
+	    (vec < X86_NR_EXC || vec == LEGACY_SYSCALL_VECTOR)) {
+		pv_exception(regs);
+		return;
+	}
+	if (vec < X86_NR_EXC) {
+		/* A fault the code expected (guest memory access, guest iret...). */
+		fixup = from_guest ? 0 : search_exception_table(regs->rip);
+		if (fixup) {
+			regs->rip = fixup;
+			return;
+		}
 		fatal_trap(regs);
+	}
 	pr_warn("CPU %u: unexpected interrupt vector %u\n", smp_processor_id(), vec);
 	apic_eoi();
 }

@@ -32,6 +32,12 @@ void arch_platform_init(const struct boot_info *bi);
 /* Number of CPUs online. */
 unsigned int arch_cpus_online(void);
 
+/* Call @fn on this CPU's stack, reset to empty (below the guest frame). */
+__noreturn void arch_reset_stack_and_call(void (*fn)(void));
+
+/* Boot is done: let the other CPUs start scheduling vCPUs. */
+void arch_smp_boot_done(void);
+
 /* Idle this CPU forever with interrupts on. */
 __noreturn void arch_idle_loop(void);
 
@@ -41,6 +47,9 @@ __noreturn void arch_idle_loop(void);
  * and if that fails, halt.
  */
 __noreturn void arch_power_off(int code);
+
+/* Reset the machine (ACPI reset register, then the keyboard controller). */
+__noreturn void arch_reboot(void);
 
 /* Stop the other CPUs (panic path); safe to call from any context. */
 void arch_stop_other_cpus(void);

@@ -82,5 +82,7 @@
 #define CPUID_7_EBX_SMAP_BIT	20
 #define CPUID_80000007_EDX_INVTSC_BIT 8
 
-/* Size of struct cpu_info (asm/percpu.h), pinned there by a static assert. */
-#define CPU_INFO_SIZE	128
+/* struct cpu_info (asm/percpu.h): size and the offsets assembly uses. */
+#define CPU_INFO_SIZE		128
+#define CPUINFO_SELF		0
+#define CPUINFO_SCRATCH_RSP	8

@@ -25,5 +25,8 @@ enum paging_perm { PAGING_RO, PAGING_RW };
 /* Map one 4 KiB frame at @va in the hypervisor's shared slots (any CPU, any time). */
 void paging_map_page(unsigned long va, mfn_t mfn, enum paging_perm perm);
 
+/* Map a frame read-only for guests too (user-accessible path): the RO M2P only. */
+void paging_map_page_guest_ro(unsigned long va, mfn_t mfn);
+
 /* The idle L4, whose slots 256-271 every guest L4 shares. */
 uint64_t *idle_l4_table(void);

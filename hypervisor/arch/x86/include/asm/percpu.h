@@ -8,13 +8,21 @@
 #include <hv/types.h>
 #include <asm/layout.h>
 #include <asm/cpu-defs.h>
+#include <asm/regs.h>
 
+struct vcpu;
+
+/* Offsets used by assembly are pinned in cpu-defs.h and checked in traps.c. */
 struct cpu_info {
-	struct cpu_info *self;
+	struct cpu_info *self;		/* CPUINFO_SELF: also the guest frame's end */
+	unsigned long scratch_rsp;	/* CPUINFO_SCRATCH_RSP: guest RSP at syscall */
+	struct vcpu *curr;		/* vCPU whose state is live here, or NULL */
+	uint64_t timer_ticks;		/* local APIC timer interrupts taken */
 	unsigned int cpu;		/* logical CPU number, 0 = boot CPU */
 	uint32_t apic_id;
-	uint64_t timer_ticks;		/* local APIC timer interrupts taken */
-	uint8_t pad[CPU_INFO_SIZE - 24];
+	volatile bool need_resched;	/* switch at the next exit to a guest */
+	uint32_t slice_ticks;		/* ticks the current vCPU has run */
+	uint8_t pad[CPU_INFO_SIZE - 48];
 };
 
 static inline struct cpu_info *get_cpu_info(void)
@@ -33,4 +41,14 @@ static inline unsigned int smp_processor_id(void)
 static inline struct cpu_info *stack_block_cpu_info(void *block)
 {
 	return (struct cpu_info *)((char *)block + STACK_SIZE - CPU_INFO_SIZE);
+}
+
+/*
+ * The frame a guest's registers are saved in on every entry from ring 3:
+ * directly below struct cpu_info (TSS.rsp0 points at its end).
+ */
+struct cpu_regs;
+static inline struct cpu_regs *guest_regs(void)
+{
+	return (struct cpu_regs *)((char *)get_cpu_info() - REGS_SIZE);
 }

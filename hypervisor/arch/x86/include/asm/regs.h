@@ -18,7 +18,11 @@ struct cpu_regs {
 };
 #endif
 
+/* Pseudo vector recorded for entries through SYSCALL (not an IDT vector). */
+#define VECTOR_SYSCALL	0x100
+
 /* Offsets used by entry.S; pinned by a static assert in traps.c. */
 #define REGS_VECTOR	(15 * 8)
 #define REGS_RIP	(17 * 8)
+#define REGS_CS		(18 * 8)
 #define REGS_SIZE	(22 * 8)

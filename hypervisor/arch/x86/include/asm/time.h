@@ -10,3 +10,8 @@ uint64_t tsc_khz(void);
 uint64_t now_ns(void);
 /* Busy-wait; before calibration it uses the PIT directly. */
 void udelay(unsigned long us);
+
+/* The pvclock (mul, shift) pair converting TSC ticks to nanoseconds. */
+void tsc_pvclock_scale(uint32_t *mul, int8_t *shift);
+/* The TSC value at which now_ns() was 0. */
+uint64_t tsc_at_boot_value(void);

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The x86 PV part of struct vcpu and struct domain. */
+#pragma once
+#include <hv/types.h>
+#include <public/xen.h>
+#include <asm/desc.h>
+#include <asm/regs.h>
+
+#define PV_NR_TRAPS	256
+
+/* The callbacks a 64-bit PV guest can register (public/callback.h types). */
+enum pv_callback {
+	PV_CB_EVENT,
+	PV_CB_FAILSAFE,
+	PV_CB_SYSCALL,
+	PV_CB_SYSCALL32,
+	PV_CB_SYSENTER,
+	PV_CB_NMI,
+	PV_NR_CALLBACKS,
+};
+
+struct pv_callback_entry {
+	unsigned long address;	/* 0: not registered */
+	bool mask_events;	/* CALLBACKF_mask_events */
+};
+
+/* 512-byte FXSAVE image; the hypervisor itself never uses the FPU. */
+struct fpu_state {
+	uint8_t fxsave[512];
+} __aligned(16);
+
+struct pv_vcpu {
+	/* Guest registers while the vCPU is not on a CPU. */
+	struct cpu_regs regs;
+	struct trap_info traps[PV_NR_TRAPS];	/* address 0: no handler */
+	struct pv_callback_entry callbacks[PV_NR_CALLBACKS];
+	unsigned long kernel_ss, kernel_sp;	/* stack_switch */
+	unsigned long fs_base;
+	unsigned long gs_base_kernel;
+	unsigned long gs_base_user;
+	bool in_kernel;				/* guest kernel (vs user) mode */
+	mfn_t kernel_cr3;			/* guest L4 frames; user 0 = none */
+	mfn_t user_cr3;
+	bool vcr0_ts;				/* fpu_taskswitch */
+	unsigned long vcr4;			/* what "mov %cr4" reads */
+	unsigned long debugreg[8];
+	unsigned int iopl;			/* virtual IOPL (physdev set_iopl) */
+	/* GDT: guest frames and hypervisor-owned validated shadow copies. */
+	mfn_t gdt_frames[GDT_GUEST_PAGES];
+	void *gdt_shadow[GDT_GUEST_PAGES];
+	unsigned int gdt_ents;
+	struct fpu_state fpu;
+	bool fpu_initialised;
+};
+
+struct pv_domain {
+	unsigned long vm_assist;		/* VMASST_TYPE_* bits enabled */
+	unsigned long nr_pfns;			/* pseudo-physical size */
+	mfn_t *p2m;				/* hypervisor's copy, for reclaim */
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hypercall handlers: do_<name>(args...) returns 0/positive or -errno. */
+#pragma once
+#include <hv/types.h>
+
+struct cpu_regs;
+
+long do_set_trap_table(unsigned long traps);
+long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall);
+long do_callback_op(unsigned long cmd, unsigned long arg);
+long do_stack_switch(unsigned long ss, unsigned long sp);
+long do_fpu_taskswitch(unsigned long set);
+long do_set_debugreg(unsigned long reg, unsigned long value);
+long do_get_debugreg(unsigned long reg);
+long do_set_segment_base(unsigned long which, unsigned long base);
+long do_set_gdt(unsigned long frames, unsigned long entries);
+long do_update_descriptor(unsigned long maddr, unsigned long desc);
+long do_vm_assist(unsigned long cmd, unsigned long type);
+long do_physdev_op(unsigned long cmd, unsigned long arg);
+void do_iret(struct cpu_regs *regs);
+long do_multicall(unsigned long calls, unsigned long nr_calls, struct cpu_regs *regs);
+
+long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer);
+long do_xen_version(unsigned long cmd, unsigned long arg);
+long do_sched_op(unsigned long cmd, unsigned long arg);

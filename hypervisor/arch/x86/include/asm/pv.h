@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The PV guest ABI: what common code and the x86 trap path call. */
+#pragma once
+#include <hv/types.h>
+
+struct vcpu;
+struct domain;
+struct cpu_regs;
+
+/* context.c */
+void pv_vcpu_init(struct vcpu *v);
+void pv_domain_destroy(struct domain *d);
+/* Load @v's state onto this CPU; @frame becomes its registers. */
+void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame);
+/* Save this CPU's live state of @v (registers from @frame) into @v. */
+void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame);
+__noreturn void pv_enter_guest(struct cpu_regs *frame);
+/* Switch the current vCPU between guest kernel and guest user mode. */
+void pv_toggle_guest_mode(struct vcpu *v);
+void pv_dump_guest_state(const struct vcpu *v, const struct cpu_regs *regs);
+/* Per-CPU: SYSCALL MSRs and the hypervisor's %gs pointer for syscall_entry. */
+void pv_cpu_init(void);
+
+/* traps.c */
+void pv_exception(struct cpu_regs *regs);
+void pv_sample_guest(const struct cpu_regs *regs);
+/* Bounce @vector to the current guest (error code when @has_ec). */
+void pv_inject_trap(struct cpu_regs *regs, unsigned int vector, bool has_ec, uint32_t ec);
+void pv_inject_page_fault(struct cpu_regs *regs, unsigned long cr2, uint32_t ec);
+/* Last step of every guest entry: reschedule and deliver events. */
+void pv_exit_to_guest(struct cpu_regs *regs);
+
+/* emul-priv.c: true if the #GP at regs->rip was emulated (RIP advanced). */
+bool pv_emulate_privileged(struct cpu_regs *regs);
+/* cpuid.c: true if the #UD was the forced-emulation CPUID prefix. */
+bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
+void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+
+/* hypercall.c */
+void pv_hypercall(struct cpu_regs *regs);
+long pv_do_hypercall(unsigned long nr, const unsigned long args[6], struct cpu_regs *regs);

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PV vCPU context: what moves onto a CPU when a vCPU runs there (registers
+ * in the stack-top frame, page-table root, segment bases, GDT, FPU) and
+ * back off when it stops. Also the kernel/user mode switch: a PV guest
+ * kernel and its user space both run in ring 3, told apart by our
+ * in_kernel flag, each with its own page-table root and GS base.
+ */
+#include <hv/bug.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/printk.h>
+#include <asm/desc.h>
+#include <asm/m2p.h>
+#include <asm/page.h>
+#include <asm/paging.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+
+/* The RFLAGS a new vCPU starts with: IF set (guest "IRQs" are the upcall mask). */
+#define INITIAL_RFLAGS	(X86_EFLAGS_IF | (1UL << 1))
+/* FXSAVE image offset of MXCSR, and its reset value (all exceptions masked). */
+#define FXSAVE_MXCSR_OFF	24
+#define MXCSR_DEFAULT		0x1f80
+#define FXSAVE_FCW_OFF		0
+#define FCW_DEFAULT		0x037f
+
+void syscall_entry(void);
+__noreturn void enter_guest_frame(struct cpu_regs *frame);
+
+void pv_cpu_init(void)
+{
+	/* STAR: SYSCALL loads CS=HV_CS/SS=HV_DS; SYSRET's base is FLAT_RING3_CS32. */
+	wrmsr(MSR_STAR, ((uint64_t)(FLAT_RING3_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* Clear IF, TF, DF, AC and NT on entry: we run with interrupts off until ready. */
+	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | (1UL << 8) | (1UL << 10) | X86_EFLAGS_AC | (1UL << 14));
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* syscall_entry finds this CPU's stack through the inactive GS base. */
+	wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());
+	wrmsr(MSR_GS_BASE, 0);
+}
+
+void pv_vcpu_init(struct vcpu *v)
+{
+	struct pv_vcpu *pv = &v->arch;
+	uint16_t fcw = FCW_DEFAULT;
+	uint32_t mxcsr = MXCSR_DEFAULT;
+
+	pv->regs.cs = FLAT_KERNEL_CS;
+	pv->regs.ss = FLAT_KERNEL_SS;
+	pv->regs.rflags = INITIAL_RFLAGS;
+	pv->in_kernel = true;
+	pv->kernel_ss = FLAT_KERNEL_SS;
+	memcpy(pv->fpu.fxsave + FXSAVE_FCW_OFF, &fcw, sizeof(fcw));
+	memcpy(pv->fpu.fxsave + FXSAVE_MXCSR_OFF, &mxcsr, sizeof(mxcsr));
+	/* What "mov %cr4" shows the guest: the bits Linux expects to see set. */
+	pv->vcr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+}
+
+void pv_domain_destroy(struct domain *d)
+{
+	for (unsigned long pfn = 0; d->arch.p2m && pfn < d->arch.nr_pfns; pfn++)
+		if (d->arch.p2m[pfn] != INVALID_MFN)
+			m2p_set(d->arch.p2m[pfn], M2P_INVALID);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		for (unsigned int p = 0; p < GDT_GUEST_PAGES; p++)
+			free_pages(d->vcpu[i]->arch.gdt_shadow[p], 0);
+	xfree(d->arch.p2m);
+}
+
+static void load_gdt_of(const struct vcpu *v)
+{
+	mfn_t mfns[GDT_GUEST_PAGES];
+	unsigned int n = DIV_ROUND_UP(v->arch.gdt_ents, 512);
+
+	for (unsigned int i = 0; i < n; i++)
+		mfns[i] = virt_to_mfn(v->arch.gdt_shadow[i]);
+	desc_load_guest_gdt(mfns, n);
+}
+
+void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
+{
+	struct pv_vcpu *pv = &v->arch;
+
+	*frame = pv->regs;
+	write_cr3((pv->in_kernel ? pv->kernel_cr3 : pv->user_cr3) << PAGE_SHIFT);
+	load_gdt_of(v);
+	wrmsr(MSR_FS_BASE, pv->fs_base);
+	wrmsr(MSR_GS_BASE, pv->in_kernel ? pv->gs_base_kernel : pv->gs_base_user);
+	__asm__ __volatile__("fxrstor64 %0" :: "m"(pv->fpu));
+	write_cr0(pv->vcr0_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+}
+
+void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
+{
+	struct pv_vcpu *pv = &v->arch;
+
+	pv->regs = *frame;
+	pv->fs_base = rdmsr(MSR_FS_BASE);
+	if (pv->in_kernel)
+		pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+	else
+		pv->gs_base_user = rdmsr(MSR_GS_BASE);
+	/* The guest may have TS set; fxsave would fault with #NM. */
+	write_cr0(read_cr0() & ~X86_CR0_TS);
+	__asm__ __volatile__("fxsave64 %0" : "=m"(pv->fpu));
+	/* Off the guest's page tables, so they can be freed while it is off. */
+	write_cr3(idle_pg_table_cr3);
+	desc_load_guest_gdt(NULL, 0);
+}
+
+__noreturn void pv_enter_guest(struct cpu_regs *frame)
+{
+	enter_guest_frame(frame);
+}
+
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+	struct pv_vcpu *pv = &v->arch;
+
+	if (pv->in_kernel) {
+		pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+		wrmsr(MSR_GS_BASE, pv->gs_base_user);
+		write_cr3(pv->user_cr3 << PAGE_SHIFT);
+	} else {
+		pv->gs_base_user = rdmsr(MSR_GS_BASE);
+		wrmsr(MSR_GS_BASE, pv->gs_base_kernel);
+		write_cr3(pv->kernel_cr3 << PAGE_SHIFT);
+	}
+	pv->in_kernel = !pv->in_kernel;
+}
+
+void pv_dump_guest_state(const struct vcpu *v, const struct cpu_regs *r)
+{
+	printk("d%uv%u: %s mode, RIP %04llx:%p RFLAGS %016llx\n", v->domain->domain_id,
+	       v->vcpu_id, v->arch.in_kernel ? "kernel" : "user", (unsigned long long)r->cs,
+	       (void *)r->rip, (unsigned long long)r->rflags);
+	printk("d%uv%u: RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long long)r->rax,
+	       (unsigned long long)r->rbx, (unsigned long long)r->rcx,
+	       (unsigned long long)r->rdx);
+	printk("d%uv%u: RSI %016llx RDI %016llx RBP %016llx RSP %016llx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long long)r->rsi,
+	       (unsigned long long)r->rdi, (unsigned long long)r->rbp,
+	       (unsigned long long)r->rsp);
+	printk("d%uv%u: R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long long)r->r8,
+	       (unsigned long long)r->r9, (unsigned long long)r->r10,
+	       (unsigned long long)r->r11);
+	printk("d%uv%u: R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long long)r->r12,
+	       (unsigned long long)r->r13, (unsigned long long)r->r14,
+	       (unsigned long long)r->r15);
+	printk("d%uv%u: SS %04llx CR2 %016lx CR3 %016lx vector %llu error %#llx\n",
+	       v->domain->domain_id, v->vcpu_id, (unsigned long long)r->ss,
+	       v->vcpu_info ? (unsigned long)v->vcpu_info->arch.cr2 : 0UL, read_cr3(),
+	       (unsigned long long)r->vector, (unsigned long long)r->error_code);
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Small CPU-state hypercalls: virtual CR0.TS, debug registers, segment
+ * bases, VM assists and the virtual IOPL. Each validates its arguments
+ * fully before changing anything.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/sched.h>
+#include <public/physdev.h>
+#include <asm/desc.h>
+#include <asm/hypercall.h>
+#include <asm/processor.h>
+
+/* DR7: per-breakpoint enable bits L0-3/G0-3, and bits that must stay clear. */
+#define DR7_ENABLE_MASK		0xffUL
+#define DR7_GD			(1UL << 13)
+#define DR7_RESERVED_ONE	(1UL << 10)
+#define DR7_HI_SHIFT		16
+#define DR7_RW_LEN_BITS		4
+#define DR6_RESERVED_ONE	0xffff0ff0UL
+#define NR_ADDR_DEBUGREGS	4
+
+/* VM assists a 64-bit PV guest may turn on (public/xen.h VMASST_TYPE_*). */
+#define PV_VM_ASSIST_VALID	((1UL << VMASST_TYPE_4gb_segments) | \
+				 (1UL << VMASST_TYPE_4gb_segments_notify) | \
+				 (1UL << VMASST_TYPE_writable_pagetables) | \
+				 (1UL << VMASST_TYPE_pae_extended_cr3) | \
+				 (1UL << VMASST_TYPE_architectural_iopl) | \
+				 (1UL << VMASST_TYPE_runstate_update_flag) | \
+				 (1UL << VMASST_TYPE_m2p_strict))
+
+#define MAX_IOPL	3
+
+static bool canonical(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16) == va;
+}
+
+/* A breakpoint may watch guest addresses only, never the hypervisor's. */
+static bool guest_breakpoint_ok(unsigned long va)
+{
+	return canonical(va) && !(va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END);
+}
+
+long do_fpu_taskswitch(unsigned long set)
+{
+	struct vcpu *v = current_vcpu();
+
+	v->arch.vcr0_ts = !!set;
+	write_cr0(set ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+	return 0;
+}
+
+long do_set_debugreg(unsigned long reg, unsigned long value)
+{
+	struct vcpu *v = current_vcpu();
+
+	switch (reg) {
+	case 0: case 1: case 2: case 3:
+		if (!guest_breakpoint_ok(value))
+			return -EPERM;
+		break;
+	case 6:
+		value |= DR6_RESERVED_ONE;
+		break;
+	case 7:
+		if (value & DR7_GD)
+			return -EPERM;
+		if (value >> 32)
+			return -EINVAL;
+		/* Enabled breakpoints must already hold guest addresses. */
+		for (unsigned int i = 0; i < NR_ADDR_DEBUGREGS; i++)
+			if ((value & (3UL << (2 * i))) &&
+			    !guest_breakpoint_ok(v->arch.debugreg[i]))
+				return -EPERM;
+		value |= DR7_RESERVED_ONE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Virtual only for now: the registers are not loaded into the CPU. */
+	v->arch.debugreg[reg] = value;
+	return 0;
+}
+
+long do_get_debugreg(unsigned long reg)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -EINVAL;
+	return (long)v->arch.debugreg[reg];
+}
+
+long do_set_segment_base(unsigned long which, unsigned long base)
+{
+	struct vcpu *v = current_vcpu();
+
+	switch (which) {
+	case SEGBASE_FS:
+		if (!canonical(base))
+			return -EINVAL;
+		wrmsr(MSR_FS_BASE, base);
+		return 0;
+	case SEGBASE_GS_USER:
+		if (!canonical(base))
+			return -EINVAL;
+		if (v->arch.in_kernel)
+			v->arch.gs_base_user = base;
+		else
+			wrmsr(MSR_GS_BASE, base);
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		if (!canonical(base))
+			return -EINVAL;
+		if (v->arch.in_kernel)
+			wrmsr(MSR_GS_BASE, base);
+		else
+			v->arch.gs_base_kernel = base;
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		/*
+		 * Loading a selector loads its base: with the flat or null
+		 * selectors guests use in 64-bit mode that is 0. We do not
+		 * load guest data selectors, so record the resulting base.
+		 */
+		if (v->arch.in_kernel)
+			v->arch.gs_base_user = 0;
+		else
+			wrmsr(MSR_GS_BASE, 0);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_vm_assist(unsigned long cmd, unsigned long type)
+{
+	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
+
+	if (type >= sizeof(unsigned long) * 8 || !(PV_VM_ASSIST_VALID & (1UL << type)))
+		return -EINVAL;
+	switch (cmd) {
+	case VMASST_CMD_enable:
+		__atomic_or_fetch(&d->arch.vm_assist, 1UL << type, __ATOMIC_SEQ_CST);
+		return 0;
+	case VMASST_CMD_disable:
+		__atomic_and_fetch(&d->arch.vm_assist, ~(1UL << type), __ATOMIC_SEQ_CST);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_physdev_op(unsigned long cmd, unsigned long arg)
+{
+	struct vcpu *v = current_vcpu();
+
+	switch (cmd) {
+	case PHYSDEVOP_set_iopl: {
+		struct physdev_set_iopl s;
+
+		if (copy_from_guest_raw(&s, arg, sizeof(s)))
+			return -EFAULT;
+		if (s.iopl > MAX_IOPL)
+			return -EINVAL;
+		v->arch.iopl = s.iopl;
+		return 0;
+	}
+	default:
+		/* Device-related physdev ops come with device passthrough. */
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PV domain builder for dom0. From the kernel module (ELF, gzip'd ELF,
+ * or bzImage with an xz/gzip payload) and the optional initrd module it
+ * builds the start-of-day state the ABI describes (<public/xen.h>, "Start
+ * of day memory layout"; pv-abi-core.md §2): a bootstrap region at
+ * VIRT_BASE mapping pseudo-physical frames 0.. linearly, holding the
+ * kernel, the p2m list, start_info, the bootstrap page tables (read-only)
+ * and a stack, padded to a 4 MiB boundary. The initrd sits after it,
+ * unmapped, when the kernel accepts it by PFN (MOD_START_PFN note).
+ */
+#include <hv/bootinfo.h>
+#include <hv/bug.h>
+#include <hv/domain.h>
+#include <hv/elf.h>
+#include <hv/errno.h>
+#include <hv/heap.h>
+#include <hv/kernel-image.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <public/elfnote.h>
+#include <public/features.h>
+#include <asm/dom0-build.h>
+#include <asm/m2p.h>
+#include <asm/page.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/time.h>
+
+#define DOM0_DEFAULT_MEM	MiB(512)
+#define DOM0_MIN_MEM		MiB(16)
+/* Memory the hypervisor keeps for itself when dom0_mem is not given. */
+#define HV_RESERVE		MiB(64)
+/* The bootstrap region must fit the one L2 page Linux copies (1 GiB). */
+#define REGION_MAX		GiB(1)
+#define REGION_ALIGN		MiB(4)
+#define REGION_PAD_MIN		KiB(512)
+#define L1_SPAN			(1UL << L2_SHIFT)	/* 2 MiB per L1 table */
+#define PTE_GUEST		(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
+#define PTE_GUEST_RO		(PTE_P | PTE_US | PTE_A | PTE_D)
+#define START_INFO_MAGIC	"xen-3.0-x86_64"
+#define DOM0_INITIAL_IOPL	1
+
+/* Hypercall page: 128 stubs of 32 bytes (pv-abi-core.md §1.4). */
+#define HC_STUB_SIZE		32
+#define HC_NR_STUBS		(PAGE_SIZE / HC_STUB_SIZE)
+#define INSN_INT3		0xcc
+
+struct layout {
+	unsigned long virt_base;
+	unsigned long nr_pages;		/* the domain's size in frames */
+	unsigned long kern_end_pfn;	/* first pfn after the kernel image */
+	unsigned long initrd_pfn;	/* first pfn of the initrd, if any */
+	unsigned long initrd_pages;
+	bool initrd_mapped;		/* inside the region (no MOD_START_PFN) */
+	unsigned long p2m_pfn, p2m_pages;
+	unsigned long si_pfn;
+	unsigned long pt_pfn, pt_pages;	/* L4, L3, L2, then L1s */
+	unsigned long stack_pfn;
+	unsigned long end_pfn;		/* region end, 4 MiB aligned */
+};
+
+struct builder {
+	struct domain *d;
+	mfn_t *p2m;
+	struct layout lay;
+};
+
+static void *pfn_ptr(const struct builder *b, unsigned long pfn)
+{
+	return mfn_to_virt(b->p2m[pfn]);
+}
+
+static unsigned long pfn_va(const struct layout *l, unsigned long pfn)
+{
+	return l->virt_base + (pfn << PAGE_SHIFT);
+}
+
+/* elf_load() destination: guest virtual address -> our view of its frame. */
+static void *elf_dest(void *ctx, uint64_t vaddr, size_t len)
+{
+	struct builder *b = ctx;
+	unsigned long pfn;
+
+	if (vaddr < b->lay.virt_base)
+		return NULL;
+	pfn = (vaddr - b->lay.virt_base) >> PAGE_SHIFT;
+	if (pfn >= b->lay.kern_end_pfn || len > PAGE_SIZE - (vaddr & ~PAGE_MASK))
+		return NULL;
+	return (char *)pfn_ptr(b, pfn) + (vaddr & ~PAGE_MASK);
+}
+
+static void *unpack_alloc(void *ctx, size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		if (++order > MAX_ORDER)
+			return NULL;
+	*(unsigned int *)ctx = order;
+	return alloc_pages(order);
+}
+
+/*
+ * Lay the region out. The page-table count depends on the region's end,
+ * which depends on the page-table count: iterate until stable.
+ */
+static int plan_layout(struct layout *l, const struct xen_elf_info *info, uint64_t mem,
+		       size_t initrd_len, const char **why)
+{
+	unsigned long l1_base = l->virt_base & ~(L1_SPAN - 1);
+
+	l->nr_pages = mem >> PAGE_SHIFT;
+	l->kern_end_pfn = PFN_UP(info->virt_kend - l->virt_base);
+	l->initrd_pages = PFN_UP(initrd_len);
+	l->initrd_mapped = initrd_len && !xen_elf_has(info, XEN_ELFNOTE_MOD_START_PFN);
+	l->pt_pages = 3;
+	for (int iter = 0; iter < 8; iter++) {
+		unsigned long pfn = l->kern_end_pfn, need_l1;
+
+		if (l->initrd_mapped) {
+			l->initrd_pfn = pfn;
+			pfn += l->initrd_pages;
+		}
+		l->p2m_pfn = pfn;
+		l->p2m_pages = PFN_UP(l->nr_pages * sizeof(unsigned long));
+		pfn += l->p2m_pages;
+		l->si_pfn = pfn++;
+		l->pt_pfn = pfn;
+		pfn += l->pt_pages;
+		l->stack_pfn = pfn++;
+		l->end_pfn = PFN_DOWN(ROUNDUP(pfn_va(l, pfn) + REGION_PAD_MIN, REGION_ALIGN) -
+				      l->virt_base);
+		need_l1 = DIV_ROUND_UP(pfn_va(l, l->end_pfn) - l1_base, L1_SPAN);
+		if (3 + need_l1 == l->pt_pages)
+			break;
+		l->pt_pages = 3 + need_l1;
+	}
+	if (!l->initrd_mapped && initrd_len)
+		l->initrd_pfn = l->end_pfn;
+	if ((l->virt_base & (GiB(1) - 1)) + (l->end_pfn << PAGE_SHIFT) > REGION_MAX) {
+		*why = "the bootstrap region does not fit in 1 GiB above VIRT_BASE";
+		return -EINVAL;
+	}
+	if (l->end_pfn + (l->initrd_mapped ? 0 : l->initrd_pages) > l->nr_pages) {
+		*why = "dom0_mem is too small for the kernel, initrd and boot structures";
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Bootstrap page tables: L4 -> L3 -> one L2 -> L1s covering the region. */
+static void build_page_tables(struct builder *b)
+{
+	const struct layout *l = &b->lay;
+	uint64_t *l4 = pfn_ptr(b, l->pt_pfn), *l3 = pfn_ptr(b, l->pt_pfn + 1);
+	uint64_t *l2 = pfn_ptr(b, l->pt_pfn + 2);
+	const uint64_t *idle = idle_l4_table();
+	unsigned long va0 = l->virt_base & ~(L1_SPAN - 1);
+
+	/* The hypervisor's slots, as in every L4 (pv-abi-core.md §2.7). */
+	for (unsigned int s = HV_SLOT_FIRST; s <= HV_SLOT_LAST; s++)
+		l4[s] = idle[s];
+	l4[PT_INDEX(l->virt_base, L4_SHIFT)] = (b->p2m[l->pt_pfn + 1] << PAGE_SHIFT) | PTE_GUEST;
+	l3[PT_INDEX(l->virt_base, L3_SHIFT)] = (b->p2m[l->pt_pfn + 2] << PAGE_SHIFT) | PTE_GUEST;
+	for (unsigned long i = 0; i < l->pt_pages - 3; i++) {
+		unsigned long va = va0 + i * L1_SPAN;
+		uint64_t *l1 = pfn_ptr(b, l->pt_pfn + 3 + i);
+
+		l2[PT_INDEX(va, L2_SHIFT)] = (b->p2m[l->pt_pfn + 3 + i] << PAGE_SHIFT) | PTE_GUEST;
+		for (unsigned int e = 0; e < PT_ENTRIES; e++) {
+			unsigned long pva = va + ((unsigned long)e << PAGE_SHIFT), pfn;
+
+			if (pva < l->virt_base)
+				continue;
+			pfn = (pva - l->virt_base) >> PAGE_SHIFT;
+			if (pfn >= l->end_pfn)
+				break;
+			/* Page-table frames are mapped read-only (the MMU rules, issue 4). */
+			l1[e] = (b->p2m[pfn] << PAGE_SHIFT) |
+				(pfn >= l->pt_pfn && pfn < l->pt_pfn + l->pt_pages ?
+				 PTE_GUEST_RO : PTE_GUEST);
+		}
+	}
+}
+
+static void fill_hypercall_page(struct builder *b, unsigned long va)
+{
+	uint8_t *p = elf_dest(b, va, PAGE_SIZE);
+
+	if (!p)
+		return;	/* elf_xen_parse() checked it lies in the image */
+	memset(p, INSN_INT3, PAGE_SIZE);
+	for (unsigned int i = 0; i < HC_NR_STUBS; i++) {
+		uint8_t *s = p + i * HC_STUB_SIZE;
+		unsigned int n = 0;
+
+		s[n++] = 0x51;			/* push %rcx */
+		s[n++] = 0x41; s[n++] = 0x53;	/* push %r11 */
+		if (i == __HYPERVISOR_iret)
+			s[n++] = 0x50;		/* push %rax: iret's frame starts with RAX */
+		s[n++] = 0xb8;			/* mov $i, %eax */
+		memcpy(&s[n], &i, sizeof(uint32_t));
+		n += sizeof(uint32_t);
+		s[n++] = 0x0f; s[n++] = 0x05;	/* syscall */
+		if (i == __HYPERVISOR_iret)
+			continue;		/* iret never returns here */
+		s[n++] = 0x41; s[n++] = 0x5b;	/* pop %r11 */
+		s[n++] = 0x59;			/* pop %rcx */
+		s[n++] = 0xc3;			/* ret */
+	}
+}
+
+static void init_time(struct vcpu *v)
+{
+	struct vcpu_time_info *t = &v->vcpu_info->time;
+	uint32_t mul;
+	int8_t shift;
+
+	/* Valid from the first instruction: Linux divides by the multiplier. */
+	tsc_pvclock_scale(&mul, &shift);
+	t->version = 1;
+	barrier();
+	t->tsc_timestamp = rdtsc();
+	t->system_time = now_ns();
+	t->tsc_to_system_mul = mul;
+	t->tsc_shift = shift;
+	barrier();
+	t->version = 2;
+}
+
+/* The module command line without a leading image path (QEMU -kernel adds it). */
+static const char *module_args(const char *s)
+{
+	const char *end = s;
+
+	while (*end && *end != ' ')
+		end++;
+	for (const char *p = s; p < end; p++)
+		if (*p == '=')
+			return s;
+	for (const char *p = s; p < end; p++)
+		if (*p == '/') {
+			while (*end == ' ')
+				end++;
+			return end;
+		}
+	return s;
+}
+
+int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
+{
+	const struct boot_module *km = &bi->mods[0], *im = bi->nr_mods > 1 ? &bi->mods[1] : NULL;
+	struct kernel_image_desc desc;
+	const void *elf_data;
+	size_t elf_len, initrd_len = im ? im->end - im->start : 0;
+	struct elf_image elf;
+	struct xen_elf_info info;
+	struct builder b = { 0 };
+	struct layout *l = &b.lay;
+	struct start_info *si;
+	struct vcpu *v;
+	unsigned int unpack_order = 0;
+	void *unpacked = NULL;
+	const char *why = NULL;
+	int rc;
+
+	if (!bi->nr_mods) {
+		pr_warn("dom0: no kernel module given\n");
+		return -EINVAL;
+	}
+	if (kernel_image_probe(maddr_to_virt(km->start), km->end - km->start, &desc, &why)) {
+		pr_err("dom0: kernel refused: %s\n", why);
+		return -EINVAL;
+	}
+	pr_info("dom0: kernel: %s, %zu KiB -> %zu KiB ELF\n", kernel_image_format(&desc),
+		(size_t)(km->end - km->start) >> 10, desc.elf_len >> 10);
+	rc = kernel_image_unpack(maddr_to_virt(km->start), km->end - km->start, unpack_alloc,
+				 &unpack_order, &elf_data, &elf_len, &why);
+	if (rc) {
+		pr_err("dom0: kernel refused: %s\n", why);
+		goto out;
+	}
+	if ((void *)elf_data != maddr_to_virt(km->start))
+		unpacked = (void *)elf_data;
+	rc = elf_init(&elf, elf_data, elf_len, &why);
+	if (!rc)
+		rc = elf_xen_parse(&elf, &info, &why);
+	if (rc) {
+		pr_err("dom0: kernel refused: %s\n", why);
+		goto out;
+	}
+	if (!xen_elf_supports(&info, XENFEAT_dom0)) {
+		pr_err("dom0: kernel refused: it does not declare XENFEAT_dom0 support\n");
+		rc = -EINVAL;
+		goto out;
+	}
+	pr_info("dom0: guest OS %s, entry %#lx, virt base %#lx, image %#lx-%#lx%s\n",
+		info.guest_os, (unsigned long)info.entry, (unsigned long)info.virt_base,
+		(unsigned long)info.virt_kstart, (unsigned long)info.virt_kend,
+		xen_elf_has(&info, XEN_ELFNOTE_HYPERCALL_PAGE) ? ", hypercall page" : "");
+
+	if (!dom0_mem)
+		dom0_mem = min(DOM0_DEFAULT_MEM,
+			       (page_alloc_free_frames() << PAGE_SHIFT) - HV_RESERVE);
+	if (dom0_mem < DOM0_MIN_MEM ||
+	    (dom0_mem >> PAGE_SHIFT) + (HV_RESERVE >> PAGE_SHIFT) > page_alloc_free_frames()) {
+		pr_err("dom0: dom0_mem=%lluM does not fit (%llu MiB free, min %llu MiB)\n",
+		       (unsigned long long)(dom0_mem >> 20),
+		       (unsigned long long)(page_alloc_free_frames() >> (20 - PAGE_SHIFT)),
+		       (unsigned long long)(DOM0_MIN_MEM >> 20));
+		rc = -ENOMEM;
+		goto out;
+	}
+	l->virt_base = info.virt_base;
+	rc = plan_layout(l, &info, dom0_mem, initrd_len, &why);
+	if (rc) {
+		pr_err("dom0: %s\n", why);
+		goto out;
+	}
+
+	b.d = domain_create(0, 1, true);
+	if (!b.d) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* A kernel that requires writable page tables gets the assist from the start. */
+	if (xen_elf_requires(&info, XENFEAT_writable_page_tables))
+		b.d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
+	b.p2m = xmalloc(l->nr_pages * sizeof(mfn_t));
+	if (!b.p2m) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	b.d->arch.p2m = b.p2m;
+	b.d->arch.nr_pfns = l->nr_pages;
+	b.d->max_pages = l->nr_pages;
+	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++) {
+		b.p2m[pfn] = domain_alloc_frame(b.d);
+		if (b.p2m[pfn] == INVALID_MFN) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		m2p_set(b.p2m[pfn], pfn);
+	}
+
+	rc = elf_load(&elf, &info, elf_dest, &b, &why);
+	if (rc) {
+		pr_err("dom0: loading the kernel failed: %s\n", why);
+		goto out;
+	}
+	if (xen_elf_has(&info, XEN_ELFNOTE_HYPERCALL_PAGE))
+		fill_hypercall_page(&b, info.hypercall_page);
+	/* The initrd, page by page, into its frames. */
+	for (unsigned long i = 0; i < l->initrd_pages; i++) {
+		size_t n = min((size_t)PAGE_SIZE, initrd_len - i * PAGE_SIZE);
+
+		memcpy(pfn_ptr(&b, l->initrd_pfn + i), maddr_to_virt(im->start + i * PAGE_SIZE), n);
+	}
+	/* The guest's p2m list: mfn_list[pfn] = mfn. */
+	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++)
+		((unsigned long *)pfn_ptr(&b, l->p2m_pfn + pfn / (PAGE_SIZE / 8)))
+			[pfn % (PAGE_SIZE / 8)] = b.p2m[pfn];
+	build_page_tables(&b);
+
+	si = pfn_ptr(&b, l->si_pfn);
+	strlcpy(si->magic, START_INFO_MAGIC, sizeof(si->magic));
+	si->nr_pages = l->nr_pages;
+	si->shared_info = virt_to_maddr(b.d->shared_info);
+	si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+	si->pt_base = pfn_va(l, l->pt_pfn);
+	si->nr_pt_frames = l->pt_pages;
+	si->mfn_list = pfn_va(l, l->p2m_pfn);
+	if (initrd_len) {
+		si->mod_len = initrd_len;
+		if (l->initrd_mapped) {
+			si->mod_start = pfn_va(l, l->initrd_pfn);
+		} else {
+			si->mod_start = l->initrd_pfn;
+			si->flags |= SIF_MOD_START_PFN;
+		}
+	}
+	strlcpy((char *)si->cmd_line, module_args(km->cmdline), sizeof(si->cmd_line));
+
+	v = b.d->vcpu[0];
+	v->arch.kernel_cr3 = b.p2m[l->pt_pfn];
+	/*
+	 * dom0 starts with virtual IOPL 1, as on Xen: Linux executes cli
+	 * before its PHYSDEVOP_set_iopl and before it has a trap table.
+	 */
+	v->arch.iopl = DOM0_INITIAL_IOPL;
+	v->arch.regs.rip = info.entry;
+	v->arch.regs.rsp = pfn_va(l, l->stack_pfn + 1);
+	v->arch.regs.rsi = pfn_va(l, l->si_pfn);
+	init_time(v);
+
+	pr_info("dom0: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
+		l->nr_pages >> (20 - PAGE_SHIFT), pfn_va(l, 0), pfn_va(l, l->end_pfn),
+		pfn_va(l, l->p2m_pfn), pfn_va(l, l->si_pfn), l->pt_pages,
+		initrd_len ? (l->initrd_mapped ? ", initrd mapped" : ", initrd by pfn") : "");
+	pr_info("dom0: command line: %s\n", (const char *)si->cmd_line);
+
+	__atomic_and_fetch(&v->pause_flags, ~VPF_DOWN, __ATOMIC_SEQ_CST);
+	vcpu_wake(v);
+	rc = 0;
+out:
+	if (unpacked)
+		free_pages(unpacked, unpack_order);
+	if (rc && b.d)
+		domain_destroy(b.d);
+	return rc;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Emulation of the privileged instructions a PV kernel still executes in
+ * ring 3, which raise #GP: rdmsr/wrmsr under an explicit MSR policy,
+ * control-register moves, port I/O by the virtual IOPL, cli/sti, and the
+ * cache flushes. Only guest kernel mode gets here. Anything else, and any
+ * MSR or CR outside the policy, is reflected to the guest as #GP (Linux's
+ * *_safe accessors expect exactly that).
+ */
+#include <hv/domain.h>
+#include <hv/guest-access.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <asm/cpu-defs.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/regs.h>
+
+#define MAX_INSN_LEN		15
+#define PREFIX_OPSIZE		0x66
+#define PREFIX_REX_MIN		0x40
+#define PREFIX_REX_MAX		0x4f
+#define REX_B			0x1
+#define REX_R			0x4
+#define OPC_TWO_BYTE		0x0f
+#define OPC_IN_IMM_B		0xe4
+#define OPC_IN_IMM		0xe5
+#define OPC_OUT_IMM_B		0xe6
+#define OPC_OUT_IMM		0xe7
+#define OPC_IN_DX_B		0xec
+#define OPC_IN_DX		0xed
+#define OPC_OUT_DX_B		0xee
+#define OPC_OUT_DX		0xef
+#define OPC_CLI			0xfa
+#define OPC_STI			0xfb
+#define OPC2_CLTS		0x06
+#define OPC2_INVD		0x08
+#define OPC2_WBINVD		0x09
+#define OPC2_MOV_FROM_CR	0x20
+#define OPC2_MOV_TO_CR		0x22
+#define OPC2_WRMSR		0x30
+#define OPC2_RDTSC		0x31
+#define OPC2_RDMSR		0x32
+
+/* MSRs with a policy (numbers from the Intel SDM Vol. 4). */
+#define MSR_IA32_TSC		0x00000010
+#define MSR_IA32_PLATFORM_ID	0x00000017
+#define MSR_IA32_UCODE_REV	0x0000008b
+#define MSR_IA32_SYSENTER_CS	0x00000174
+#define MSR_IA32_SYSENTER_ESP	0x00000175
+#define MSR_IA32_SYSENTER_EIP	0x00000176
+#define MSR_IA32_MISC_ENABLE	0x000001a0
+#define MISC_ENABLE_BTS_UNAVAIL	(1ULL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
+#define APIC_BASE_DEFAULT	0xfee00000ULL
+
+/* CR4 bits a guest may change; the rest read back as ours. */
+#define VCR4_GUEST_BITS		(_BITUL(2) /* TSD */ | _BITUL(3) /* DE */)
+#define VCR4_FIXED_BITS		(X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+#define ALL_ONES_8		0xffU
+#define ALL_ONES_16		0xffffU
+#define ALL_ONES_32		0xffffffffU
+
+static bool canonical(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16) == va;
+}
+
+static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
+{
+	switch (n) {
+	case 0: return &r->rax;
+	case 1: return &r->rcx;
+	case 2: return &r->rdx;
+	case 3: return &r->rbx;
+	case 4: return &r->rsp;
+	case 5: return &r->rbp;
+	case 6: return &r->rsi;
+	case 7: return &r->rdi;
+	case 8: return &r->r8;
+	case 9: return &r->r9;
+	case 10: return &r->r10;
+	case 11: return &r->r11;
+	case 12: return &r->r12;
+	case 13: return &r->r13;
+	case 14: return &r->r14;
+	default: return &r->r15;
+	}
+}
+
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case MSR_FS_BASE:
+		*val = rdmsr(MSR_FS_BASE);
+		return true;
+	case MSR_GS_BASE:		/* guest kernel mode: the live base */
+		*val = rdmsr(MSR_GS_BASE);
+		return true;
+	case MSR_KERNEL_GS_BASE:	/* the inactive (user) base */
+		*val = v->arch.gs_base_user;
+		return true;
+	case MSR_PAT:
+		*val = rdmsr(MSR_PAT);	/* what is really loaded while the guest runs */
+		return true;
+	case MSR_EFER:
+		*val = rdmsr(MSR_EFER);
+		return true;
+	case MSR_APIC_BASE:
+		*val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->vcpu_id ? 0 : APIC_BASE_BSP);
+		return true;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
+		return true;
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return true;
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK:
+	case MSR_IA32_SYSENTER_CS: case MSR_IA32_SYSENTER_ESP: case MSR_IA32_SYSENTER_EIP:
+		*val = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	switch (msr) {
+	case MSR_FS_BASE:
+		if (!canonical(val))
+			return false;
+		wrmsr(MSR_FS_BASE, val);
+		return true;
+	case MSR_GS_BASE:
+		if (!canonical(val))
+			return false;
+		wrmsr(MSR_GS_BASE, val);
+		return true;
+	case MSR_KERNEL_GS_BASE:
+		if (!canonical(val))
+			return false;
+		v->arch.gs_base_user = val;
+		return true;
+	case MSR_PAT:
+		/* The PAT is the hypervisor's; an identical write is harmless. */
+		return val == rdmsr(MSR_PAT);
+	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK:
+	case MSR_IA32_SYSENTER_CS: case MSR_IA32_SYSENTER_ESP: case MSR_IA32_SYSENTER_EIP:
+		return true;	/* the entry points are ours; callbacks replace them */
+	default:
+		return false;
+	}
+}
+
+static bool io_allowed(const struct vcpu *v)
+{
+	return v->arch.in_kernel ? v->arch.iopl >= 1 : v->arch.iopl == 3;
+}
+
+/*
+ * No I/O port is passed through to any domain yet: an allowed read sees
+ * all ones and an allowed write goes nowhere, which makes device probes
+ * fail cleanly (pv-abi-core.md §3.11).
+ */
+static void emulate_in(struct cpu_regs *r, unsigned int size)
+{
+	switch (size) {
+	case 1: r->rax = (r->rax & ~0xffUL) | ALL_ONES_8; break;
+	case 2: r->rax = (r->rax & ~0xffffUL) | ALL_ONES_16; break;
+	default: r->rax = ALL_ONES_32; break;
+	}
+}
+
+bool pv_emulate_privileged(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	uint8_t insn[MAX_INSN_LEN];
+	unsigned int len = 0, i = 0, rex = 0, opsize = 4;
+	uint64_t val;
+
+	/* Fetch what is readable of the instruction (it may end a page). */
+	while (len < MAX_INSN_LEN && !copy_from_guest_raw(&insn[len], regs->rip + len, 1))
+		len++;
+
+	for (; i < len; i++) {
+		if (insn[i] == PREFIX_OPSIZE)
+			opsize = 2;
+		else if (insn[i] >= PREFIX_REX_MIN && insn[i] <= PREFIX_REX_MAX)
+			rex = insn[i];
+		else
+			break;
+	}
+	if (i >= len)
+		return false;
+
+	switch (insn[i]) {
+	case OPC_IN_IMM_B: case OPC_IN_IMM: case OPC_OUT_IMM_B: case OPC_OUT_IMM:
+	case OPC_IN_DX_B: case OPC_IN_DX: case OPC_OUT_DX_B: case OPC_OUT_DX: {
+		bool imm = insn[i] < OPC_IN_DX_B;
+		bool in = !(insn[i] & 2);
+		unsigned int size = (insn[i] & 1) ? opsize : 1;
+
+		if (!io_allowed(v) || (imm && i + 1 >= len))
+			return false;
+		if (in)
+			emulate_in(regs, size);
+		regs->rip += i + 1 + (imm ? 1 : 0);
+		return true;
+	}
+	case OPC_CLI:
+	case OPC_STI:
+		if (!io_allowed(v))
+			return false;
+		regs->rip += i + 1;	/* the guest's interrupt flag is its upcall mask */
+		return true;
+	case OPC_TWO_BYTE:
+		break;
+	default:
+		return false;
+	}
+
+	if (++i >= len)
+		return false;
+	switch (insn[i]) {
+	case OPC2_WRMSR:
+		if (!msr_write(v, (uint32_t)regs->rcx,
+			       ((regs->rdx & ALL_ONES_32) << 32) | (regs->rax & ALL_ONES_32)))
+			return false;
+		break;
+	case OPC2_RDMSR:
+		if (!msr_read(v, (uint32_t)regs->rcx, &val))
+			return false;
+		regs->rax = val & ALL_ONES_32;
+		regs->rdx = val >> 32;
+		break;
+	case OPC2_RDTSC:
+		val = rdtsc();
+		regs->rax = val & ALL_ONES_32;
+		regs->rdx = val >> 32;
+		break;
+	case OPC2_WBINVD:
+	case OPC2_INVD:
+		break;	/* caches are the hypervisor's business */
+	case OPC2_CLTS:
+		v->arch.vcr0_ts = false;
+		write_cr0(read_cr0() & ~X86_CR0_TS);
+		break;
+	case OPC2_MOV_FROM_CR:
+	case OPC2_MOV_TO_CR: {
+		unsigned int modrm, cr, reg;
+
+		if (i + 1 >= len)
+			return false;
+		modrm = insn[++i];
+		cr = ((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
+		reg = (modrm & 7) | ((rex & REX_B) ? 8 : 0);
+		if (insn[i - 1] == OPC2_MOV_FROM_CR) {
+			switch (cr) {
+			case 0:
+				val = (read_cr0() & ~X86_CR0_TS) | (v->arch.vcr0_ts ? X86_CR0_TS : 0);
+				break;
+			case 2: val = v->vcpu_info->arch.cr2; break;
+			case 3: val = v->arch.kernel_cr3 << 12; break;
+			case 4: val = v->arch.vcr4; break;
+			default: return false;
+			}
+			*gpr(regs, reg) = val;
+		} else {
+			val = *gpr(regs, reg);
+			switch (cr) {
+			case 0:
+				/* Only TS is the guest's to change. */
+				v->arch.vcr0_ts = val & X86_CR0_TS;
+				write_cr0(v->arch.vcr0_ts ? read_cr0() | X86_CR0_TS :
+					  read_cr0() & ~X86_CR0_TS);
+				break;
+			case 2:
+				v->vcpu_info->arch.cr2 = val;
+				break;
+			case 4:
+				v->arch.vcr4 = (val & VCR4_GUEST_BITS) | VCR4_FIXED_BITS;
+				break;
+			default:
+				return false;	/* CR3 goes through mmuext_op */
+			}
+		}
+		break;
+	}
+	default:
+		return false;
+	}
+	regs->rip += i + 1;
+	return true;
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Hypercall dispatch: one switch, one line per hypercall (STYLE.md). The
+ * guest kernel enters with SYSCALL: RAX = number, arguments in RDI, RSI,
+ * RDX, R10, R8, R9; the result goes back in RAX. Everything else the
+ * guest's registers held is preserved (the frame is restored as saved).
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <asm/hypercall.h>
+#include <asm/pv.h>
+#include <asm/regs.h>
+
+/* hypercall_trace: log every hypercall with its arguments and result. */
+#include <hv/cmdline.h>
+static bool opt_hypercall_trace;
+boolean_param("hypercall_trace", opt_hypercall_trace);
+
+long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs *regs)
+{
+	switch (nr) {
+	case __HYPERVISOR_set_trap_table:	return do_set_trap_table(a[0]);
+	case __HYPERVISOR_set_gdt:		return do_set_gdt(a[0], a[1]);
+	case __HYPERVISOR_stack_switch:		return do_stack_switch(a[0], a[1]);
+	case __HYPERVISOR_set_callbacks:	return do_set_callbacks(a[0], a[1], a[2]);
+	case __HYPERVISOR_fpu_taskswitch:	return do_fpu_taskswitch(a[0]);
+	case __HYPERVISOR_set_debugreg:		return do_set_debugreg(a[0], a[1]);
+	case __HYPERVISOR_get_debugreg:		return do_get_debugreg(a[0]);
+	case __HYPERVISOR_update_descriptor:	return do_update_descriptor(a[0], a[1]);
+	case __HYPERVISOR_multicall:		return do_multicall(a[0], a[1], regs);
+	case __HYPERVISOR_console_io:		return do_console_io(a[0], a[1], a[2]);
+	case __HYPERVISOR_xen_version:		return do_xen_version(a[0], a[1]);
+	case __HYPERVISOR_vm_assist:		return do_vm_assist(a[0], a[1]);
+	case __HYPERVISOR_set_segment_base:	return do_set_segment_base(a[0], a[1]);
+	case __HYPERVISOR_sched_op:		return do_sched_op(a[0], a[1]);
+	case __HYPERVISOR_callback_op:		return do_callback_op(a[0], a[1]);
+	case __HYPERVISOR_physdev_op:		return do_physdev_op(a[0], a[1]);
+	default:				return -ENOSYS;
+	}
+}
+
+void pv_hypercall(struct cpu_regs *regs)
+{
+	unsigned long nr = regs->rax;
+	const unsigned long args[6] = { regs->rdi, regs->rsi, regs->rdx,
+					regs->r10, regs->r8, regs->r9 };
+	struct vcpu *v = current_vcpu();
+	long rc;
+
+	/* iret replaces the whole frame, so it has no return value. */
+	if (nr == __HYPERVISOR_iret) {
+		do_iret(regs);
+		return;
+	}
+	rc = pv_do_hypercall(nr, args, regs);
+	if (opt_hypercall_trace)
+		printk("d%uv%u: hypercall %lu(%lx, %lx, %lx, %lx, %lx) = %ld\n",
+		       v->domain->domain_id, v->vcpu_id, nr, args[0], args[1], args[2],
+		       args[3], args[4], rc);
+	regs->rax = (unsigned long)rc;
+}

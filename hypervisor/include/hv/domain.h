@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains and vCPUs. A domain owns machine frames and has vCPUs; the
+ * scheduler (hv/sched.h) runs vCPUs on physical CPUs. A domain that
+ * misbehaves is crashed alone: its vCPUs stop and its frames return to
+ * the allocator, and the hypervisor goes on.
+ */
+#pragma once
+#include <hv/types.h>
+#include <hv/spinlock.h>
+#include <public/xen.h>
+#include <asm/domain.h>
+
+#define MAX_DOMAINS	64
+#define MAX_VCPUS	8
+
+/* vcpu->pause_flags bits: the vCPU runs only when none is set. */
+#define VPF_BLOCKED	(1u << 0)	/* SCHEDOP_block: waiting for an event */
+#define VPF_DOWN	(1u << 1)	/* not brought up, or domain shut down */
+#define VPF_DYING	(1u << 2)	/* domain is being destroyed */
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int vcpu_id;
+	volatile unsigned int pause_flags;
+	int processor;			/* CPU it is running on, or -1 */
+	bool on_runqueue;		/* guarded by the run-queue lock */
+	struct vcpu *rq_next;
+	struct vcpu_info *vcpu_info;	/* in the domain's shared_info page */
+	uint64_t runstate_entry_time;
+	struct pv_vcpu arch;
+};
+
+struct domain {
+	domid_t domain_id;
+	bool is_privileged;		/* dom0: may use the control interface */
+	bool is_dying;
+	bool is_shut_down;
+	unsigned int shutdown_code;	/* SHUTDOWN_* when is_shut_down */
+	unsigned int max_vcpus;
+	struct vcpu *vcpu[MAX_VCPUS];
+	spinlock_t lock;		/* guards the fields below */
+	uint64_t tot_pages;		/* frames owned */
+	uint64_t max_pages;
+	struct shared_info *shared_info;
+	struct pv_domain arch;
+};
+
+/* Create a domain with @max_vcpus vCPUs (all down); NULL on failure. */
+struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged);
+
+/* The domain with @id, or NULL. DOMID_SELF is resolved by callers. */
+struct domain *domain_lookup(domid_t id);
+
+/*
+ * Record that @d shut itself down with @reason (SHUTDOWN_*): its vCPUs
+ * stop. Returns false for an invalid reason.
+ */
+bool domain_shutdown(struct domain *d, unsigned int reason);
+
+/*
+ * Crash @d: print @why and the current vCPU's registers (when @d is
+ * running here), stop its vCPUs and reclaim its memory. The hypervisor
+ * and other domains go on.
+ */
+void domain_crash(struct domain *d, const char *why);
+
+/* Give frames back and free the domain's bookkeeping (its vCPUs must be off). */
+void domain_destroy(struct domain *d);
+
+/* Allocate one frame owned by @d (zeroed); INVALID_MFN when out of memory. */
+mfn_t domain_alloc_frame(struct domain *d);
+
+/* True if @mfn is RAM owned by @d. */
+bool domain_owns_frame(const struct domain *d, mfn_t mfn);
+
+/* The domain that has just shut down or crashed is dom0: what to do now. */
+void dom0_gone(struct domain *d);
