@@ -31,7 +31,8 @@ expect_status() {
 }
 
 # QEMU's isa-debug-exit status for Ward's test exit codes.
-QEMU_EXIT_OK=1		# arch_power_off(0)
+QEMU_EXIT_OK=1		# arch_power_off(0): dom0 gone, run over
+QEMU_EXIT_NO_DOM0=5	# no dom0 could be built: code 2
 QEMU_EXIT_FATAL=7	# fatal trap or panic: code 3
 QEMU_TIMEOUT=124
 

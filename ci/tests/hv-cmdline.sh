@@ -7,7 +7,7 @@
 log=$TEST_DIR/warn.log
 rc=0
 boot_kernel "$log" 90 "test_exit loglvl=warn bogus_option=1 dom0_mem=12Q" || rc=$?
-expect_status "$rc" "$QEMU_EXIT_OK" "loglvl=warn: boots to the end"
+expect_status "$rc" "$QEMU_EXIT_NO_DOM0" "loglvl=warn: boots to the end (no dom0 given)"
 expect "$log" "unknown option 'bogus_option' ignored" "unknown option reported"
 expect "$log" "bad value '12Q' for option 'dom0_mem'" "bad size reported"
 reject "$log" '^Memory map:' "info messages hidden at loglvl=warn"
@@ -15,6 +15,6 @@ reject "$log" '^Memory map:' "info messages hidden at loglvl=warn"
 log=$TEST_DIR/none.log
 rc=0
 boot_kernel "$log" 90 "test_exit console=none" || rc=$?
-expect_status "$rc" "$QEMU_EXIT_OK" "console=none: boots to the end"
-reject "$log" 'ward: no dom0 builder yet' "console=none: nothing printed after parsing"
+expect_status "$rc" "$QEMU_EXIT_NO_DOM0" "console=none: boots to the end"
+reject "$log" 'ward: no dom0 to run' "console=none: nothing printed after parsing"
 finish

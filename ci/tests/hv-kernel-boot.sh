@@ -16,6 +16,7 @@ expect "$log" '^Modules: 2$' "two modules"
 expect "$log" 'module 0: .*build/debian/vmlinuz console=hvc0 root=none' "module command line"
 expect "$log" '^CPU 1: online' "second CPU online"
 expect "$log" '^ward: 2 CPU\(s\) online' "both CPUs counted"
-expect "$log" '^ward: no dom0 builder yet' "final milestone"
+expect "$log" '^dom0: command line: console=hvc0 root=none$' "module path stripped from dom0's command line"
+expect "$log" '^ward: starting dom0' "dom0 started"
 reject "$log" 'FATAL|PANIC|NOT ticking' "no fault"
 finish

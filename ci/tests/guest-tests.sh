@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Tier 2: boot each PV test guest of hypervisor/tests/guests as dom0 of Ward
+# (QEMU -kernel build/ward.elf, the guest as the first module). A guest
+# passes when it prints exactly one "Test result: SUCCESS", Ward reports
+# dom0's shutdown with the guest's reason, and nothing faulted in Ward.
+# shutdown-reboot/shutdown-crash/no-trap-table end dom0 on purpose; for
+# them the verdict is Ward's own lines. See hypervisor/tests/guests/README.md.
+# Run one guest with: GUESTS="traps" ci/tests/guest-tests.sh
+. "$(dirname "$0")/../lib.sh"
+
+HV_ARGS="test_exit loglvl=all dom0_mem=64M"
+TIMEOUT=${GUEST_TIMEOUT:-120}
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown"
+GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
+
+# expect_one LOG REGEX WHAT: exactly one line matches.
+expect_one() {
+	local n
+	n=$(tr -d '\r' <"$1" | grep -acE -- "$2")
+	if [ "$n" -eq 1 ]; then ok "$3"; else bad "$3 ($n lines match /$2/ in $1)"; fi
+}
+
+# boot_guest NAME: boot it, run the checks every guest shares; sets $log, $rc.
+boot_guest() {
+	log=$TEST_DIR/$1.log
+	rc=0
+	boot_kernel "$log" "$TIMEOUT" "$HV_ARGS" "build/guests/$1.elf" || rc=$?
+	[ -f "$log" ] || : >"$log"
+	if [ "$rc" -eq "$QEMU_TIMEOUT" ]; then bad "$1: timed out after ${TIMEOUT}s"; fi
+	expect "$log" '--- Ward test guest: ' "$1: guest started"
+	reject "$log" 'PANIC|FATAL TRAP|ASSERT' "$1: no hypervisor fault"
+	reject "$log" 'Test result: (FAILURE|ERROR|SKIP)' "$1: no failure reported"
+}
+
+if ! make --no-print-directory hypervisor >"$TEST_DIR/build.log" 2>&1 ||
+	! make --no-print-directory -C hypervisor/tests/guests >>"$TEST_DIR/build.log" 2>&1; then
+	bad "build (see $TEST_DIR/build.log)"
+	tail -n 20 "$TEST_DIR/build.log"
+	finish
+fi
+ok "build"
+
+for g in $GUESTS; do
+	boot_guest "$g"
+	case $g in
+	shutdown-reboot | shutdown-crash)
+		reason=${g#shutdown-}
+		expect_one "$log" 'Test result: SUCCESS' "$g: one SUCCESS line"
+		expect "$log" "d0.*shut.*down.*$reason" "$g: Ward reports the $reason"
+		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
+		;;
+	no-trap-table)
+		# The guest never prints a result: it must not get past its ud2.
+		expect "$log" 'executing ud2 at [0-9a-f]{16}' "$g: reached the ud2"
+		reject "$log" 'Test result:' "$g: did not continue after the #UD"
+		expect "$log" 'd0v0' "$g: the crash names d0v0"
+		expect "$log" 'd0.*crash' "$g: Ward reports the crash"
+		addr=$(tr -d '\r' <"$log" | grep -aoE 'executing ud2 at [0-9a-f]{16}' | head -n1 | awk '{print $4}')
+		if [ -n "$addr" ] && tr -d '\r' <"$log" | grep -av 'executing ud2 at' | grep -aqi "$addr"; then
+			ok "$g: the register dump shows RIP $addr"
+		else
+			bad "$g: no hypervisor line shows the ud2 address '${addr:-?}'"
+		fi
+		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
+		;;
+	*)
+		expect_one "$log" 'Test result: SUCCESS' "$g: one SUCCESS line"
+		expect_one "$log" 'Test result:' "$g: exactly one result line"
+		expect "$log" 'd0.*shut.*down.*poweroff' "$g: Ward reports the poweroff"
+		expect_status "$rc" "$QEMU_EXIT_OK" "$g: QEMU powered off"
+		;;
+	esac
+done
+finish
