@@ -6,6 +6,7 @@
 #   make test         install what is missing, build, run every test
 #   make check        host unit tests only
 #   make kernel       build our guest kernel (cached) into build/kernel/
+#   make guests       build the PV test guests into build/guests/
 #   make clean
 
 BUILD := build
@@ -49,10 +50,14 @@ check: hypervisor
 kernel:
 	@scripts/build-kernel.sh
 
+# The tier-2 PV test guests (hypervisor/tests/guests/README.md).
+guests:
+	@$(MAKE) --no-print-directory -C hypervisor/tests/guests
+
 test: deps
 	@ci/run-tests.sh
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor iso run run-kernel check kernel test clean FORCE
+.PHONY: all deps hypervisor iso run run-kernel check kernel guests test clean FORCE

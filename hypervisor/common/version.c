@@ -30,12 +30,10 @@ static uint32_t feature_submap0(const struct domain *d)
 	 * mmu_update must honour MMU_PT_UPDATE_PRESERVE_AD (PV MMU, issue 4)
 	 * and grant mappings the GNTMAP avail bits (grant tables, issue 9).
 	 */
-	uint32_t map = (1u << XENFEAT_pae_pgdir_above_4gb) |
-		       (1u << XENFEAT_mmu_pt_update_preserve_ad) |
+	uint32_t map = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
 		       (1u << XENFEAT_gnttab_map_avail_bits);
 
-	if (d->arch.vm_assist & (1UL << VMASST_TYPE_writable_pagetables))
-		map |= 1u << XENFEAT_writable_page_tables;
+	/* writable_page_tables is not reported for PV guests, as on Xen 4.17. */
 	if (d->is_privileged)
 		map |= 1u << XENFEAT_dom0;
 	return map;

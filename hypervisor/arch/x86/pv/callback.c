@@ -50,6 +50,17 @@ long do_set_trap_table(unsigned long traps)
 	return 0;
 }
 
+static bool callback_type_known(unsigned int type)
+{
+	switch (type) {
+	case CALLBACKTYPE_event: case CALLBACKTYPE_failsafe: case CALLBACKTYPE_syscall:
+	case CALLBACKTYPE_syscall32: case CALLBACKTYPE_sysenter: case CALLBACKTYPE_nmi:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static long set_callback(struct vcpu *v, unsigned int type, unsigned long address,
 			 unsigned int flags)
 {
@@ -64,7 +75,7 @@ static long set_callback(struct vcpu *v, unsigned int type, unsigned long addres
 	case CALLBACKTYPE_syscall32:	cb = PV_CB_SYSCALL32; break;
 	case CALLBACKTYPE_sysenter:	cb = PV_CB_SYSENTER; break;
 	case CALLBACKTYPE_nmi:		cb = PV_CB_NMI; break;
-	default:			return -EINVAL;
+	default:			return -ENOSYS;
 	}
 	v->arch.callbacks[cb].address = address;
 	v->arch.callbacks[cb].mask_events = flags & CALLBACKF_mask_events;
@@ -101,8 +112,10 @@ long do_callback_op(unsigned long cmd, unsigned long arg)
 
 		if (copy_from_guest_raw(&u, arg, sizeof(u)))
 			return -EFAULT;
-		/* Event and failsafe callbacks cannot be taken away (the guest needs them). */
-		if (u.type == CALLBACKTYPE_event || u.type == CALLBACKTYPE_failsafe)
+		/* Only the NMI callback can be taken away (public/callback.h). */
+		if (!callback_type_known(u.type))
+			return -ENOSYS;
+		if (u.type != CALLBACKTYPE_nmi)
 			return -EINVAL;
 		return set_callback(v, u.type, 0, 0);
 	}

@@ -59,6 +59,9 @@ void pv_vcpu_init(struct vcpu *v)
 	memcpy(pv->fpu.fxsave + FXSAVE_MXCSR_OFF, &mxcsr, sizeof(mxcsr));
 	/* What "mov %cr4" shows the guest: the bits Linux expects to see set. */
 	pv->vcr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	/* Debug registers start at their architectural reset values. */
+	pv->debugreg[6] = DR6_DEFAULT;
+	pv->debugreg[7] = DR7_DEFAULT;
 }
 
 void pv_domain_destroy(struct domain *d)
@@ -82,6 +85,20 @@ static void load_gdt_of(const struct vcpu *v)
 	desc_load_guest_gdt(mfns, n);
 }
 
+void pv_load_debugregs(const struct vcpu *v)
+{
+	const unsigned long *dr = v->arch.debugreg;
+
+	/* DR7 off first, so no breakpoint is armed with stale addresses. */
+	write_dr7(DR7_DEFAULT);
+	write_dr0(dr[0]);
+	write_dr1(dr[1]);
+	write_dr2(dr[2]);
+	write_dr3(dr[3]);
+	if (dr[7] & 0xff)
+		write_dr7(dr[7]);
+}
+
 void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 {
 	struct pv_vcpu *pv = &v->arch;
@@ -92,6 +109,7 @@ void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->in_kernel ? pv->gs_base_kernel : pv->gs_base_user);
 	__asm__ __volatile__("fxrstor64 %0" :: "m"(pv->fpu));
+	pv_load_debugregs(v);
 	write_cr0(pv->vcr0_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
 }
 
@@ -108,6 +126,7 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
 	/* The guest may have TS set; fxsave would fault with #NM. */
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	__asm__ __volatile__("fxsave64 %0" : "=m"(pv->fpu));
+	write_dr7(DR7_DEFAULT);		/* no guest breakpoint outlives its vCPU */
 	/* Off the guest's page tables, so they can be freed while it is off. */
 	write_cr3(idle_pg_table_cr3);
 	desc_load_guest_gdt(NULL, 0);

@@ -12,6 +12,7 @@
 #include <asm/desc.h>
 #include <asm/hypercall.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 
 /* DR7: per-breakpoint enable bits L0-3/G0-3, and bits that must stay clear. */
 #define DR7_ENABLE_MASK		0xffUL
@@ -57,6 +58,9 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
 {
 	struct vcpu *v = current_vcpu();
 
+	/* DR4/DR5 are DR6/DR7, as the CPU treats them with CR4.DE clear. */
+	if (reg == 4 || reg == 5)
+		reg += 2;
 	switch (reg) {
 	case 0: case 1: case 2: case 3:
 		if (!guest_breakpoint_ok(value))
@@ -78,10 +82,12 @@ long do_set_debugreg(unsigned long reg, unsigned long value)
 		value |= DR7_RESERVED_ONE;
 		break;
 	default:
-		return -EINVAL;
+		return -ENODEV;
 	}
-	/* Virtual only for now: the registers are not loaded into the CPU. */
 	v->arch.debugreg[reg] = value;
+	/* DR6 stays virtual; the others go into the CPU while the guest runs. */
+	if (reg != 6)
+		pv_load_debugregs(v);
 	return 0;
 }
 
@@ -89,8 +95,10 @@ long do_get_debugreg(unsigned long reg)
 {
 	struct vcpu *v = current_vcpu();
 
+	if (reg == 4 || reg == 5)
+		reg += 2;
 	if (reg > 7 || reg == 4 || reg == 5)
-		return -EINVAL;
+		return -ENODEV;
 	return (long)v->arch.debugreg[reg];
 }
 

@@ -41,7 +41,7 @@
 #define PTE_GUEST		(PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
 #define PTE_GUEST_RO		(PTE_P | PTE_US | PTE_A | PTE_D)
 #define START_INFO_MAGIC	"xen-3.0-x86_64"
-#define DOM0_INITIAL_IOPL	1
+#define DOM0_INITIAL_IOPL	0
 
 /* Hypercall page: 128 stubs of 32 bytes (pv-abi-core.md §1.4). */
 #define HC_STUB_SIZE		32
@@ -386,10 +386,7 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 
 	v = b.d->vcpu[0];
 	v->arch.kernel_cr3 = b.p2m[l->pt_pfn];
-	/*
-	 * dom0 starts with virtual IOPL 1, as on Xen: Linux executes cli
-	 * before its PHYSDEVOP_set_iopl and before it has a trap table.
-	 */
+	/* Virtual IOPL 0, as on Xen: Linux raises it with PHYSDEVOP_set_iopl. */
 	v->arch.iopl = DOM0_INITIAL_IOPL;
 	v->arch.regs.rip = info.entry;
 	v->arch.regs.rsp = pfn_va(l, l->stack_pfn + 1);

@@ -213,9 +213,15 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 	}
 	case OPC_CLI:
 	case OPC_STI:
-		if (!io_allowed(v))
+		/*
+		 * The guest kernel's interrupt flag is its upcall mask, and the
+		 * real IF stays on whatever it does, so cli/sti change nothing.
+		 * Linux runs cli before it has raised its IOPL or installed a
+		 * trap table, so refusing it would kill it.
+		 */
+		if (!v->arch.in_kernel && !io_allowed(v))
 			return false;
-		regs->rip += i + 1;	/* the guest's interrupt flag is its upcall mask */
+		regs->rip += i + 1;
 		return true;
 	case OPC_TWO_BYTE:
 		break;

@@ -135,6 +135,17 @@ void pv_inject_page_fault(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 }
 
 #define INT_N_LEN	2	/* "int n" is CD ib */
+#define OPC_INT_N	0xcd
+
+/* The vector of the "int n" at RIP, or -1 if RIP holds something else. */
+static int decode_int_n(const struct cpu_regs *regs)
+{
+	uint8_t insn[INT_N_LEN];
+
+	if (copy_from_guest_raw(insn, regs->rip, sizeof(insn)) || insn[0] != OPC_INT_N)
+		return -1;
+	return insn[1];	/* a uint8_t: always a valid index into traps[] */
+}
 
 /*
  * A guest "int n": deliver vector n when the guest's trap entry admits
@@ -146,7 +157,10 @@ void pv_inject_page_fault(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 static void soft_interrupt(struct cpu_regs *regs, unsigned int n, bool after_insn)
 {
 	struct vcpu *v = current_vcpu();
-	const struct trap_info *ti = &v->arch.traps[n];
+	const struct trap_info *ti;
+
+	BUG_ON(n >= PV_NR_TRAPS);	/* callers pass a decoded 8-bit vector */
+	ti = &v->arch.traps[n];
 	unsigned int dpl = ti->flags & TRAP_INFO_DPL_MASK;
 	unsigned int cpl = v->arch.in_kernel ? 1 : 3;
 
@@ -238,8 +252,17 @@ void pv_exception(struct cpu_regs *regs)
 		break;
 	case X86_EXC_GP:
 		if (ec & GP_EC_IDT) {
-			soft_interrupt(regs, ec >> GP_EC_INDEX_SHIFT, false);
-			break;
+			int n = decode_int_n(regs);
+
+			/*
+			 * The vector comes from the instruction, not the error
+			 * code: QEMU's TCG encodes it differently from hardware,
+			 * and either way it indexes our trap table.
+			 */
+			if (n >= 0) {
+				soft_interrupt(regs, (unsigned int)n, false);
+				break;
+			}
 		}
 		if (!ec && v->arch.in_kernel && pv_emulate_privileged(regs))
 			break;
@@ -259,6 +282,12 @@ void pv_exception(struct cpu_regs *regs)
 		write_cr0(read_cr0() & ~X86_CR0_TS);
 		v->arch.vcr0_ts = false;
 		pv_inject_trap(regs, X86_EXC_NM, false, 0);
+		break;
+	case X86_EXC_DB:
+		/* DR6 is the guest's (get_debugreg(6)); clear ours for the next one. */
+		v->arch.debugreg[6] |= read_dr6() & ~DR6_DEFAULT;
+		write_dr6(DR6_DEFAULT);
+		pv_inject_trap(regs, X86_EXC_DB, false, 0);
 		break;
 	case X86_EXC_BP:
 	case X86_EXC_OF:

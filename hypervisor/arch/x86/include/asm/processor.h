@@ -104,6 +104,27 @@ static inline void flush_tlb_all_local(void)
 	write_cr4(cr4);
 }
 
+#define DEFINE_DR_ACCESSORS(n) \
+static inline unsigned long read_dr##n(void) \
+{ \
+	unsigned long v; \
+	__asm__ __volatile__("mov %%db" #n ", %0" : "=r"(v)); \
+	return v; \
+} \
+static inline void write_dr##n(unsigned long v) \
+{ \
+	__asm__ __volatile__("mov %0, %%db" #n :: "r"(v)); \
+}
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+DEFINE_DR_ACCESSORS(7)
+#undef DEFINE_DR_ACCESSORS
+#define DR6_DEFAULT	0xffff0ff0UL
+#define DR7_DEFAULT	0x400UL
+
 /* SMAP: the guest-access helpers are the only callers (STYLE.md). */
 static inline void stac(void) { __asm__ __volatile__("stac" ::: "memory"); }
 static inline void clac(void) { __asm__ __volatile__("clac" ::: "memory"); }

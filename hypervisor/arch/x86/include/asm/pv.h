@@ -17,6 +17,8 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame);
 __noreturn void pv_enter_guest(struct cpu_regs *frame);
 /* Switch the current vCPU between guest kernel and guest user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
+/* Put @v's debug registers into the CPU (it must be running here). */
+void pv_load_debugregs(const struct vcpu *v);
 void pv_dump_guest_state(const struct vcpu *v, const struct cpu_regs *regs);
 /* Per-CPU: SYSCALL MSRs and the hypervisor's %gs pointer for syscall_entry. */
 void pv_cpu_init(void);
