@@ -10,6 +10,7 @@
 #include <hv/heap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page-type.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <public/sched.h>
@@ -57,9 +58,13 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->mm_lock);
 	d->shared_info = alloc_pages(0);
 	if (!d->shared_info)
 		goto err;
+	/* A hypervisor page the domain may map (and so reference) as its own. */
+	mfn_to_page(virt_to_mfn(d->shared_info))->owner = id;
+	mfn_to_page(virt_to_mfn(d->shared_info))->count_info = PGC_XEN_HEAP;
 	for (unsigned int i = 0; i < max_vcpus; i++) {
 		struct vcpu *v = xzalloc(sizeof(*v));
 
@@ -87,6 +92,10 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 err:
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		xfree(d->vcpu[i]);
+	if (d->shared_info) {
+		mfn_to_page(virt_to_mfn(d->shared_info))->owner = UINT16_MAX;
+		mfn_to_page(virt_to_mfn(d->shared_info))->count_info = 0;
+	}
 	free_pages(d->shared_info, 0);
 	xfree(d);
 	return NULL;
@@ -179,13 +188,23 @@ void domain_destroy(struct domain *d)
 	for (mfn_t mfn = 0; mfn < n; mfn++) {
 		struct page_info *pg = mfn_to_page(mfn);
 
-		if (pg->state == PGS_INUSE && pg->owner == d->domain_id) {
+		if (pg->state == PGS_INUSE && pg->owner == d->domain_id &&
+		    !(pg->count_info & PGC_XEN_HEAP)) {
 			pg->owner = UINT16_MAX;
+			pg->count_info = 0;
+			pg->type_info = 0;
 			free_frames(mfn, 0);
 		}
 	}
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		xfree(d->vcpu[i]);
+	{
+		struct page_info *sp = mfn_to_page(virt_to_mfn(d->shared_info));
+
+		sp->owner = UINT16_MAX;
+		sp->count_info = 0;
+		sp->type_info = 0;
+	}
 	free_pages(d->shared_info, 0);
 	xfree(d);
 }
@@ -198,7 +217,8 @@ void domain_destroy(struct domain *d)
 void dom0_gone(struct domain *d)
 {
 	pr_info("ward: dom0 is gone (%s)\n",
-		d->is_dying ? "crashed" : shutdown_names[d->shutdown_code]);
+		d->is_dying ? "crashed" : d->is_shut_down ? shutdown_names[d->shutdown_code] :
+		"all vCPUs down");
 	if (opt_test_exit)
 		arch_power_off(0);
 	if (d->is_dying)

@@ -39,6 +39,7 @@ struct domain {
 	unsigned int shutdown_code;	/* SHUTDOWN_* when is_shut_down */
 	unsigned int max_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
+	spinlock_t mm_lock;		/* guards page-table changes (PV MMU) */
 	spinlock_t lock;		/* guards the fields below */
 	uint64_t tot_pages;		/* frames owned */
 	uint64_t max_pages;

@@ -27,6 +27,7 @@
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/time.h>
 
 #define DOM0_DEFAULT_MEM	MiB(512)
@@ -386,6 +387,12 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 
 	v = b.d->vcpu[0];
 	v->arch.kernel_cr3 = b.p2m[l->pt_pfn];
+	/* The bootstrap tables go through the same validation as any guest's. */
+	rc = pv_mm_take_initial_tables(v, v->arch.kernel_cr3);
+	if (rc) {
+		pr_err("dom0: the bootstrap page tables do not validate (a builder bug)\n");
+		goto out;
+	}
 	/* Virtual IOPL 0, as on Xen: Linux raises it with PHYSDEVOP_set_iopl. */
 	v->arch.iopl = DOM0_INITIAL_IOPL;
 	v->arch.regs.rip = info.entry;

@@ -6,6 +6,12 @@
 struct cpu_regs;
 
 long do_set_trap_table(unsigned long traps);
+long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
+		   unsigned long foreigndom);
+long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
+		  unsigned long foreigndom);
+long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long flags);
+long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall);
 long do_callback_op(unsigned long cmd, unsigned long arg);
 long do_stack_switch(unsigned long ss, unsigned long sp);
@@ -23,3 +29,4 @@ long do_multicall(unsigned long calls, unsigned long nr_calls, struct cpu_regs *
 long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer);
 long do_xen_version(unsigned long cmd, unsigned long arg);
 long do_sched_op(unsigned long cmd, unsigned long arg);
+long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);

@@ -38,6 +38,9 @@ bool pv_emulate_privileged(struct cpu_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
+/* mm.c: type, validate and pin the builder's L4 and hold it as CR3. */
+int pv_mm_take_initial_tables(struct vcpu *v, mfn_t l4);
+
 /* hypercall.c */
 void pv_hypercall(struct cpu_regs *regs);
 long pv_do_hypercall(unsigned long nr, const unsigned long args[6], struct cpu_regs *regs);

@@ -7,7 +7,7 @@
 # shutdown-reboot/shutdown-crash/no-trap-table end dom0 on purpose; for
 # them the verdict is Ward's own lines. See hypervisor/tests/guests/README.md.
 # Run one guest with: GUESTS="traps" ci/tests/guest-tests.sh
-. "$(dirname "$0")/../../../ci/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}

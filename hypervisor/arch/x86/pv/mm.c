@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PV MMU: guests own their page tables, the hypervisor validates every
+ * change. Page-table frames are typed (hv/page-type.h) and never writable
+ * by the guest; each present entry holds a reference on what it points to
+ * (and, if writable, a "writable" type use), so no frame is both a page
+ * table and writable, and guests map only frames they own.
+ *
+ * Entries are adjusted as on Xen for 64-bit PV: present entries get the
+ * user bit (guest kernels run in ring 3) and lose the global bit. Guest
+ * L4 slots 256-271 always hold the hypervisor's entries.
+ *
+ * All changes to a domain's page tables happen under its mm_lock. After a
+ * change that removes or downgrades a mapping the local TLB is flushed
+ * before the guest runs again, so no stale writable translation survives
+ * a type change. (Domains have one vCPU for now; remote flushes come with
+ * SMP guests.)
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/lib.h>
+#include <hv/page-type.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <asm/hypercall.h>
+#include <asm/m2p.h>
+#include <asm/page.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+
+/* Bits a guest may not set in a present entry: PS at L2-L4 (no superpages). */
+#define PTE_FLAGS_MASK		(~PTE_ADDR_MASK)
+/* Entries per call we process before a continuation would be due. */
+#define MMU_BATCH_MAX		(1u << 20)
+#define MMUEXT_BATCH_MAX	(1u << 20)
+#define LDT_MAX_ENTRIES		8192
+
+static int validate_table(struct page_info *pg, enum page_type type, void *ctx);
+static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx);
+
+static mfn_t pte_mfn(uint64_t e)
+{
+	return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+}
+
+static struct page_info *owned_page(const struct domain *d, mfn_t mfn)
+{
+	if (mfn >= page_alloc_nr_frames())
+		return NULL;
+	if (!domain_owns_frame(d, mfn))
+		return NULL;
+	return mfn_to_page(mfn);
+}
+
+static int get_typed(struct domain *d, mfn_t mfn, enum page_type type)
+{
+	struct page_info *pg = owned_page(d, mfn);
+	int rc;
+
+	if (!pg || !get_page(pg, d->domain_id))
+		return -EINVAL;
+	rc = get_page_type(pg, type, validate_table, d);
+	if (rc)
+		put_page(pg);
+	return rc;
+}
+
+static void put_typed(struct domain *d, mfn_t mfn)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+
+	put_page_type(pg, devalidate_table, d);
+	put_page(pg);
+}
+
+/* The references an entry at @level (1-4) holds; 0 or -EINVAL. */
+static int get_entry(struct domain *d, unsigned int level, uint64_t e)
+{
+	mfn_t mfn = pte_mfn(e);
+	struct page_info *pg;
+
+	if (!(e & PTE_P))
+		return 0;
+	if (level == 1) {
+		pg = owned_page(d, mfn);
+		if (!pg && mfn < page_alloc_nr_frames() &&
+		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
+		    mfn_to_page(mfn)->owner == d->domain_id)
+			pg = mfn_to_page(mfn);	/* its shared_info page */
+		if (!pg || !get_page(pg, d->domain_id))
+			return -EINVAL;
+		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
+			put_page(pg);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (e & PTE_PS)
+		return -EINVAL;	/* PV guests have no superpages */
+	return get_typed(d, mfn, (enum page_type)(PGT_l1 + level - 2));
+}
+
+static void put_entry(struct domain *d, unsigned int level, uint64_t e)
+{
+	struct page_info *pg;
+
+	if (!(e & PTE_P))
+		return;
+	pg = mfn_to_page(pte_mfn(e));
+	if (level == 1) {
+		if (e & PTE_RW)
+			put_page_type(pg, devalidate_table, d);
+		put_page(pg);
+		return;
+	}
+	put_typed(d, pte_mfn(e));
+}
+
+static uint64_t adjust_entry(uint64_t e)
+{
+	return (e & PTE_P) ? (e | PTE_US) & ~PTE_G : e;
+}
+
+static bool is_hv_slot(unsigned int level, unsigned int idx)
+{
+	return level == 4 && idx >= HV_SLOT_FIRST && idx <= HV_SLOT_LAST;
+}
+
+static unsigned int type_level(enum page_type type)
+{
+	return (unsigned int)(type - PGT_l1) + 1;
+}
+
+static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
+{
+	struct domain *d = ctx;
+	unsigned int level = type_level(type);
+	uint64_t *t = mfn_to_virt((mfn_t)(pg - mfn_to_page(0)));
+	const uint64_t *idle = idle_l4_table();
+	unsigned int i;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e;
+
+		if (is_hv_slot(level, i)) {
+			t[i] = idle[i];
+			continue;
+		}
+		e = READ_ONCE(t[i]);
+		if (get_entry(d, level, e))
+			goto undo;
+		t[i] = adjust_entry(e);
+	}
+	return 0;
+undo:
+	while (i--)
+		if (!is_hv_slot(level, i))
+			put_entry(d, level, t[i]);
+	return -EINVAL;
+}
+
+static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx)
+{
+	struct domain *d = ctx;
+	unsigned int level = type_level(type);
+	const uint64_t *t = mfn_to_virt((mfn_t)(pg - mfn_to_page(0)));
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		if (!is_hv_slot(level, i))
+			put_entry(d, level, t[i]);
+}
+
+/*
+ * Replace entry @idx of the level-@level table @mfn with @val: take the new
+ * entry's references first, then write, then drop the old one's, so a
+ * failed update changes nothing. @preserve_ad keeps the A/D bits now set.
+ */
+static int mod_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned int idx,
+		     uint64_t val, bool preserve_ad)
+{
+	uint64_t *t = mfn_to_virt(mfn), old = t[idx];
+
+	if (is_hv_slot(level, idx))
+		return -EINVAL;
+	if (preserve_ad)
+		val |= old & (PTE_A | PTE_D);
+	if (get_entry(d, level, val))
+		return -EINVAL;
+	t[idx] = adjust_entry(val);
+	put_entry(d, level, old);
+	return 0;
+}
+
+static void flush_local(void)
+{
+	write_cr3(read_cr3());
+}
+
+/* The L1 frame mapping @va in @v's current page tables, or INVALID_MFN. */
+static mfn_t find_l1(const struct vcpu *v, unsigned long va)
+{
+	mfn_t mfn = v->arch.in_kernel ? v->arch.kernel_cr3 : v->arch.user_cr3;
+
+	for (int shift = L4_SHIFT; shift > L1_SHIFT; shift -= 9) {
+		uint64_t e = ((const uint64_t *)mfn_to_virt(mfn))[PT_INDEX(va, shift)];
+
+		if (!(e & PTE_P))
+			return INVALID_MFN;
+		mfn = pte_mfn(e);
+	}
+	return mfn;
+}
+
+static bool guest_va(unsigned long va)
+{
+	return guest_range_ok(va, 1);
+}
+
+long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long flags)
+{
+	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
+	mfn_t l1;
+	long rc;
+
+	/* Any flags are fine: the upper bits may be a vCPU-mask pointer (UVMF_MULTI). */
+	(void)flags;
+	if (!guest_va(va))
+		return -EINVAL;
+	spin_lock(&d->mm_lock);
+	l1 = find_l1(v, va);
+	if (l1 == INVALID_MFN || page_get_type(mfn_to_page(l1)) != PGT_l1)
+		rc = -EINVAL;
+	else
+		rc = mod_entry(d, l1, 1, PT_INDEX(va, L1_SHIFT), val, false);
+	spin_unlock(&d->mm_lock);
+	/* Whatever the flags asked, flush: a dropped mapping must not linger. */
+	flush_local();
+	return rc;
+}
+
+long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
+		   unsigned long foreigndom)
+{
+	XEN_GUEST_HANDLE(mmu_update_t) h = guest_handle_from_ulong(mmu_update_t, reqs);
+	struct domain *d = current_vcpu()->domain;
+	unsigned int done = 0;
+	long rc = 0;
+
+	if (count > MMU_BATCH_MAX)
+		return -EINVAL;
+	if (foreigndom != DOMID_SELF && foreigndom != d->domain_id)
+		return -EPERM;	/* foreign mappings come with the toolstack (issue 9) */
+	spin_lock(&d->mm_lock);
+	for (; done < count; done++) {
+		mmu_update_t req;
+		unsigned int cmd;
+		mfn_t mfn;
+		struct page_info *pg;
+
+		if (copy_from_guest_offset(&req, h, done, 1)) {
+			rc = -EFAULT;
+			break;
+		}
+		cmd = req.ptr & (sizeof(uint64_t) - 1);
+		mfn = req.ptr >> PAGE_SHIFT;
+		pg = owned_page(d, mfn);
+		if (!pg) {
+			rc = -EINVAL;
+			break;
+		}
+		if (cmd == MMU_MACHPHYS_UPDATE) {
+			m2p_set(mfn, req.val);
+			continue;
+		}
+		if (cmd != MMU_NORMAL_PT_UPDATE && cmd != MMU_PT_UPDATE_PRESERVE_AD) {
+			rc = -ENOSYS;
+			break;
+		}
+		if (page_type_is_table(page_get_type(pg))) {
+			rc = mod_entry(d, mfn, type_level(page_get_type(pg)),
+				       (req.ptr & ~PAGE_MASK) / sizeof(uint64_t), req.val,
+				       cmd == MMU_PT_UPDATE_PRESERVE_AD);
+		} else if (!get_page_type(pg, PGT_writable, validate_table, d)) {
+			/* Not a page table (yet): a plain write to its own frame. */
+			((uint64_t *)mfn_to_virt(mfn))[(req.ptr & ~PAGE_MASK) / 8] = req.val;
+			put_page_type(pg, devalidate_table, d);
+		} else {
+			rc = -EINVAL;
+		}
+		if (rc)
+			break;
+	}
+	spin_unlock(&d->mm_lock);
+	flush_local();
+	if (pdone && copy_to_guest_raw(pdone, &done, sizeof(done)))
+		return -EFAULT;
+	return rc;
+}
+
+/* Switch @v's kernel or user root to @mfn (0: none, user only). */
+static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+{
+	struct domain *d = v->domain;
+	mfn_t *slot = user ? &v->arch.user_cr3 : &v->arch.kernel_cr3;
+	mfn_t old = *slot;
+
+	if (mfn && get_typed(d, mfn, PGT_l4))
+		return -EINVAL;
+	if (!mfn && !user)
+		return -EINVAL;
+	*slot = mfn;
+	/* The kernel root is live in kernel mode, the user root in user mode. */
+	if (user == !v->arch.in_kernel)
+		write_cr3(mfn << PAGE_SHIFT);
+	if (old)
+		put_typed(d, old);
+	return 0;
+}
+
+static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
+{
+	struct domain *d = v->domain;
+	mfn_t mfn = op->arg1.mfn;
+	struct page_info *pg;
+
+	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+	case MMUEXT_PIN_L4_TABLE:
+		pg = owned_page(d, mfn);
+		if (!pg || (pg->type_info & PGT_PINNED))
+			return -EINVAL;
+		if (get_typed(d, mfn, (enum page_type)(PGT_l1 + op->cmd - MMUEXT_PIN_L1_TABLE)))
+			return -EINVAL;
+		pg->type_info |= PGT_PINNED;
+		return 0;
+	case MMUEXT_UNPIN_TABLE:
+		pg = owned_page(d, mfn);
+		if (!pg || !(pg->type_info & PGT_PINNED))
+			return -EINVAL;
+		pg->type_info &= ~PGT_PINNED;
+		put_typed(d, mfn);
+		return 0;
+	case MMUEXT_NEW_BASEPTR:
+		return new_baseptr(v, mfn, false);
+	case MMUEXT_NEW_USER_BASEPTR:
+		return new_baseptr(v, mfn, true);
+	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_TLB_FLUSH_ALL:
+		flush_local();
+		return 0;
+	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL:
+		if (!guest_va(op->arg1.linear_addr))
+			return -EINVAL;
+		invlpg(op->arg1.linear_addr);
+		return 0;
+	case MMUEXT_FLUSH_CACHE:
+	case MMUEXT_FLUSH_CACHE_GLOBAL:
+		return d->is_privileged ? 0 : -EPERM;
+	case MMUEXT_SET_LDT:
+		if (op->arg2.nr_ents > LDT_MAX_ENTRIES ||
+		    (op->arg1.linear_addr & ~PAGE_MASK) || !guest_va(op->arg1.linear_addr))
+			return -EINVAL;
+		/* An empty LDT is what Linux sets at boot; others need LDT mapping. */
+		return op->arg2.nr_ents ? -ENOSYS : 0;
+	case MMUEXT_CLEAR_PAGE:
+		pg = owned_page(d, mfn);
+		if (!pg || get_page_type(pg, PGT_writable, validate_table, d))
+			return -EINVAL;
+		memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+		put_page_type(pg, devalidate_table, d);
+		return 0;
+	case MMUEXT_COPY_PAGE: {
+		struct page_info *src = owned_page(d, op->arg2.src_mfn);
+
+		pg = owned_page(d, mfn);
+		if (!src || !pg || get_page_type(pg, PGT_writable, validate_table, d))
+			return -EINVAL;
+		memcpy(mfn_to_virt(mfn), mfn_to_virt(op->arg2.src_mfn), PAGE_SIZE);
+		put_page_type(pg, devalidate_table, d);
+		return 0;
+	}
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
+		  unsigned long foreigndom)
+{
+	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
+	struct vcpu *v = current_vcpu();
+	unsigned int done = 0;
+	long rc = 0;
+
+	if (count > MMUEXT_BATCH_MAX)
+		return -EINVAL;
+	if (foreigndom != DOMID_SELF && foreigndom != v->domain->domain_id)
+		return -EPERM;
+	spin_lock(&v->domain->mm_lock);
+	for (; done < count; done++) {
+		struct mmuext_op op;
+
+		if (copy_from_guest_offset(&op, h, done, 1)) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = do_one_mmuext(v, &op);
+		if (rc)
+			break;
+	}
+	spin_unlock(&v->domain->mm_lock);
+	flush_local();
+	if (pdone && copy_to_guest_raw(pdone, &done, sizeof(done)))
+		return -EFAULT;
+	return rc;
+}
+
+int pv_mm_take_initial_tables(struct vcpu *v, mfn_t l4)
+{
+	struct domain *d = v->domain;
+	struct page_info *pg = mfn_to_page(l4);
+	int rc;
+
+	spin_lock(&d->mm_lock);
+	/* One use for the pin, one for being CR3, as Linux expects at entry. */
+	rc = get_typed(d, l4, PGT_l4);
+	if (!rc) {
+		pg->type_info |= PGT_PINNED;
+		rc = get_typed(d, l4, PGT_l4);
+	}
+	spin_unlock(&d->mm_lock);
+	return rc;
+}

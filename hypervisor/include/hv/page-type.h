@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Frame ownership, reference counts and types: the rules that keep a PV
+ * guest's page tables honest. A frame's type is what it is in use as
+ * (writable data, or an L1-L4 page table); its type count says how many
+ * uses hold that type, and only at count 0 may the type change. So a
+ * frame is never both writable-mapped and a page table. Turning a frame
+ * into a page table validates every entry first (taking references on what
+ * they point to); the last use of the type undoes that. Pure: the
+ * validators are callbacks, so the rules are unit-tested on the host.
+ *
+ * Callers hold the owning domain's mm_lock.
+ */
+#pragma once
+#include <hv/types.h>
+#include <hv/mm.h>
+
+enum page_type {
+	PGT_none = 0,
+	PGT_writable = 1,
+	PGT_l1 = 2,
+	PGT_l2 = 3,
+	PGT_l3 = 4,
+	PGT_l4 = 5,
+};
+
+/* page_info.type_info: [31:28] type, [27] pinned, [26] validating, [25:0] count. */
+#define PGT_TYPE_SHIFT		28
+#define PGT_PINNED		(1u << 27)
+#define PGT_VALIDATING		(1u << 26)
+#define PGT_COUNT_MASK		((1u << 26) - 1)
+/* page_info.count_info: [31] hypervisor page shared with a domain, [30:0] references. */
+#define PGC_XEN_HEAP		(1u << 31)
+#define PGC_COUNT_MASK		((1u << 31) - 1)
+
+static inline enum page_type page_get_type(const struct page_info *pg)
+{
+	return (enum page_type)(pg->type_info >> PGT_TYPE_SHIFT);
+}
+
+static inline unsigned int page_type_count(const struct page_info *pg)
+{
+	return pg->type_info & PGT_COUNT_MASK;
+}
+
+static inline bool page_type_is_table(enum page_type t)
+{
+	return t >= PGT_l1 && t <= PGT_l4;
+}
+
+/* A reference on @pg for domain @owner: false if it is not @owner's. */
+bool get_page(struct page_info *pg, uint16_t owner);
+void put_page(struct page_info *pg);
+
+/*
+ * Validate a frame's contents as @type, taking the references its entries
+ * need; on failure undo everything and return -EINVAL. Devalidate drops
+ * them. Both are given the @ctx the caller passed.
+ */
+typedef int (*page_validate_fn)(struct page_info *pg, enum page_type type, void *ctx);
+typedef void (*page_devalidate_fn)(struct page_info *pg, enum page_type type, void *ctx);
+
+/*
+ * Take a use of @pg as @type. At type count 0 the frame takes the type
+ * (validated first when it is a page table); otherwise the type must
+ * already be @type. -EINVAL when it is in use as something else, or its
+ * contents do not validate; -EOVERFLOW when the count is full.
+ */
+int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn validate,
+		  void *ctx);
+
+/* Drop a use; the last one devalidates a page table and clears the type. */
+void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx);
