@@ -36,6 +36,8 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 	unsigned int count = page_type_count(pg);
 	int rc;
 
+	/* Callers ask for a real type: "none" is the absence of one. */
+	BUG_ON(type == PGT_none || type > PGT_l4);
 	if (count) {
 		if (page_get_type(pg) != type)
 			return -EINVAL;
