@@ -193,6 +193,12 @@ static int mod_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned i
 	return 0;
 }
 
+int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned int idx,
+		      uint64_t val)
+{
+	return mod_entry(d, mfn, level, idx, val, false);
+}
+
 static void flush_local(void)
 {
 	write_cr3(read_cr3());

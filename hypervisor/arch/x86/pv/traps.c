@@ -246,7 +246,7 @@ void pv_exception(struct cpu_regs *regs)
 	}
 	switch (vec) {
 	case X86_EXC_PF:
-		if (emulate_smap_iret(regs, ec))
+		if (emulate_smap_iret(regs, ec) || pv_emulate_ptwr(regs, read_cr2(), ec))
 			break;
 		pv_inject_page_fault(regs, read_cr2(), ec);
 		break;

@@ -41,6 +41,12 @@ void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* mm.c: type, validate and pin the builder's L4 and hold it as CR3. */
 int pv_mm_take_initial_tables(struct vcpu *v, mfn_t l4);
 
+/* mm.c: validate and store entry @idx of a level-@level table (mm_lock held). */
+int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned int idx,
+		      uint64_t val);
+/* ptwr.c: emulate a guest kernel's store into its own L1 page table. */
+bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec);
+
 /* hypercall.c */
 void pv_hypercall(struct cpu_regs *regs);
 long pv_do_hypercall(unsigned long nr, const unsigned long args[6], struct cpu_regs *regs);
