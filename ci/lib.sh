@@ -11,15 +11,24 @@ _failures=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; _failures=$((_failures + 1)); }
 
+# Lines of LOG matching REGEX. grep reads all its input (no -q): with
+# pipefail, an early exit would kill tr with SIGPIPE and fail the match.
+_matches() {
+	tr -d '\r' <"$1" | grep -aE -- "$2"
+}
+
 # expect LOG REGEX WHAT: the serial log has a line matching REGEX.
 expect() {
-	if tr -d '\r' <"$1" | grep -aqE -- "$2"; then ok "$3"; else bad "$3 (no line matching /$2/ in $1)"; fi
+	if _matches "$1" "$2" >/dev/null; then ok "$3"; else bad "$3 (no line matching /$2/ in $1)"; fi
 }
 
 # reject LOG REGEX WHAT: no line matches REGEX.
 reject() {
-	if tr -d '\r' <"$1" | grep -aqE -- "$2"; then
-		bad "$3 (found: $(tr -d '\r' <"$1" | grep -aE -m1 -- "$2"))"
+	local hit
+
+	hit=$(_matches "$1" "$2" | head -n 1)
+	if [ -n "$hit" ]; then
+		bad "$3 (found: $hit)"
 	else
 		ok "$3"
 	fi

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Debian's stock kernel (bzImage + xz, as shipped) is unpacked, loaded and
 # entered as dom0; its first hypercalls show in the hypercall trace, and
-# the PV MMU takes it through its page-table setup to its first console
-# lines. Until events and time exist (issue 5) it then stops (it BUG()s on
-# VCPUOP_register_runstate_memory_area and takes its vCPU down), which Ward
-# must report without faulting.
+# the PV MMU takes it through its page-table setup to its "Linux version"
+# banner and on into kernel_init. Until event channels exist (issue 5) it
+# then panics (EVTCHNOP_bind_ipi is refused) and shuts itself down with
+# reason "crash", which Ward must report without faulting.
 . "$(dirname "$0")/../lib.sh"
 
 log=$TEST_DIR/serial.log
@@ -23,6 +23,10 @@ expect "$log" '^d0v0: hypercall 26\(.*\) = 0$' "mmuext_op (pin/unpin/new base) s
 expect "$log" '^d0v0: hypercall 14\(.*\) = 0$' "update_va_mapping succeeds"
 expect "$log" '^mapping kernel into physical memory' "dom0's first console line (console_io)"
 expect "$log" '^about to get started\.\.\.' "dom0 leaves xen_start_kernel"
+expect "$log" '\] Linux version 6\.1\.' "dom0 prints its Linux version banner (earlyprintk=xen)"
+expect "$log" '\] Hypervisor detected: Xen PV' "Linux detects Xen PV (CPUID leaves)"
+expect "$log" '\] Xen: \[mem 0x0000000000100000-' "Linux reads its memory map (XENMEM_memory_map)"
+expect "$log" '^d0: shut down: crash' "dom0's own crash shutdown reported"
 expect "$log" '^ward: dom0 is gone' "dom0's end reported"
 reject "$log" 'FATAL TRAP|PANIC' "the hypervisor did not fault"
 finish

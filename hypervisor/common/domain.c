@@ -78,6 +78,7 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 		v->vcpu_info = &d->shared_info->vcpu_info[i];
 		/* Events start masked (Linux unmasks them much later). */
 		v->vcpu_info->evtchn_upcall_mask = 1;
+		vcpu_timers_init(v);
 		pv_vcpu_init(v);
 		d->vcpu[i] = v;
 	}
@@ -141,6 +142,7 @@ bool domain_shutdown(struct domain *d, unsigned int reason)
 	pr_info("d%u: shut down: %s\n", d->domain_id, shutdown_names[reason]);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DOWN, __ATOMIC_SEQ_CST);
+		vcpu_timers_stop(d->vcpu[i]);
 		vcpu_sleep(d->vcpu[i]);
 	}
 	if (d->domain_id == 0)
@@ -167,6 +169,7 @@ void domain_crash(struct domain *d, const char *why)
 		pv_dump_guest_state(curr, guest_regs());
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DYING, __ATOMIC_SEQ_CST);
+		vcpu_timers_stop(d->vcpu[i]);
 		vcpu_sleep(d->vcpu[i]);
 	}
 	if (d->domain_id == 0)

@@ -12,6 +12,8 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/spinlock.h>
+#include <hv/timer.h>
+#include <public/vcpu.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -117,6 +119,8 @@ static __noreturn void idle_loop(void)
 			ci->slice_ticks = 0;
 			ci->need_resched = false;
 			pv_load_vcpu(next, guest_regs());
+			vcpu_runstate_change(next, RUNSTATE_running, now_ns());
+			vcpu_runstate_publish(next);
 			pv_enter_guest(guest_regs());
 		}
 		/* sti; hlt: the interrupt window opens only at the hlt. */
@@ -146,6 +150,10 @@ void schedule(void)
 		return;		/* nobody else wants the CPU */
 
 	if (prev) {
+		vcpu_runstate_change(prev, prev_runnable ? RUNSTATE_runnable :
+				     (READ_ONCE(prev->pause_flags) & VPF_BLOCKED) ?
+				     RUNSTATE_blocked : RUNSTATE_offline, now_ns());
+		vcpu_runstate_publish(prev);
 		pv_save_vcpu(prev, guest_regs());
 		flags = spin_lock_irqsave(&rq_lock);
 		prev->processor = -1;
@@ -158,6 +166,8 @@ void schedule(void)
 		sched_go_idle();
 	ci->curr = next;
 	pv_load_vcpu(next, guest_regs());
+	vcpu_runstate_change(next, RUNSTATE_running, now_ns());
+	vcpu_runstate_publish(next);
 }
 
 __noreturn void sched_go_idle(void)

@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vcpu_op: per-vCPU operations. For now a vCPU can take itself down and
- * ask whether a vCPU is up; bringing vCPUs up, timers and the runstate
- * and vcpu_info areas come with events and time (issue 5).
+ * vcpu_op: per-vCPU operations: up/down state, the timers (single-shot
+ * and periodic, both raising VIRQ_TIMER), the runstate area and the
+ * vcpu_info placement. Bringing further vCPUs up (VCPUOP_initialise/up)
+ * comes with SMP guests.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/guest-access.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page-type.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/virq.h>
 #include <public/vcpu.h>
 #include <asm/hypercall.h>
+#include <asm/page.h>
+
+/* Shortest periodic timer we accept (Xen's limit too): 1 ms. */
+#define PERIODIC_MIN_NS		1000000ULL
 
 static bool all_vcpus_down(const struct domain *d)
 {
@@ -20,13 +30,56 @@ static bool all_vcpus_down(const struct domain *d)
 	return true;
 }
 
+static void singleshot_fn(void *data)
+{
+	send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void periodic_fn(void *data)
+{
+	struct vcpu *v = data;
+
+	send_guest_vcpu_virq(v, VIRQ_TIMER);
+	if (v->periodic_period)
+		set_timer(&v->periodic_timer, v->periodic_timer.expires + v->periodic_period);
+}
+
+void vcpu_timers_init(struct vcpu *v)
+{
+	timer_init(&v->singleshot_timer, singleshot_fn, v);
+	timer_init(&v->periodic_timer, periodic_fn, v);
+	v->runstate.state = RUNSTATE_offline;
+}
+
+void vcpu_timers_stop(struct vcpu *v)
+{
+	stop_timer(&v->singleshot_timer);
+	stop_timer(&v->periodic_timer);
+	stop_timer(&v->poll_timer);
+}
+
+/* Copy the runstate to the guest's registered area, if any (best effort). */
+void vcpu_runstate_publish(struct vcpu *v)
+{
+	if (v->runstate_guest)
+		(void)copy_to_guest_raw(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+}
+
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now)
+{
+	if (v->runstate.state >= 0 && v->runstate.state <= RUNSTATE_offline &&
+	    now > v->runstate.state_entry_time)
+		v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+	v->runstate.state = state;
+	v->runstate.state_entry_time = now;
+}
+
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 {
 	struct vcpu *curr = current_vcpu();
 	struct domain *d = curr->domain;
 	struct vcpu *v;
 
-	(void)arg;
 	if (vcpuid >= d->max_vcpus)
 		return -ENOENT;
 	v = d->vcpu[vcpuid];
@@ -46,7 +99,108 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 				dom0_gone(d);
 		}
 		return 0;
+	case VCPUOP_get_runstate_info: {
+		struct vcpu_runstate_info r;
+
+		vcpu_runstate_change(v, v->runstate.state, now_ns());
+		r = v->runstate;
+		return copy_to_guest_raw(arg, &r, sizeof(r)) ? -EFAULT : 0;
+	}
+	case VCPUOP_register_runstate_memory_area: {
+		struct vcpu_register_runstate_memory_area a;
+
+		if (copy_from_guest_raw(&a, arg, sizeof(a)))
+			return -EFAULT;
+		if (!guest_range_ok((unsigned long)a.addr.v, sizeof(v->runstate)))
+			return -EINVAL;
+		v->runstate_guest = (unsigned long)a.addr.v;
+		if (v == curr) {
+			vcpu_runstate_change(v, RUNSTATE_running, now_ns());
+			vcpu_runstate_publish(v);
+		}
+		return 0;
+	}
+	case VCPUOP_set_singleshot_timer: {
+		struct vcpu_set_singleshot_timer t;
+
+		if (v != curr)
+			return -EINVAL;
+		if (copy_from_guest_raw(&t, arg, sizeof(t)))
+			return -EFAULT;
+		if (t.flags & ~VCPU_SSHOTTMR_future)
+			return -EINVAL;
+		if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
+			return -ETIME;
+		set_timer(&v->singleshot_timer, t.timeout_abs_ns);
+		return 0;
+	}
+	case VCPUOP_stop_singleshot_timer:
+		if (v != curr)
+			return -EINVAL;
+		stop_timer(&v->singleshot_timer);
+		return 0;
+	case VCPUOP_set_periodic_timer: {
+		struct vcpu_set_periodic_timer t;
+
+		if (copy_from_guest_raw(&t, arg, sizeof(t)))
+			return -EFAULT;
+		if (t.period_ns < PERIODIC_MIN_NS)
+			return -EINVAL;
+		v->periodic_period = t.period_ns;
+		set_timer(&v->periodic_timer, now_ns() + t.period_ns);
+		return 0;
+	}
+	case VCPUOP_stop_periodic_timer:
+		v->periodic_period = 0;
+		stop_timer(&v->periodic_timer);
+		return 0;
+	case VCPUOP_register_vcpu_info:
+		return vcpu_register_info(v, arg);
 	default:
 		return -ENOSYS;
 	}
+}
+
+/*
+ * VCPUOP_register_vcpu_info: move @v's vcpu_info from shared_info into a
+ * frame of the guest's choosing (so vCPUs beyond the legacy 32 have one).
+ * The frame must be the domain's ordinary memory; it keeps a writable-type
+ * reference for as long as it holds the vcpu_info, so it can never become
+ * a page table under our feet. Once per vCPU, as on Xen.
+ */
+long vcpu_register_info(struct vcpu *v, unsigned long arg)
+{
+	struct vcpu_register_vcpu_info r;
+	struct domain *d = v->domain;
+	struct page_info *pg;
+	struct vcpu_info *new;
+
+	if (copy_from_guest_raw(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7) || r.rsvd)
+		return -EINVAL;
+	if (v->vcpu_info != &d->shared_info->vcpu_info[v->vcpu_id])
+		return -EINVAL;	/* already moved */
+	if (r.mfn >= page_alloc_nr_frames() || !domain_owns_frame(d, r.mfn))
+		return -EINVAL;
+	pg = mfn_to_page(r.mfn);
+	spin_lock(&d->mm_lock);
+	if (!get_page(pg, d->domain_id)) {
+		spin_unlock(&d->mm_lock);
+		return -EINVAL;
+	}
+	if (get_page_type(pg, PGT_writable, NULL, NULL)) {
+		put_page(pg);
+		spin_unlock(&d->mm_lock);
+		return -EINVAL;
+	}
+	spin_unlock(&d->mm_lock);
+	new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
+	memcpy(new, v->vcpu_info, sizeof(*new));
+	/* Anything pending stays visible to the guest in its new place. */
+	new->evtchn_upcall_pending = 1;
+	new->evtchn_pending_sel = ~0UL;
+	barrier();
+	v->vcpu_info = new;
+	return 0;
 }

@@ -13,6 +13,8 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/time.h>
+#include <hv/sched.h>
+#include <hv/timer.h>
 
 /* Register offsets */
 #define APIC_ID		0x020
@@ -32,7 +34,6 @@
 
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
-#define LVT_TIMER_PERIODIC	(1u << 17)
 #define TIMER_DIV_16		0x3
 #define ICR_DELIVERY_INIT	(5u << 8)
 #define ICR_DELIVERY_STARTUP	(6u << 8)
@@ -114,21 +115,63 @@ void apic_timer_calibrate(void)
 	timer_ticks_per_sec = (uint32_t)((uint64_t)elapsed * 1000000 / CALIBRATE_US);
 	if (!timer_ticks_per_sec)
 		panic("APIC timer does not count");
-	pr_info("APIC timer: %u kHz (divide by 16), periodic at %u Hz\n",
+	pr_info("APIC timer: %u kHz (divide by 16), one-shot, scheduler tick %u Hz\n",
 		timer_ticks_per_sec / 1000, APIC_TIMER_HZ);
+}
+
+/* Shortest delay we program: shorter ones would just interrupt the interrupt. */
+#define MIN_DELAY_NS	20000
+#define NS_PER_SEC	1000000000ULL
+#define TICK_NS		(NS_PER_SEC / APIC_TIMER_HZ)
+
+/* One-shot: fire once after @delta_ns. */
+static void apic_timer_oneshot(uint64_t delta_ns)
+{
+	uint64_t count;
+
+	if (delta_ns < MIN_DELAY_NS)
+		delta_ns = MIN_DELAY_NS;
+	count = delta_ns / 1000 * timer_ticks_per_sec / 1000000;
+	if (count > UINT32_MAX)
+		count = UINT32_MAX;
+	if (!count)
+		count = 1;
+	apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, (uint32_t)count);
+}
+
+/*
+ * The timer interrupt is one-shot, for whichever comes first: the next
+ * hypervisor timer on this CPU or the scheduler tick.
+ */
+void arch_timer_reprogram(void)
+{
+	struct cpu_info *ci = get_cpu_info();
+	uint64_t next = min(timer_next_deadline(), ci->next_tick), now = now_ns();
+
+	apic_timer_oneshot(next > now ? next - now : 0);
 }
 
 void apic_timer_start(void)
 {
 	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
-	apic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | LAPIC_TIMER_VECTOR);
-	apic_write(APIC_TIMER_INIT, timer_ticks_per_sec / APIC_TIMER_HZ);
+	get_cpu_info()->next_tick = now_ns() + TICK_NS;
+	arch_timer_reprogram();
 }
 
 void apic_timer_interrupt(void)
 {
-	get_cpu_info()->timer_ticks++;
+	struct cpu_info *ci = get_cpu_info();
+	uint64_t now = now_ns();
+
+	ci->timer_ticks++;
 	apic_eoi();
+	timer_run_expired(now);
+	if (now >= ci->next_tick) {
+		ci->next_tick = now + TICK_NS;
+		sched_tick();
+	}
+	arch_timer_reprogram();
 }
 
 static void icr_wait(void)

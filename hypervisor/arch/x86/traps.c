@@ -162,7 +162,6 @@ void do_trap(struct cpu_regs *regs)
 	switch (vec) {
 	case LAPIC_TIMER_VECTOR:
 		apic_timer_interrupt();
-		sched_tick();
 		if (from_guest) {
 			pv_sample_guest(regs);
 			pv_exit_to_guest(regs);

@@ -9,6 +9,8 @@
 #include <hv/types.h>
 #include <hv/spinlock.h>
 #include <public/xen.h>
+#include <hv/timer.h>
+#include <public/vcpu.h>
 #include <asm/domain.h>
 
 #define MAX_DOMAINS	64
@@ -28,6 +30,12 @@ struct vcpu {
 	struct vcpu *rq_next;
 	struct vcpu_info *vcpu_info;	/* in the domain's shared_info page */
 	uint64_t runstate_entry_time;
+	struct vcpu_runstate_info runstate;
+	unsigned long runstate_guest;	/* guest VA of its copy, 0: none */
+	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer */
+	struct timer periodic_timer;	/* VCPUOP_set_periodic_timer */
+	uint64_t periodic_period;	/* ns, 0: off */
+	struct timer poll_timer;	/* SCHEDOP_poll/block timeouts */
 	struct pv_vcpu arch;
 };
 
@@ -74,6 +82,13 @@ mfn_t domain_alloc_frame(struct domain *d);
 
 /* True if @mfn is RAM owned by @d. */
 bool domain_owns_frame(const struct domain *d, mfn_t mfn);
+
+/* vcpu-op.c: per-vCPU timers and runstate. */
+void vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_stop(struct vcpu *v);
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now);
+void vcpu_runstate_publish(struct vcpu *v);
+long vcpu_register_info(struct vcpu *v, unsigned long arg);
 
 /* The domain that has just shut down or crashed is dom0: what to do now. */
 void dom0_gone(struct domain *d);

@@ -14,7 +14,7 @@ uint32_t apic_read_id(void);
 void apic_eoi(void);
 /* Measure the APIC timer against the TSC (boot CPU); returns ticks per second. */
 void apic_timer_calibrate(void);
-/* Start the periodic timer at APIC_TIMER_HZ on this CPU. */
+/* Start this CPU's timer: one-shot, for the next timer or scheduler tick. */
 void apic_timer_start(void);
 void apic_timer_interrupt(void);
 /* INIT-SIPI-SIPI to start an AP at @page (4 KiB-aligned, below 1 MiB). */

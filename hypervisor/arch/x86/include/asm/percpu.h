@@ -22,7 +22,8 @@ struct cpu_info {
 	uint32_t apic_id;
 	volatile bool need_resched;	/* switch at the next exit to a guest */
 	uint32_t slice_ticks;		/* ticks the current vCPU has run */
-	uint8_t pad[CPU_INFO_SIZE - 48];
+	uint64_t next_tick;		/* ns: when the scheduler tick is due */
+	uint8_t pad[CPU_INFO_SIZE - 56];
 };
 
 static inline struct cpu_info *get_cpu_info(void)
