@@ -4,14 +4,20 @@
  * range covering its pseudo-physical frames, both as its own map and as
  * the "machine" map: with no devices assigned it has no use for the host's
  * holes, and a hole-free map spares Linux the identity-mapping and frame
- * remapping it would do for them (pv-abi-core.md §7.1). Reservation
- * changes (balloon, populate, exchange) come with the memory follow-up.
+ * remapping it would do for them (pv-abi-core.md §7.1).
+ *
+ * Reservations: a PV guest names frames by MFN. It may give frames back
+ * (decrease_reservation: only frames nothing references any more) and get
+ * them (increase_reservation, populate_physmap), up to its maximum. Only
+ * single frames (extent order 0) for now; XENMEM_exchange is refused
+ * (Linux needs it only for swiotlb, which dom0 runs with swiotlb=noforce).
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page-type.h>
 #include <hv/sched.h>
 #include <public/memory.h>
 #include <asm/hypercall.h>
@@ -48,12 +54,85 @@ static struct domain *target_domain(struct domain *self, domid_t id)
 	return self->is_privileged ? domain_lookup(id) : NULL;
 }
 
+/* Bound one call's work: a balloon driver asks for a few thousand at most. */
+#define RESERVATION_MAX_EXTENTS	(1u << 20)
+
+static long reservation_op(struct domain *d, unsigned long cmd, unsigned long arg)
+{
+	struct xen_memory_reservation r;
+	struct domain *t;
+	unsigned long done;
+
+	if (copy_from_guest_raw(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.extent_order != 0 || r.mem_flags)
+		return -EINVAL;
+	if (r.nr_extents > RESERVATION_MAX_EXTENTS)
+		return -EINVAL;
+	t = target_domain(d, r.domid);
+	if (!t)
+		return -ESRCH;
+	if (t != d)
+		return -EPERM;	/* building other domains comes with the toolstack */
+
+	spin_lock(&d->mm_lock);
+	for (done = 0; done < r.nr_extents; done++) {
+		xen_pfn_t x;
+		mfn_t mfn;
+
+		if (copy_from_guest_offset(&x, r.extent_start, done, 1))
+			break;
+		if (cmd == XENMEM_decrease_reservation) {
+			struct page_info *pg;
+
+			if (x >= page_alloc_nr_frames() || !domain_owns_frame(d, x))
+				break;
+			pg = mfn_to_page(x);
+			/* A frame still mapped or typed cannot go: the guest would keep it. */
+			if ((pg->count_info & PGC_COUNT_MASK) || page_type_count(pg) ||
+			    (pg->count_info & PGC_XEN_HEAP))
+				break;
+			if (m2p_get(x) < d->arch.nr_pfns && d->arch.p2m[m2p_get(x)] == x)
+				d->arch.p2m[m2p_get(x)] = INVALID_MFN;
+			m2p_set(x, M2P_INVALID);
+			pg->owner = UINT16_MAX;
+			free_frames(x, 0);
+			d->tot_pages--;
+			continue;
+		}
+		/* increase_reservation and populate_physmap: one new frame. */
+		if (d->tot_pages >= d->max_pages)
+			break;
+		if (cmd == XENMEM_populate_physmap && x >= d->arch.nr_pfns)
+			break;	/* pfn outside the guest's pseudo-physical space */
+		mfn = domain_alloc_frame(d);
+		if (mfn == INVALID_MFN)
+			break;
+		if (cmd == XENMEM_populate_physmap) {
+			m2p_set(mfn, x);
+			d->arch.p2m[x] = mfn;
+		}
+		x = mfn;
+		if (copy_to_guest_offset(r.extent_start, done, &x, 1)) {
+			/* Cleaning up would be a mess; the frame stays the guest's. */
+			done++;
+			break;
+		}
+	}
+	spin_unlock(&d->mm_lock);
+	return (long)done;
+}
+
 long do_memory_op(unsigned long cmd, unsigned long arg)
 {
 	struct domain *d = current_vcpu()->domain, *t;
 	domid_t id;
 
 	switch (cmd) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return reservation_op(d, cmd, arg);
 	case XENMEM_machphys_mapping: {
 		struct xen_machphys_mapping m = {
 			.v_start = MACH2PHYS_VIRT_START,
