@@ -6,7 +6,9 @@
 
 iso=$TEST_DIR/ward-test.iso
 log=$TEST_DIR/serial.log
+# dom0 boots to its shell; ward.test=poweroff makes its init power off.
 WARD_TIMEOUT=0 WARD_HV_ARGS="console=com1 loglvl=all dom0_mem=512M test_exit" \
+	WARD_DOM0_ARGS="console=hvc0 earlyprintk=xen ward.test=poweroff" \
 	scripts/mkiso.sh "$iso" build/ward.elf build/debian/vmlinuz build/dom0-initrd.cpio.gz ||
 	{ bad "mkiso"; finish; }
 rc=0
@@ -16,7 +18,7 @@ expect "$log" '^Ward [0-9.]+ \(x86-64 PV hypervisor\)' "banner"
 expect "$log" '^Boot loader: GRUB.*\(multiboot2\)' "booted by GRUB with multiboot2"
 expect "$log" '^Command line: console=com1 loglvl=all dom0_mem=512M test_exit$' "command line"
 expect "$log" '^Modules: 2$' "two modules"
-expect "$log" 'module 0: .*console=hvc0' "module 0 is the dom0 kernel with its command line"
+expect "$log" 'module 0: .*console=hvc0 earlyprintk=xen ward.test=poweroff$' "module 0 is the dom0 kernel with its command line"
 expect "$log" '^  [0-9a-f]{16} - [0-9a-f]{16} RAM$' "memory map printed"
 expect "$log" '^Paging: .*NX on, SMEP on, SMAP on' "NX, SMEP and SMAP on"
 expect "$log" '^dom0_mem: 512 MiB requested' "dom0_mem parsed"
@@ -27,6 +29,7 @@ expect "$log" '^CPU 1: timer ticking' "CPU 1 timer ticks"
 expect "$log" '^ward: 2 CPU\(s\) online' "both CPUs counted"
 expect "$log" '^dom0: kernel: bzImage, xz payload' "dom0 kernel unpacked"
 expect "$log" '^ward: starting dom0' "dom0 started"
-expect "$log" '^ward: dom0 is gone' "dom0 ended and was reported"
+expect "$log" '^ward-dom0: init reached' "dom0 (Debian's stock kernel) reached its init"
+expect "$log" '^ward: dom0 is gone \(poweroff\)' "dom0 powered off and was reported"
 reject "$log" 'FATAL|PANIC|NOT ticking|did not start' "no fault, no stuck CPU"
 finish

@@ -7,16 +7,16 @@
 log=$TEST_DIR/serial.log
 rc=0
 boot_kernel "$log" 120 "loglvl=all test_exit" \
-	"build/debian/vmlinuz console=hvc0 root=none,build/dom0-initrd.cpio.gz" || rc=$?
+	"build/debian/vmlinuz console=hvc0 ward.test=poweroff,build/dom0-initrd.cpio.gz" || rc=$?
 expect_status "$rc" "$QEMU_EXIT_OK" "QEMU powered off by Ward's test exit"
 expect "$log" '^Ward [0-9.]+ \(x86-64 PV hypervisor\)' "banner"
 expect "$log" '^Boot loader: qemu \(multiboot1\)' "booted by QEMU with multiboot1"
 expect "$log" '^Command line: loglvl=all test_exit$' "image path stripped from the command line"
 expect "$log" '^Modules: 2$' "two modules"
-expect "$log" 'module 0: .*build/debian/vmlinuz console=hvc0 root=none' "module command line"
+expect "$log" 'module 0: .*build/debian/vmlinuz console=hvc0 ward.test=poweroff' "module command line"
 expect "$log" '^CPU 1: online' "second CPU online"
 expect "$log" '^ward: 2 CPU\(s\) online' "both CPUs counted"
-expect "$log" '^dom0: command line: console=hvc0 root=none$' "module path stripped from dom0's command line"
+expect "$log" '^dom0: command line: console=hvc0 ward.test=poweroff$' "module path stripped from dom0's command line"
 expect "$log" '^ward: starting dom0' "dom0 started"
 reject "$log" 'FATAL|PANIC|NOT ticking' "no fault"
 finish

@@ -82,6 +82,8 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 		pv_vcpu_init(v);
 		d->vcpu[i] = v;
 	}
+	if (domain_evtchn_init(d))
+		goto err;
 	flags = spin_lock_irqsave(&domlist_lock);
 	if (domains[id]) {
 		spin_unlock_irqrestore(&domlist_lock, flags);
@@ -91,6 +93,7 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	return d;
 err:
+	domain_evtchn_destroy(d);
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		xfree(d->vcpu[i]);
 	if (d->shared_info) {
@@ -186,6 +189,7 @@ void domain_destroy(struct domain *d)
 		domains[d->domain_id] = NULL;
 	spin_unlock_irqrestore(&domlist_lock, flags);
 
+	domain_evtchn_destroy(d);
 	pv_domain_destroy(d);
 	/* Owned frames are found in the frame table (no per-domain list yet). */
 	for (mfn_t mfn = 0; mfn < n; mfn++) {

@@ -69,9 +69,9 @@ bool evtchn_2l_unmask(struct shared_info *s, struct vcpu_info *vi, evtchn_port_t
 	__atomic_fetch_and(&s->evtchn_mask[word], ~m, __ATOMIC_SEQ_CST);
 	/*
 	 * Re-raise whenever the port is pending once unmasked, not only when
-	 * this call cleared the mask (Xen's condition): a guest that cleared
-	 * the mask itself and then asks us still gets its event, and the
-	 * worst case is one upcall that finds the port already handled.
+	 * this call cleared the mask (Xen's condition): the ABI says "deliver
+	 * if pending", and the worst case is one upcall that finds the port
+	 * already handled.
 	 */
 	if (!(READ_ONCE(s->evtchn_pending[word]) & m))
 		return false;

@@ -60,16 +60,17 @@ struct evtchn_table *evtchn_peer(const struct evtchn_table *t, evtchn_port_t por
 	return t->port[port].remote;
 }
 
-/* The lowest free port, or 0 when @t is full (0 is never free). */
-static evtchn_port_t find_free_port(struct evtchn_table *t)
+/*
+ * The lowest free port, or 0 when @t is full (0 is never free). Changes
+ * nothing, so that a refused operation leaves no trace; at most
+ * max_ports steps.
+ */
+static evtchn_port_t find_free_port(const struct evtchn_table *t)
 {
 	for (evtchn_port_t p = t->free_hint; p < t->max_ports; p++) {
-		if (t->port[p].state == ECS_FREE) {
-			t->free_hint = p;
+		if (t->port[p].state == ECS_FREE)
 			return p;
-		}
 	}
-	t->free_hint = t->max_ports;
 	return 0;
 }
 

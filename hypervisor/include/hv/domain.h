@@ -52,6 +52,8 @@ struct domain {
 	uint64_t tot_pages;		/* frames owned */
 	uint64_t max_pages;
 	struct shared_info *shared_info;
+	struct evtchn_table *evtchn;	/* its ports, guarded by evtchn_lock */
+	spinlock_t evtchn_lock;
 	struct pv_domain arch;
 };
 
@@ -82,6 +84,10 @@ mfn_t domain_alloc_frame(struct domain *d);
 
 /* True if @mfn is RAM owned by @d. */
 bool domain_owns_frame(const struct domain *d, mfn_t mfn);
+
+/* event-channel.c: the domain's port table. */
+int domain_evtchn_init(struct domain *d);
+void domain_evtchn_destroy(struct domain *d);
 
 /* vcpu-op.c: per-vCPU timers and runstate. */
 void vcpu_timers_init(struct vcpu *v);

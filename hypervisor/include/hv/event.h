@@ -24,8 +24,9 @@
  *   port 0 is RESERVED for ever: Linux treats port 0 as "no port".
  *
  * Locking (the glue's job; these functions take no locks). Each table has
- * one lock, the owning domain's event lock. Every function below runs
- * with that lock held for @t. Functions that reach a second table (close
+ * one lock, the owning domain's event lock. Every evtchn_* operation on a
+ * table runs with that lock held for @t (init excepted: nobody else can
+ * see the table yet). Functions that reach a second table (close
  * or reset of an interdomain port, bind_interdomain) also need the peer's
  * lock: take the two locks in ascending domid order, so that two domains
  * binding or closing towards each other at once cannot deadlock (ABBA),
@@ -37,6 +38,9 @@
  * A table that has an interdomain port towards another table is pointed
  * to by that table, so a domain must be reset (all its ports closed, which
  * unlinks its peers) before its table is freed.
+ *
+ * Xen orders the two locks by struct domain address; any fixed total
+ * order works, and domid is one a reader can check in a log.
  *
  * Send only reads the peer's notify_vcpu, which the peer's bind_vcpu may
  * change under the peer's lock alone: it is read and written with
@@ -83,7 +87,7 @@ struct evtchn {
 };
 
 /*
- * One domain's ports. Large (64 KiB): allocate it with the domain, and
+ * One domain's ports. Large (about 66 KiB): allocate it with the domain, and
  * evtchn_table_init() it before first use.
  */
 struct evtchn_table {
@@ -105,7 +109,9 @@ struct evtchn_table {
  * Where an event must be raised: port @port of @table, for vCPU @vcpu
  * (that port's notify_vcpu). @table is NULL when nothing is to be raised.
  * The glue raises it with evtchn_2l_set_pending() on the bitmaps of
- * @table->owner and kicks @vcpu if that returns true.
+ * @table->owner and kicks @vcpu if that returns true, before dropping the
+ * lock(s) it called the operation with: otherwise the port could be
+ * closed and reused in between, and the event would land on the new use.
  */
 struct evtchn_raise {
 	struct evtchn_table *table;
@@ -231,7 +237,10 @@ void evtchn_reset(struct evtchn_table *t);
  * Where VIRQ @virq must be raised: for a per-vCPU VIRQ, the port bound on
  * @vcpu; for a global one, the port bound on vCPU 0 (@vcpu is ignored),
  * at its current notify_vcpu. False, leaving *@raise alone, when nothing
- * is bound (or @virq/@vcpu is out of range): the VIRQ is dropped.
+ * is bound (or @virq/@vcpu is out of range): the VIRQ is dropped, as in
+ * Xen. Needs @t's lock like the rest; since timers raise VIRQ_TIMER from
+ * interrupt context, the glue takes the event lock with irqsave (or
+ * defers the raise out of the interrupt).
  */
 bool evtchn_virq_target(struct evtchn_table *t, uint32_t virq, uint32_t vcpu,
 			struct evtchn_raise *raise);
@@ -249,13 +258,18 @@ bool evtchn_virq_target(struct evtchn_table *t, uint32_t virq, uint32_t vcpu,
  * Raise @port: set its pending bit; if it was clear and the port is not
  * masked, set its word's bit in @vi->evtchn_pending_sel and then
  * evtchn_upcall_pending. True if the vCPU must be kicked (upcall_pending
- * went from 0 to 1).
+ * went from 0 to 1). Whatever it returns, the glue also wakes vCPUs
+ * blocked in SCHEDOP_poll on @port: Linux polls on masked ports (its PV
+ * spinlock kicker), so a masked event must still end a poll.
  */
 bool evtchn_2l_set_pending(struct shared_info *s, struct vcpu_info *vi, evtchn_port_t port);
 
 /*
  * Clear @port's mask bit; if the port is pending, mark it for @vi as
- * set_pending would. True if the vCPU must be kicked.
+ * set_pending would. True if the vCPU must be kicked. This re-raises
+ * whenever the port is pending, as public/event_channel.h words it;
+ * Xen's code does so only when this call is what cleared the mask. The
+ * difference is at most one upcall that finds nothing new.
  */
 bool evtchn_2l_unmask(struct shared_info *s, struct vcpu_info *vi, evtchn_port_t port);
 

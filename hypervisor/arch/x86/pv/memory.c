@@ -39,10 +39,13 @@ static long put_memory_map(const struct domain *d, unsigned long arg)
 
 	if (copy_from_guest_raw(&map, arg, sizeof(map)))
 		return -EFAULT;
-	if (map.nr_entries < 1)
-		return -EINVAL;
-	if (copy_to_guest_raw(guest_handle_addr(map.buffer), &e, sizeof(e)))
-		return -EFAULT;
+	/* A NULL buffer asks only for the number of entries (public/memory.h). */
+	if (!guest_handle_is_null(map.buffer)) {
+		if (map.nr_entries < 1)
+			return -EINVAL;
+		if (copy_to_guest_raw(guest_handle_addr(map.buffer), &e, sizeof(e)))
+			return -EFAULT;
+	}
 	map.nr_entries = 1;
 	return copy_to_guest_raw(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }

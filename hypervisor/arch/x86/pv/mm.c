@@ -36,6 +36,8 @@
 #define MMU_BATCH_MAX		(1u << 20)
 #define MMUEXT_BATCH_MAX	(1u << 20)
 #define LDT_MAX_ENTRIES		8192
+/* The first MiB: BIOS and legacy device memory, I/O space for dom0 on Xen. */
+#define LOW_MEM_FRAMES		(MiB(1) >> PAGE_SHIFT)
 
 static int validate_table(struct page_info *pg, enum page_type type, void *ctx);
 static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx);
@@ -89,11 +91,17 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
 		    mfn_to_page(mfn)->owner == d->domain_id)
 			pg = mfn_to_page(mfn);	/* its shared_info page */
+		/*
+		 * Xen's values: -EBUSY for RAM that is not ours or is in use as a
+		 * table; -EINVAL for what would be I/O memory (the first MiB, and
+		 * frames that are not RAM), which no domain may map yet.
+		 */
 		if (!pg || !get_page(pg, d->domain_id))
-			return -EINVAL;
+			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
+			       mfn_to_page(mfn)->state != PGS_RESERVED ? -EBUSY : -EINVAL;
 		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
 			put_page(pg);
-			return -EINVAL;
+			return -EBUSY;
 		}
 		return 0;
 	}
@@ -141,6 +149,8 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 	const uint64_t *idle = idle_l4_table();
 	unsigned int i;
 
+	int rc = 0;
+
 	for (i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e;
 
@@ -149,7 +159,8 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 			continue;
 		}
 		e = READ_ONCE(t[i]);
-		if (get_entry(d, level, e))
+		rc = get_entry(d, level, e);
+		if (rc)
 			goto undo;
 		t[i] = adjust_entry(e);
 	}
@@ -158,7 +169,7 @@ undo:
 	while (i--)
 		if (!is_hv_slot(level, i))
 			put_entry(d, level, t[i]);
-	return -EINVAL;
+	return rc;
 }
 
 static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx)
@@ -184,10 +195,13 @@ static int mod_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned i
 
 	if (is_hv_slot(level, idx))
 		return -EINVAL;
+	int rc;
+
 	if (preserve_ad)
 		val |= old & (PTE_A | PTE_D);
-	if (get_entry(d, level, val))
-		return -EINVAL;
+	rc = get_entry(d, level, val);
+	if (rc)
+		return rc;
 	t[idx] = adjust_entry(val);
 	put_entry(d, level, old);
 	return 0;
@@ -197,6 +211,21 @@ int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned 
 		      uint64_t val)
 {
 	return mod_entry(d, mfn, level, idx, val, false);
+}
+
+/*
+ * foreigndom: DOMID_SELF, or another domain whose frames a privileged
+ * caller maps (comes with the toolstack). Naming oneself or a domain that
+ * does not exist is -ESRCH, as on Xen.
+ */
+static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
+{
+	if (foreigndom == DOMID_SELF)
+		return 0;
+	if (foreigndom == d->domain_id || foreigndom > DOMID_FIRST_RESERVED ||
+	    !domain_lookup((domid_t)foreigndom))
+		return -ESRCH;
+	return -EPERM;	/* foreign mappings: issue 9 */
 }
 
 static void flush_local(void)
@@ -231,8 +260,6 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 	mfn_t l1;
 	long rc;
 
-	/* Any flags are fine: the upper bits may be a vCPU-mask pointer (UVMF_MULTI). */
-	(void)flags;
 	if (!guest_va(va))
 		return -EINVAL;
 	spin_lock(&d->mm_lock);
@@ -244,6 +271,18 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 	spin_unlock(&d->mm_lock);
 	/* Whatever the flags asked, flush: a dropped mapping must not linger. */
 	flush_local();
+	/*
+	 * UVMF_MULTI: the upper bits point at a vCPU mask. Its vCPUs are all
+	 * ours (one each for now), so it is only read, as Xen does, after the
+	 * entry was written: an unreadable mask is -EFAULT.
+	 */
+	if (!rc && (flags & UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL) &&
+	    (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL))) {
+		unsigned long mask;
+
+		if (get_guest(mask, flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL)))
+			return -EFAULT;
+	}
 	return rc;
 }
 
@@ -257,8 +296,12 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 
 	if (count > MMU_BATCH_MAX)
 		return -EINVAL;
-	if (foreigndom != DOMID_SELF && foreigndom != d->domain_id)
-		return -EPERM;	/* foreign mappings come with the toolstack (issue 9) */
+	rc = check_foreigndom(d, foreigndom);
+	if (rc) {
+		if (pdone)
+			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
+		return rc;
+	}
 	spin_lock(&d->mm_lock);
 	for (; done < count; done++) {
 		mmu_update_t req;
@@ -281,6 +324,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 			m2p_set(mfn, req.val);
 			continue;
 		}
+		/* Our guests are not translated: NO_TRANSLATE is a normal update. */
+		if (cmd == MMU_PT_UPDATE_NO_TRANSLATE)
+			cmd = MMU_NORMAL_PT_UPDATE;
 		if (cmd != MMU_NORMAL_PT_UPDATE && cmd != MMU_PT_UPDATE_PRESERVE_AD) {
 			rc = -ENOSYS;
 			break;
@@ -301,8 +347,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	}
 	spin_unlock(&d->mm_lock);
 	flush_local();
-	if (pdone && copy_to_guest_raw(pdone, &done, sizeof(done)))
-		return -EFAULT;
+	/* As Xen: an unwritable count is ignored; the batch's own result stands. */
+	if (pdone)
+		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;
 }
 
@@ -331,6 +378,7 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 	struct domain *d = v->domain;
 	mfn_t mfn = op->arg1.mfn;
 	struct page_info *pg;
+	long rc;
 
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
@@ -340,8 +388,9 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 		pg = owned_page(d, mfn);
 		if (!pg || (pg->type_info & PGT_PINNED))
 			return -EINVAL;
-		if (get_typed(d, mfn, (enum page_type)(PGT_l1 + op->cmd - MMUEXT_PIN_L1_TABLE)))
-			return -EINVAL;
+		rc = get_typed(d, mfn, (enum page_type)(PGT_l1 + op->cmd - MMUEXT_PIN_L1_TABLE));
+		if (rc)
+			return rc;
 		pg->type_info |= PGT_PINNED;
 		return 0;
 	case MMUEXT_UNPIN_TABLE:
@@ -355,27 +404,40 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 		return new_baseptr(v, mfn, false);
 	case MMUEXT_NEW_USER_BASEPTR:
 		return new_baseptr(v, mfn, true);
-	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI: {
+		unsigned long mask;
+
+		/* Every vCPU is local for now, but the mask must be readable. */
+		if (get_guest(mask, (unsigned long)op->arg2.vcpumask.p))
+			return -EINVAL;
+		flush_local();
+		return 0;
+	}
+	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:
 		flush_local();
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_MULTI:
 	case MMUEXT_INVLPG_ALL:
-		if (!guest_va(op->arg1.linear_addr))
-			return -EINVAL;
-		invlpg(op->arg1.linear_addr);
+		/* An address that maps nothing of the guest's needs no flush (Xen ignores it). */
+		if (guest_va(op->arg1.linear_addr))
+			invlpg(op->arg1.linear_addr);
 		return 0;
 	case MMUEXT_FLUSH_CACHE:
 	case MMUEXT_FLUSH_CACHE_GLOBAL:
 		return d->is_privileged ? 0 : -EPERM;
 	case MMUEXT_SET_LDT:
+		/* An empty LDT is what Linux sets at boot; its base is then unused. */
+		if (!op->arg2.nr_ents)
+			return 0;
 		if (op->arg2.nr_ents > LDT_MAX_ENTRIES ||
 		    (op->arg1.linear_addr & ~PAGE_MASK) || !guest_va(op->arg1.linear_addr))
 			return -EINVAL;
-		/* An empty LDT is what Linux sets at boot; others need LDT mapping. */
-		return op->arg2.nr_ents ? -ENOSYS : 0;
+		return -ENOSYS;	/* non-empty LDTs need LDT mapping: not yet */
+	case MMUEXT_MARK_SUPER:
+	case MMUEXT_UNMARK_SUPER:
+		return -EOPNOTSUPP;	/* PV superpages are not supported, as on Xen 4.17 */
 	case MMUEXT_CLEAR_PAGE:
 		pg = owned_page(d, mfn);
 		if (!pg || get_page_type(pg, PGT_writable, validate_table, d))
@@ -408,8 +470,12 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 
 	if (count > MMUEXT_BATCH_MAX)
 		return -EINVAL;
-	if (foreigndom != DOMID_SELF && foreigndom != v->domain->domain_id)
-		return -EPERM;
+	rc = check_foreigndom(v->domain, foreigndom);
+	if (rc) {
+		if (pdone)
+			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
+		return rc;
+	}
 	spin_lock(&v->domain->mm_lock);
 	for (; done < count; done++) {
 		struct mmuext_op op;
@@ -424,8 +490,8 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 	}
 	spin_unlock(&v->domain->mm_lock);
 	flush_local();
-	if (pdone && copy_to_guest_raw(pdone, &done, sizeof(done)))
-		return -EFAULT;
+	if (pdone)
+		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;
 }
 

@@ -111,6 +111,20 @@ static inline long HYPERVISOR_mmuext_op(struct mmuext_op *ops,
 	return hypercall4(__HYPERVISOR_mmuext_op, ops, count, done, dom);
 }
 
+static inline long HYPERVISOR_mmu_update(const mmu_update_t *reqs,
+					 unsigned int count,
+					 unsigned int *done,
+					 unsigned int foreigndom)
+{
+	return hypercall4(__HYPERVISOR_mmu_update, reqs, count, done,
+			  foreigndom);
+}
+
+static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+	return hypercall2(__HYPERVISOR_memory_op, cmd, arg);
+}
+
 static inline long HYPERVISOR_sched_op(int cmd, void *arg)
 {
 	return hypercall2(__HYPERVISOR_sched_op, cmd, arg);

@@ -28,6 +28,13 @@
 #define _PAGE_USER	(1UL << 2)
 #define _PAGE_ACCESSED	(1UL << 5)
 #define _PAGE_DIRTY	(1UL << 6)
+#define _PAGE_PWT	(1UL << 3)
+#define _PAGE_PCD	(1UL << 4)
+#define _PAGE_PSE	(1UL << 7)	/* superpage at L2/L3 (PAT at L1) */
+#define _PAGE_GLOBAL	(1UL << 8)
+#define _PAGE_NX	(1UL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000UL	/* bits 12-51 */
+#define PT_ENTRIES	512
 
 /* RFLAGS. */
 #define X86_EFLAGS_CF	(1UL << 0)

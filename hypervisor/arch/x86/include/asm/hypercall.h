@@ -29,4 +29,5 @@ long do_multicall(unsigned long calls, unsigned long nr_calls, struct cpu_regs *
 long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer);
 long do_xen_version(unsigned long cmd, unsigned long arg);
 long do_sched_op(unsigned long cmd, unsigned long arg);
+long do_event_channel_op(unsigned long cmd, unsigned long arg);
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
