@@ -341,15 +341,27 @@ def write_png(out, rows, systems, others, ratios, reps):
             # No bars at all: a key entry only, so the legend says why.
             plots.append(f"NaN with boxes title \"{title}\" lc rgb \"{color}\"")
             continue
-        plots.append(f"'{dat}' using ($1+{off}):{col}:({width}) with boxes "
-                     f"title \"{title}\" lc rgb \"{color}\"")
-        plots.append(f"'{dat}' using ($1+{off}):{col}:(sprintf(\"%.1f\", ${col})) "
-                     "with labels rotate by 90 left offset 0,0.4 font \",7\" notitle")
+        # Each bar spans from 1 (native) to the ratio: up when slower.
+        x = f"($1+{off:.3f})"
+        plots.append(f"'{dat}' using {x}:(1):({x}-{width / 2:.3f}):({x}+{width / 2:.3f})"
+                     f":(1):{col} with boxxyerror title \"{title}\" lc rgb \"{color}\"")
+        plots.append(f"'{dat}' using {x}:{col}:(sprintf(\"%.1f\", ${col})) "
+                     f"with labels rotate by 90 left offset 0,0.3 font \",7\" "
+                     f"notitle")
     nrows = len(rows)
+    split = next((i for i, r in enumerate(rows) if r[0] == MACRO_FIRST), None)
+    groups = ""
+    if split is not None:
+        groups = (f"set arrow 2 from {split - 0.5}, graph 0 to {split - 0.5}, graph 1 "
+                  "nohead lc rgb \"#777777\" dt 3\n"
+                  f"set label 2 \"micro-benchmarks\" at {(split - 1) / 2:.1f}, graph 0.97 "
+                  "center font \",10\"\n"
+                  f"set label 3 \"macro workloads\" at {(split + nrows - 1) / 2:.1f}, "
+                  "graph 0.97 center font \",10\"\n")
     script = f"""
-set terminal pngcairo size 1600,850 font "DejaVu Sans,10"
+set terminal pngcairo size 1600,850 font "DejaVu Sans,10" noenhanced
 set output '{os.path.join(out, "report.png")}'
-set title "make bench under QEMU TCG: time relative to native Linux, same kernel (median of {reps} run(s))"
+set title "make bench under QEMU TCG: time relative to native Linux, same kernel and initramfs (median of {reps} run(s))"
 set datafile missing '?'
 set logscale y
 set yrange [{lo:.3f}:{hi:.3f}]
@@ -359,12 +371,12 @@ set xtics rotate by 40 right scale 0 font ",9"
 set xtics ({", ".join(f'"{name}" {i}' for i, (name, _, _) in enumerate(rows))})
 set grid ytics mytics
 set mytics 10
-set key top left box opaque
+set key top right box opaque
 set style fill solid 0.85 border rgb "#333333"
 set bmargin 9
-set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" dt 2 lw 1.5
-set label 1 "native = 1" at graph 0.995, first 1 right offset 0,0.7 font ",8"
-plot {", ".join(plots) if plots else "NaN notitle"}
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" dt 2 lw 1.5 front
+set label 1 "native = 1" at graph 0.005, first 1 left offset 0,-0.7 font ",8" front
+{groups}plot {", ".join(plots) if plots else "NaN notitle"}
 """
     gp = os.path.join(out, "report.gp")
     with open(gp, "w") as f:

@@ -76,7 +76,7 @@ scripts/build-kernel.sh >"$OUT/kernel.log" 2>&1 ||
 [ -f "$KERNEL" ] || die "$KERNEL missing after the kernel build"
 
 say "building the suite: make -C bench"
-make --no-print-directory -C bench O="$(pwd)/$OUT" WERROR=y >"$OUT/suite.log" 2>&1 ||
+make --no-print-directory -C bench O="$(cd "$OUT" && pwd)" WERROR=y >"$OUT/suite.log" 2>&1 ||
 	die "building bench/ failed: $(tail -n 5 "$OUT/suite.log")"
 for b in ward-bench exit-helper; do
 	case $(readelf -l "$OUT/bin/$b" 2>/dev/null) in
@@ -152,7 +152,7 @@ qemu_args() {
 		;;
 	ward)
 		QARGS+=(-kernel "$OUT/ward.elf"
-			-append "console=com1 loglvl=warn test_exit dom0_mem=$GUEST_MEM"
+			-append "console=com1 test_exit dom0_mem=$GUEST_MEM"
 			-initrd "$KERNEL console=hvc0 $BENCH_CMDLINE,$INITRD")
 		;;
 	esac

@@ -7,6 +7,9 @@
 #   scripts/run-qemu.sh kernel ELF "HV ARGS" [MODULES]   interactive, multiboot1 (-kernel)
 #   WARD_LOG=FILE WARD_TIMEOUT=SECS scripts/run-qemu.sh ...
 #       batch: no display, serial to FILE, stops after SECS (tests)
+#   WARD_SERIAL_PIPE=BASE WARD_TIMEOUT=SECS scripts/run-qemu.sh ...
+#       batch with the serial line on the FIFOs BASE.in (typed into the
+#       machine) and BASE.out (its output), which the caller creates
 # MODULES is QEMU's -initrd syntax: "FILE ARGS,FILE ARGS".
 # Exit status in batch mode: QEMU's (isa-debug-exit gives (code << 1) | 1),
 # or 124 on timeout.
@@ -40,6 +43,14 @@ kernel)
 	;;
 esac
 
+if [ -n "${WARD_SERIAL_PIPE:-}" ]; then
+	[ -p "$WARD_SERIAL_PIPE.in" ] && [ -p "$WARD_SERIAL_PIPE.out" ] ||
+		die "$WARD_SERIAL_PIPE.in and .out must be FIFOs"
+	rc=0
+	timeout --foreground -k 5 "${WARD_TIMEOUT:-120}" \
+		"$QEMU" "${args[@]}" -display none -serial "pipe:$WARD_SERIAL_PIPE" </dev/null || rc=$?
+	exit $rc
+fi
 if [ -n "${WARD_LOG:-}" ]; then
 	mkdir -p "$(dirname "$WARD_LOG")"
 	rc=0

@@ -6,6 +6,7 @@
  */
 #include <hv/bug.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/io.h>
@@ -170,6 +171,8 @@ void apic_timer_interrupt(void)
 	if (now >= ci->next_tick) {
 		ci->next_tick = now + TICK_NS;
 		sched_tick();
+		if (ci->cpu == 0)
+			console_poll_input();
 	}
 	arch_timer_reprogram();
 }

@@ -87,6 +87,11 @@ int serial_getc(void)
 	return inb(COM1_BASE + UART_RBR);
 }
 
+int arch_console_getc(void)
+{
+	return serial_enabled ? serial_getc() : -1;
+}
+
 void arch_console_write(const char *s, size_t len)
 {
 	serial_write(s, len);

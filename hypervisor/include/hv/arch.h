@@ -17,6 +17,9 @@ void arch_early_init(void);
 /* Write console bytes to the hardware console ("\n" becomes "\r\n"). */
 void arch_console_write(const char *s, size_t len);
 
+/* One byte of console input, or -1 when none is waiting. */
+int arch_console_getc(void);
+
 /* Read a pointer to boot-loader memory during early boot (phys_reader_t). */
 const void *arch_boot_phys_read(uint64_t pa, size_t len);
 

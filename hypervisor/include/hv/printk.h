@@ -22,6 +22,9 @@ void vprintk(const char *fmt, va_list ap);
 bool printk_set_level_name(const char *name);
 enum log_level printk_get_level(void);
 
+/* Poll the console for input (boot CPU, timer tick) and pass it to dom0. */
+void console_poll_input(void);
+
 /* The console sink printk writes to (serial, and later the guest ring). */
 void console_write(const char *s, size_t len);
 
