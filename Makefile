@@ -13,6 +13,7 @@ BUILD := build
 HV_ELF := $(BUILD)/ward.elf
 ISO := $(BUILD)/ward.iso
 DEBIAN_KERNEL := $(BUILD)/debian/vmlinuz
+OUR_KERNEL := $(BUILD)/kernel/bzImage
 DOM0_INITRD := $(BUILD)/dom0-initrd.cpio.gz
 
 all: iso
@@ -32,8 +33,9 @@ $(DEBIAN_KERNEL): FORCE
 $(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null)
 	@dom0-rootfs/build.sh $@
 
-iso: hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
-	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(DEBIAN_KERNEL) $(DOM0_INITRD)
+# Default GRUB entry: our kernel as dom0; second entry: Debian's stock kernel.
+iso: hypervisor kernel $(DEBIAN_KERNEL) $(DOM0_INITRD)
+	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(DOM0_INITRD) $(DEBIAN_KERNEL)
 
 run: deps
 	@$(MAKE) --no-print-directory iso
@@ -43,6 +45,11 @@ run-kernel: deps
 	@$(MAKE) --no-print-directory hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
 	@scripts/run-qemu.sh kernel $(HV_ELF) "loglvl=info" \
 		"$(DEBIAN_KERNEL) console=hvc0 earlyprintk=xen,$(DOM0_INITRD)"
+
+run-kernel-ours: deps kernel
+	@$(MAKE) --no-print-directory hypervisor $(DOM0_INITRD)
+	@scripts/run-qemu.sh kernel $(HV_ELF) "loglvl=info" \
+		"$(OUR_KERNEL) console=hvc0 earlyprintk=xen,$(DOM0_INITRD)"
 
 check: hypervisor
 	@$(MAKE) --no-print-directory -C hypervisor O=../$(BUILD) check
@@ -60,4 +67,4 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor iso run run-kernel check kernel guests test clean FORCE
+.PHONY: all deps hypervisor iso run run-kernel run-kernel-ours check kernel guests test clean FORCE

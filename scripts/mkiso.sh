@@ -42,7 +42,7 @@ terminal_output serial console
 set timeout=$timeout
 set default=0
 
-menuentry "Ward, dom0 $(basename "$kernel")" {
+menuentry "Ward, dom0: $(basename "$(dirname "$kernel")")/$(basename "$kernel")" {
 	multiboot2 /boot/ward.elf $hv_args
 	module2 /boot/dom0-vmlinuz $dom0_args
 	module2 /boot/dom0-initrd.gz
@@ -51,7 +51,7 @@ CFG
 	if [ -n "$alt" ]; then
 		cat <<CFG
 
-menuentry "Ward, dom0 $(basename "$alt")" {
+menuentry "Ward, dom0: $(basename "$(dirname "$alt")")/$(basename "$alt")" {
 	multiboot2 /boot/ward.elf $hv_args
 	module2 /boot/dom0-vmlinuz-alt $dom0_args
 	module2 /boot/dom0-initrd.gz

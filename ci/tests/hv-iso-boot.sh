@@ -9,7 +9,8 @@ log=$TEST_DIR/serial.log
 # dom0 boots to its shell; ward.test=poweroff makes its init power off.
 WARD_TIMEOUT=0 WARD_HV_ARGS="console=com1 loglvl=all dom0_mem=512M test_exit" \
 	WARD_DOM0_ARGS="console=hvc0 earlyprintk=xen ward.test=poweroff" \
-	scripts/mkiso.sh "$iso" build/ward.elf build/debian/vmlinuz build/dom0-initrd.cpio.gz ||
+	scripts/mkiso.sh "$iso" build/ward.elf build/kernel/bzImage build/dom0-initrd.cpio.gz \
+	build/debian/vmlinuz ||
 	{ bad "mkiso"; finish; }
 rc=0
 boot_iso "$log" 120 "$iso" || rc=$?
@@ -27,9 +28,10 @@ expect "$log" '^CPU 1: online' "second CPU online"
 expect "$log" '^CPU 0: timer ticking' "CPU 0 timer ticks"
 expect "$log" '^CPU 1: timer ticking' "CPU 1 timer ticks"
 expect "$log" '^ward: 2 CPU\(s\) online' "both CPUs counted"
-expect "$log" '^dom0: kernel: bzImage, xz payload' "dom0 kernel unpacked"
+expect "$log" '^dom0: kernel: bzImage, gzip payload' "default entry: our kernel (gzip payload) unpacked"
+expect "$log" 'Linux version 6\.1\.[0-9]+-ward' "our kernel boots as dom0"
 expect "$log" '^ward: starting dom0' "dom0 started"
-expect "$log" '^ward-dom0: init reached' "dom0 (Debian's stock kernel) reached its init"
+expect "$log" '^ward-dom0: init reached' "dom0 reached its init"
 expect "$log" '^ward: dom0 is gone \(poweroff\)' "dom0 powered off and was reported"
 reject "$log" 'FATAL|PANIC|NOT ticking|did not start' "no fault, no stuck CPU"
 finish
