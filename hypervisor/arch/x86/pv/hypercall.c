@@ -24,6 +24,8 @@ long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs
 	case __HYPERVISOR_set_trap_table:	return do_set_trap_table(a[0]);
 	case __HYPERVISOR_mmu_update:		return do_mmu_update(a[0], a[1], a[2], a[3]);
 	case __HYPERVISOR_update_va_mapping:	return do_update_va_mapping(a[0], a[1], a[2]);
+	case __HYPERVISOR_update_va_mapping_otherdomain:
+		return do_update_va_mapping_otherdomain(a[0], a[1], a[2], a[3]);
 	case __HYPERVISOR_memory_op:		return do_memory_op(a[0], a[1]);
 	case __HYPERVISOR_mmuext_op:		return do_mmuext_op(a[0], a[1], a[2], a[3]);
 	case __HYPERVISOR_set_gdt:		return do_set_gdt(a[0], a[1]);

@@ -56,6 +56,26 @@ static struct page_info *owned_page(const struct domain *d, mfn_t mfn)
 	return mfn_to_page(mfn);
 }
 
+/*
+ * A privileged domain (dom0) may map the memory of other live domains
+ * into its own page tables (the toolstack builds and serves domUs that
+ * way); the reference is then taken for the frame's real owner.
+ */
+static struct page_info *foreign_page(const struct domain *d, mfn_t mfn)
+{
+	struct page_info *pg;
+	struct domain *owner;
+
+	if (!d->is_privileged || mfn >= page_alloc_nr_frames())
+		return NULL;
+	pg = mfn_to_page(mfn);
+	if (pg->state != PGS_INUSE || (pg->count_info & PGC_XEN_HEAP) ||
+	    pg->owner == d->domain_id)
+		return NULL;
+	owner = domain_lookup(pg->owner);
+	return owner && !owner->is_dying ? pg : NULL;
+}
+
 static int get_typed(struct domain *d, mfn_t mfn, enum page_type type)
 {
 	struct page_info *pg = owned_page(d, mfn);
@@ -87,6 +107,8 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		return 0;
 	if (level == 1) {
 		pg = owned_page(d, mfn);
+		if (!pg)
+			pg = foreign_page(d, mfn);
 		if (!pg && mfn < page_alloc_nr_frames() &&
 		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
 		    mfn_to_page(mfn)->owner == d->domain_id)
@@ -96,7 +118,7 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		 * table; -EINVAL for what would be I/O memory (the first MiB, and
 		 * frames that are not RAM), which no domain may map yet.
 		 */
-		if (!pg || !get_page(pg, d->domain_id))
+		if (!pg || !get_page(pg, pg->owner))
 			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
 			       mfn_to_page(mfn)->state != PGS_RESERVED ? -EBUSY : -EINVAL;
 		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
@@ -215,8 +237,8 @@ int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned 
 
 /*
  * foreigndom: DOMID_SELF, or another domain whose frames a privileged
- * caller maps (comes with the toolstack). Naming oneself or a domain that
- * does not exist is -ESRCH, as on Xen.
+ * caller maps (foreign_page() accepts them). Naming oneself or a domain
+ * that does not exist is -ESRCH, as on Xen; others may not name any.
  */
 static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
 {
@@ -225,7 +247,7 @@ static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
 	if (foreigndom == d->domain_id || foreigndom > DOMID_FIRST_RESERVED ||
 	    !domain_lookup((domid_t)foreigndom))
 		return -ESRCH;
-	return -EPERM;	/* foreign mappings: issue 9 */
+	return d->is_privileged ? 0 : -EPERM;
 }
 
 static void flush_local(void)
@@ -284,6 +306,15 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 			return -EFAULT;
 	}
 	return rc;
+}
+
+/* As update_va_mapping, with the mapped frame belonging to @domid. */
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+				      unsigned long flags, unsigned long domid)
+{
+	long rc = check_foreigndom(current_vcpu()->domain, domid);
+
+	return rc ? rc : do_update_va_mapping(va, val, flags);
 }
 
 long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,

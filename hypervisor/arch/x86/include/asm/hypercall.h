@@ -11,6 +11,8 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 		  unsigned long foreigndom);
 long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long flags);
+long do_update_va_mapping_otherdomain(unsigned long va, unsigned long val,
+				      unsigned long flags, unsigned long domid);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall);
 long do_callback_op(unsigned long cmd, unsigned long arg);
