@@ -7,19 +7,30 @@
 # finish, and "poweroff" in dom0 powers the machine off.
 . "$(dirname "$0")/../lib.sh"
 
-# type_into FIFO LOG: wait for the shell, then type the commands.
-type_into() {
-	local in=$1 log=$2 i
+# prompts LOG: how many shell prompts the log shows so far.
+prompts() {
+	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
+}
 
+# type_into FIFO LOG: wait for the shell, then type each command once the
+# previous one has given its prompt back (typing ahead would interleave the
+# echo of the next command with the output of this one).
+type_into() {
+	local in=$1 log=$2 i n
+
+	exec 3>"$in"
 	for i in $(seq 1 240); do
-		grep -aq 'ward-dom0: init reached' "$log" 2>/dev/null && break
+		[ "$(prompts "$log")" -ge 1 ] && break
 		sleep 0.5
 	done
-	sleep 3
 	while IFS= read -r line; do
-		printf '%s\r' "$line"
-		sleep 0.3
-	done <<'CMDS' >"$in"
+		n=$(prompts "$log")
+		printf '%s\r' "$line" >&3
+		for i in $(seq 1 240); do
+			[ "$(prompts "$log")" -gt "$n" ] && break
+			sleep 0.25
+		done
+	done <<'CMDS'
 echo MARK-$((6*7))
 uname -a
 cat /proc/xen/capabilities 2>/dev/null || echo no-xenfs
@@ -31,6 +42,7 @@ echo PF-$(cat /proc/meminfo | grep -c Mem)
 poweroff
 CMDS
 	sleep 30
+	exec 3>&-
 }
 
 run_shell() {

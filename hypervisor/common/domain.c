@@ -16,6 +16,7 @@
 #include <public/sched.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/time.h>
 #include <asm/pv.h>
 
 /* Indexed by domid; guarded by domlist_lock. */
@@ -62,6 +63,10 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 	d->shared_info = alloc_pages(0);
 	if (!d->shared_info)
 		goto err;
+	/* The wall clock at system time 0, version even (public/xen.h). */
+	d->shared_info->wc_version = 2;
+	d->shared_info->wc_sec = (uint32_t)wallclock_at_boot();
+	d->shared_info->xen_wc_sec_hi = (uint32_t)(wallclock_at_boot() >> 32);
 	/* A hypervisor page the domain may map (and so reference) as its own. */
 	mfn_to_page(virt_to_mfn(d->shared_info))->owner = id;
 	mfn_to_page(virt_to_mfn(d->shared_info))->count_info = PGC_XEN_HEAP;

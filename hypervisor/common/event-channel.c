@@ -86,8 +86,9 @@ static void unlock_pair(struct domain *a, struct domain *b, unsigned long fa, un
 /* Let @v see a new event: a blocked vCPU wakes; a running one sees it on exit. */
 static void vcpu_kick(struct vcpu *v)
 {
-	if (__atomic_fetch_and(&v->pause_flags, ~VPF_BLOCKED, __ATOMIC_SEQ_CST) & VPF_BLOCKED)
-		vcpu_wake(v);
+	if (v->polling)
+		stop_timer(&v->poll_timer);
+	vcpu_unblock(v);
 }
 
 static void raise(const struct evtchn_raise *r)
@@ -101,7 +102,8 @@ static void raise(const struct evtchn_raise *r)
 	if (r->vcpu >= d->max_vcpus)
 		return;
 	v = d->vcpu[r->vcpu];
-	if (evtchn_2l_set_pending(d->shared_info, v->vcpu_info, r->port))
+	/* A vCPU in SCHEDOP_poll wakes on any event, masked or not (PV spinlocks). */
+	if (evtchn_2l_set_pending(d->shared_info, v->vcpu_info, r->port) || v->polling)
 		vcpu_kick(v);
 }
 

@@ -121,6 +121,8 @@ static __noreturn void idle_loop(void)
 			pv_load_vcpu(next, guest_regs());
 			vcpu_runstate_change(next, RUNSTATE_running, now_ns());
 			vcpu_runstate_publish(next);
+			/* A vCPU woken by an event gets it before it runs again. */
+			pv_deliver_events(guest_regs());
 			pv_enter_guest(guest_regs());
 		}
 		/* sti; hlt: the interrupt window opens only at the hlt. */

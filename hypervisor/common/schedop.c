@@ -9,6 +9,7 @@
 #include <hv/errno.h>
 #include <hv/guest-access.h>
 #include <hv/sched.h>
+#include <hv/timer.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <asm/hypercall.h>
@@ -16,6 +17,15 @@
 /* Ports a poll may name at once (Xen allows up to 128 as well). */
 #define POLL_MAX_PORTS	128
 #define NR_2L_PORTS	(sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+
+static bool ports_pending(const struct vcpu *v, const evtchn_port_t *ports, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (READ_ONCE(v->domain->shared_info->evtchn_pending[ports[i] / 64]) &
+		    (1UL << (ports[i] % 64)))
+			return true;
+	return false;
+}
 
 static bool event_pending(const struct vcpu *v)
 {
@@ -69,14 +79,23 @@ long do_sched_op(unsigned long cmd, unsigned long arg)
 			return -EINVAL;
 		if (p.nr_ports && copy_from_guest(ports, p.ports, p.nr_ports))
 			return -EFAULT;
-		for (unsigned int i = 0; i < p.nr_ports; i++) {
+		for (unsigned int i = 0; i < p.nr_ports; i++)
 			if (ports[i] >= NR_2L_PORTS)
 				return -EINVAL;
-			if (READ_ONCE(v->domain->shared_info->evtchn_pending[ports[i] / 64]) &
-			    (1UL << (ports[i] % 64)))
-				return 0;
+		if (ports_pending(v, ports, p.nr_ports))
+			return 0;
+		if (p.timeout && p.timeout <= now_ns())
+			return 0;
+		/* Block; any event on the domain's ports or the timeout wakes us. */
+		v->polling = true;
+		__atomic_or_fetch(&v->pause_flags, VPF_BLOCKED, __ATOMIC_SEQ_CST);
+		if (ports_pending(v, ports, p.nr_ports)) {
+			vcpu_unblock(v);	/* raced with an event */
+			return 0;
 		}
-		/* Timed and event wake-ups arrive with issue 5; report "nothing yet". */
+		if (p.timeout)
+			set_timer(&v->poll_timer, p.timeout);
+		vcpu_sleep(v);
 		return 0;
 	}
 	default:

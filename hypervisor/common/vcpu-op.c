@@ -30,6 +30,18 @@ static bool all_vcpus_down(const struct domain *d)
 	return true;
 }
 
+void vcpu_unblock(struct vcpu *v)
+{
+	v->polling = false;
+	if (__atomic_fetch_and(&v->pause_flags, ~VPF_BLOCKED, __ATOMIC_SEQ_CST) & VPF_BLOCKED)
+		vcpu_wake(v);
+}
+
+static void poll_timeout_fn(void *data)
+{
+	vcpu_unblock(data);
+}
+
 static void singleshot_fn(void *data)
 {
 	send_guest_vcpu_virq(data, VIRQ_TIMER);
@@ -48,6 +60,7 @@ void vcpu_timers_init(struct vcpu *v)
 {
 	timer_init(&v->singleshot_timer, singleshot_fn, v);
 	timer_init(&v->periodic_timer, periodic_fn, v);
+	timer_init(&v->poll_timer, poll_timeout_fn, v);
 	v->runstate.state = RUNSTATE_offline;
 }
 
@@ -112,7 +125,7 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 		if (copy_from_guest_raw(&a, arg, sizeof(a)))
 			return -EFAULT;
 		if (!guest_range_ok((unsigned long)a.addr.v, sizeof(v->runstate)))
-			return -EINVAL;
+			return -EFAULT;
 		v->runstate_guest = (unsigned long)a.addr.v;
 		if (v == curr) {
 			vcpu_runstate_change(v, RUNSTATE_running, now_ns());
@@ -127,10 +140,11 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 			return -EINVAL;
 		if (copy_from_guest_raw(&t, arg, sizeof(t)))
 			return -EFAULT;
-		if (t.flags & ~VCPU_SSHOTTMR_future)
-			return -EINVAL;
-		if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
-			return -ETIME;
+		/*
+		 * Xen 4.17 ignores the flags (VCPU_SSHOTTMR_future no longer
+		 * refuses a past deadline): a deadline already passed fires at
+		 * the next timer interrupt.
+		 */
 		set_timer(&v->singleshot_timer, t.timeout_abs_ns);
 		return 0;
 	}
@@ -144,7 +158,8 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 
 		if (copy_from_guest_raw(&t, arg, sizeof(t)))
 			return -EFAULT;
-		if (t.period_ns < PERIODIC_MIN_NS)
+		/* Xen's bounds: at least 1 ms, and a positive signed time. */
+		if (t.period_ns < PERIODIC_MIN_NS || t.period_ns > (uint64_t)INT64_MAX)
 			return -EINVAL;
 		v->periodic_period = t.period_ns;
 		set_timer(&v->periodic_timer, now_ns() + t.period_ns);

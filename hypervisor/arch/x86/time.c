@@ -28,6 +28,12 @@
 /* Set once on the boot CPU, read-only afterwards. */
 static uint64_t tsc_per_khz;	/* TSC ticks per millisecond */
 static uint64_t tsc_at_boot;
+static uint64_t boot_epoch;	/* wall-clock seconds at system time 0 */
+
+uint64_t wallclock_at_boot(void)
+{
+	return boot_epoch;
+}
 
 /* Count down @ticks PIT ticks on channel 2 and wait; returns TSC cycles spent. */
 static uint64_t pit_wait(uint32_t ticks)
@@ -51,6 +57,74 @@ static uint64_t pit_wait(uint32_t ticks)
 	return t1 - t0;
 }
 
+/* CMOS real-time clock registers (MC146818). */
+#define CMOS_INDEX	0x70
+#define CMOS_DATA	0x71
+#define RTC_SEC		0x00
+#define RTC_MIN		0x02
+#define RTC_HOUR	0x04
+#define RTC_DAY		0x07
+#define RTC_MONTH	0x08
+#define RTC_YEAR	0x09
+#define RTC_STATUS_A	0x0a
+#define RTC_STATUS_B	0x0b
+#define RTC_CENTURY	0x32
+#define RTC_UIP		0x80	/* status A: update in progress */
+#define RTC_BINARY	0x04	/* status B: values are binary, not BCD */
+#define RTC_24H		0x02
+#define RTC_PM		0x80
+#define RTC_UIP_WAIT	100000
+
+static unsigned int cmos(unsigned int reg)
+{
+	outb(CMOS_INDEX, (uint8_t)reg);
+	return inb(CMOS_DATA);
+}
+
+static unsigned int bcd(unsigned int v, bool binary)
+{
+	return binary ? v : (v & 0xf) + (v >> 4) * 10;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), for the wallclock. */
+static uint64_t days_since_epoch(unsigned int y, unsigned int m, unsigned int d)
+{
+	/* Shift so the year starts in March: leap days fall at the year's end. */
+	unsigned int yy = m <= 2 ? y - 1 : y, mm = m <= 2 ? m + 9 : m - 3;
+	uint64_t era_days = 365ULL * yy + yy / 4 - yy / 100 + yy / 400;
+
+	return era_days + (153 * mm + 2) / 5 + d - 1 - 719468;
+}
+
+uint64_t rtc_epoch_seconds(void)
+{
+	unsigned int sec, min, hour, day, mon, year, cent, b;
+	bool binary, pm;
+
+	for (unsigned int i = 0; i < RTC_UIP_WAIT && (cmos(RTC_STATUS_A) & RTC_UIP); i++)
+		;
+	b = cmos(RTC_STATUS_B);
+	binary = b & RTC_BINARY;
+	sec = bcd(cmos(RTC_SEC), binary);
+	min = bcd(cmos(RTC_MIN), binary);
+	hour = cmos(RTC_HOUR);
+	if (b & RTC_24H) {
+		hour = bcd(hour, binary);
+	} else {
+		/* 12-hour mode: 12 AM is 0, 12 PM is 12. */
+		pm = hour & RTC_PM;
+		hour = bcd(hour & ~RTC_PM, binary) % 12 + (pm ? 12 : 0);
+	}
+	day = bcd(cmos(RTC_DAY), binary);
+	mon = bcd(cmos(RTC_MONTH), binary);
+	year = bcd(cmos(RTC_YEAR), binary);
+	cent = bcd(cmos(RTC_CENTURY), binary);
+	year += (cent >= 19 && cent <= 30) ? cent * 100 : 2000;
+	if (!mon || mon > 12 || !day || day > 31 || hour > 23 || min > 59 || sec > 60)
+		return 0;	/* no usable RTC */
+	return days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+}
+
 void tsc_calibrate(void)
 {
 	uint32_t ticks = PIT_HZ / 1000 * CALIBRATE_MS;
@@ -66,6 +140,7 @@ void tsc_calibrate(void)
 		panic("PIT channel 2 does not count: cannot calibrate the TSC");
 	tsc_per_khz = best / CALIBRATE_MS;
 	tsc_at_boot = rdtsc();
+	boot_epoch = rtc_epoch_seconds();
 	pr_info("TSC: %llu.%03llu MHz (calibrated against the PIT)\n",
 		(unsigned long long)(tsc_per_khz / 1000), (unsigned long long)(tsc_per_khz % 1000));
 }

@@ -35,7 +35,8 @@ struct vcpu {
 	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer */
 	struct timer periodic_timer;	/* VCPUOP_set_periodic_timer */
 	uint64_t periodic_period;	/* ns, 0: off */
-	struct timer poll_timer;	/* SCHEDOP_poll/block timeouts */
+	struct timer poll_timer;	/* SCHEDOP_poll timeout */
+	volatile bool polling;		/* blocked in SCHEDOP_poll: any event wakes it */
 	struct pv_vcpu arch;
 };
 
@@ -95,6 +96,8 @@ void vcpu_timers_stop(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now);
 void vcpu_runstate_publish(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, unsigned long arg);
+/* Wake @v if it is blocked (an event or timeout arrived). Any context. */
+void vcpu_unblock(struct vcpu *v);
 
 /* The domain that has just shut down or crashed is dom0: what to do now. */
 void dom0_gone(struct domain *d);

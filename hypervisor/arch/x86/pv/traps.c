@@ -358,11 +358,15 @@ void do_guest_iret_fault(struct cpu_regs *regs)
  */
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
-	struct vcpu *v;
-
 	local_irq_disable();
 	schedule();
-	v = current_vcpu();
+	pv_deliver_events(regs);
+}
+
+void pv_deliver_events(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+
 	if (v && READ_ONCE(v->vcpu_info->evtchn_upcall_pending) &&
 	    !READ_ONCE(v->vcpu_info->evtchn_upcall_mask) &&
 	    v->arch.callbacks[PV_CB_EVENT].address)

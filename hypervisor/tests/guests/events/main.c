@@ -439,15 +439,15 @@ static void test_errors(void)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		evtchn_port_t p = bad[i];
 
-		snprintf(what, sizeof(what), "EVTCHNOP_send on port %#x", p);
+		snprintf(what, sizeof(what), "EVTCHNOP_send on port 0x%x", p);
 		check_rc(what, do_send(p), -XEN_EINVAL);
-		snprintf(what, sizeof(what), "EVTCHNOP_close of port %#x", p);
+		snprintf(what, sizeof(what), "EVTCHNOP_close of port 0x%x", p);
 		check_rc(what, do_close(p), -XEN_EINVAL);
-		snprintf(what, sizeof(what), "EVTCHNOP_status of port %#x", p);
+		snprintf(what, sizeof(what), "EVTCHNOP_status of port 0x%x", p);
 		check_rc(what, port_status(p, &st), -XEN_EINVAL);
-		snprintf(what, sizeof(what), "EVTCHNOP_unmask of port %#x", p);
+		snprintf(what, sizeof(what), "EVTCHNOP_unmask of port 0x%x", p);
 		check_rc(what, do_unmask(p), -XEN_EINVAL);
-		snprintf(what, sizeof(what), "EVTCHNOP_bind_vcpu of port %#x", p);
+		snprintf(what, sizeof(what), "EVTCHNOP_bind_vcpu of port 0x%x", p);
 		check_rc(what, evtchn_op(EVTCHNOP_bind_vcpu,
 			 &(struct evtchn_bind_vcpu){ .port = p }), -XEN_EINVAL);
 	}

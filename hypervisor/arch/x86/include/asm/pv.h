@@ -31,6 +31,8 @@ void pv_inject_trap(struct cpu_regs *regs, unsigned int vector, bool has_ec, uin
 void pv_inject_page_fault(struct cpu_regs *regs, unsigned long cr2, uint32_t ec);
 /* Last step of every guest entry: reschedule and deliver events. */
 void pv_exit_to_guest(struct cpu_regs *regs);
+/* Bounce a pending event upcall into the current vCPU, if it has events unmasked. */
+void pv_deliver_events(struct cpu_regs *regs);
 
 /* emul-priv.c: true if the #GP at regs->rip was emulated (RIP advanced). */
 bool pv_emulate_privileged(struct cpu_regs *regs);

@@ -11,6 +11,11 @@ uint64_t now_ns(void);
 /* Busy-wait; before calibration it uses the PIT directly. */
 void udelay(unsigned long us);
 
+/* Wall-clock seconds at system time 0 (guests' wc_sec). */
+uint64_t wallclock_at_boot(void);
+/* Wall-clock seconds since 1970 from the CMOS RTC, or 0 if unusable. */
+uint64_t rtc_epoch_seconds(void);
+
 /* The pvclock (mul, shift) pair converting TSC ticks to nanoseconds. */
 void tsc_pvclock_scale(uint32_t *mul, int8_t *shift);
 /* The TSC value at which now_ns() was 0. */
