@@ -26,7 +26,10 @@ dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen acpi=off pci=off swiotl
 timeout=${WARD_TIMEOUT:-3}
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ward-iso.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+# The tool's log must live outside the tree being packed: xorriso refuses
+# a file that grows while it is read.
+log=$(mktemp "${TMPDIR:-/tmp}/ward-iso-log.XXXXXX")
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$hv" "$stage/boot/ward.elf"
 cp "$kernel" "$stage/boot/dom0-vmlinuz"
@@ -63,8 +66,8 @@ CFG
 mkdir -p "$(dirname "$out")"
 # Only the BIOS platform: Ward boots through multiboot, which GRUB's EFI
 # build would also offer, but one platform keeps the ISO small and quick.
-if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out.tmp" "$stage" >"$stage/log" 2>&1; then
-	cat "$stage/log" >&2
+if ! grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out.tmp" "$stage" >"$log" 2>&1; then
+	cat "$log" >&2
 	die "grub-mkrescue failed"
 fi
 mv "$out.tmp" "$out"

@@ -34,6 +34,7 @@ type_into() {
 echo MARK-$((6*7))
 uname -a
 cat /proc/xen/capabilities 2>/dev/null || echo no-xenfs
+echo SYSHV-$(cat /sys/hypervisor/type 2>/dev/null)-$(cat /sys/hypervisor/version/major 2>/dev/null).$(cat /sys/hypervisor/version/minor 2>/dev/null)
 free
 i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; echo FORKS-DONE-$i
 seq 1 200000 | sort -rn | head -1
@@ -76,5 +77,6 @@ run_shell() {
 scripts/build-kernel.sh >/dev/null || { bad "kernel build"; finish; }
 run_shell ours build/kernel/bzImage
 expect "$TEST_DIR/ours.log" '^control_d' "ours: /proc/xen/capabilities says control_d"
+expect "$TEST_DIR/ours.log" '^SYSHV-xen-4\.17' "ours: /sys/hypervisor says xen 4.17"
 run_shell debian build/debian/vmlinuz
 finish
