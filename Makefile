@@ -30,8 +30,10 @@ $(HV_ELF): hypervisor
 $(DEBIAN_KERNEL): FORCE
 	@scripts/fetch-debian-kernel.sh $@
 
-$(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null)
-	@dom0-rootfs/build.sh $@
+# The initramfs also carries Debian's Xen driver modules (used only when
+# dom0 runs that kernel; ours has them built in).
+$(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null) $(DEBIAN_KERNEL)
+	@DOM0_EXTRA_DIRS=$(BUILD)/debian/modules dom0-rootfs/build.sh $@
 
 # Default GRUB entry: our kernel as dom0; second entry: Debian's stock kernel.
 iso: hypervisor kernel $(DEBIAN_KERNEL) $(DOM0_INITRD)

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Fetch Debian's stock kernel (linux-image-6.1.0-*-amd64, as shipped) with
 # apt-get download into a cache outside the repo, and copy its vmlinuz to OUT.
+# Its Xen drivers that are modules (xenfs, privcmd, evtchn, gntdev,
+# gntalloc) go to $(dirname OUT)/modules/lib/modules/RELEASE/..., for the
+# dom0 initramfs to carry.
 # The cache is keyed by the package name and version, so an unchanged
 # archive means no download.
 #
@@ -45,11 +48,21 @@ if [ ! -f "$dir/vmlinuz" ]; then
 	[ -n "$vmlinuz" ] || die "$pkg has no /boot/vmlinuz-*"
 	cp "$vmlinuz" "$dir.tmp/vmlinuz"
 	basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$dir.tmp/release"
+	rel=$(cat "$dir.tmp/release")
+	xen=lib/modules/$rel/kernel/drivers/xen
+	mkdir -p "$dir.tmp/modules/$xen/xenfs"
+	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs/xenfs; do
+		[ -f "$dir.tmp/root/$xen/$m.ko" ] && cp "$dir.tmp/root/$xen/$m.ko" "$dir.tmp/modules/$xen/$m.ko"
+	done
 	rm -rf "$dir.tmp/root" "$dir.tmp"/*.deb
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
 fi
 mkdir -p "$(dirname "$out")"
+if [ -d "$dir/modules" ]; then
+	rm -rf "$(dirname "$out")/modules"
+	cp -r "$dir/modules" "$(dirname "$out")/modules"
+fi
 cp "$dir/vmlinuz" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "fetch-debian-kernel: $out is $pkg $ver ($(cat "$dir/release"))"

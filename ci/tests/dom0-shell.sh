@@ -79,4 +79,5 @@ run_shell ours build/kernel/bzImage
 expect "$TEST_DIR/ours.log" '^control_d' "ours: /proc/xen/capabilities says control_d"
 expect "$TEST_DIR/ours.log" '^SYSHV-xen-4\.17' "ours: /sys/hypervisor says xen 4.17"
 run_shell debian build/debian/vmlinuz
+expect "$TEST_DIR/debian.log" '^control_d' "debian: xenfs module loaded, /proc/xen/capabilities says control_d"
 finish
