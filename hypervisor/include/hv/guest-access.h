@@ -10,6 +10,12 @@
 #include <hv/types.h>
 #include <public/xen.h>
 
+/* Is @va canonical (bits 63:47 all equal)? */
+static inline bool is_canonical(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16) == va;
+}
+
 int copy_from_guest_raw(void *dst, unsigned long gva, size_t len);
 int copy_to_guest_raw(unsigned long gva, const void *src, size_t len);
 /* Zero @len bytes of guest memory. */

@@ -17,11 +17,6 @@
 /* Bound on trap-table entries read per call: a table has 256 vectors. */
 #define TRAP_TABLE_MAX	256
 
-static bool canonical(unsigned long va)
-{
-	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
 long do_set_trap_table(unsigned long traps)
 {
 	XEN_GUEST_HANDLE(trap_info_t) h = guest_handle_from_ulong(trap_info_t, traps);
@@ -43,7 +38,7 @@ long do_set_trap_table(unsigned long traps)
 			return -EFAULT;
 		if (!ti.address)
 			return 0;
-		if (!canonical(ti.address))
+		if (!is_canonical(ti.address))
 			return -EINVAL;
 		v->arch.traps[ti.vector] = ti;
 	}
@@ -66,7 +61,7 @@ static long set_callback(struct vcpu *v, unsigned int type, unsigned long addres
 {
 	enum pv_callback cb;
 
-	if (!canonical(address) || (flags & ~CALLBACKF_mask_events))
+	if (!is_canonical(address) || (flags & ~CALLBACKF_mask_events))
 		return -EINVAL;
 	switch (type) {
 	case CALLBACKTYPE_event:	cb = PV_CB_EVENT; break;
@@ -86,7 +81,7 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long
 {
 	struct vcpu *v = current_vcpu();
 
-	if (!canonical(event) || !canonical(failsafe) || !canonical(syscall))
+	if (!is_canonical(event) || !is_canonical(failsafe) || !is_canonical(syscall))
 		return -EINVAL;
 	/* The old interface: events masked on event and failsafe entry, not on syscall. */
 	set_callback(v, CALLBACKTYPE_event, event, CALLBACKF_mask_events);
@@ -128,7 +123,7 @@ long do_stack_switch(unsigned long ss, unsigned long sp)
 {
 	struct vcpu *v = current_vcpu();
 
-	if (!canonical(sp))
+	if (!is_canonical(sp))
 		return -EINVAL;
 	/* The guest kernel runs in ring 3: its stack selector gets RPL 3. */
 	v->arch.kernel_ss = ss | 3;

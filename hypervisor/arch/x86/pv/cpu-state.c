@@ -34,15 +34,10 @@
 
 #define MAX_IOPL	3
 
-static bool canonical(unsigned long va)
-{
-	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
 /* A breakpoint may watch guest addresses only, never the hypervisor's. */
 static bool guest_breakpoint_ok(unsigned long va)
 {
-	return canonical(va) && !(va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END);
+	return is_canonical(va) && !(va >= HYPERVISOR_VIRT_START && va < HYPERVISOR_VIRT_END);
 }
 
 long do_fpu_taskswitch(unsigned long set)
@@ -108,12 +103,12 @@ long do_set_segment_base(unsigned long which, unsigned long base)
 
 	switch (which) {
 	case SEGBASE_FS:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		wrmsr(MSR_FS_BASE, base);
 		return 0;
 	case SEGBASE_GS_USER:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		if (v->arch.in_kernel)
 			v->arch.gs_base_user = base;
@@ -121,7 +116,7 @@ long do_set_segment_base(unsigned long which, unsigned long base)
 			wrmsr(MSR_GS_BASE, base);
 		return 0;
 	case SEGBASE_GS_KERNEL:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		if (v->arch.in_kernel)
 			wrmsr(MSR_GS_BASE, base);

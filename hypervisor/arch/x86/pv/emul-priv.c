@@ -62,33 +62,6 @@
 #define ALL_ONES_16		0xffffU
 #define ALL_ONES_32		0xffffffffU
 
-static bool canonical(unsigned long va)
-{
-	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
-static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
-{
-	switch (n) {
-	case 0: return &r->rax;
-	case 1: return &r->rcx;
-	case 2: return &r->rdx;
-	case 3: return &r->rbx;
-	case 4: return &r->rsp;
-	case 5: return &r->rbp;
-	case 6: return &r->rsi;
-	case 7: return &r->rdi;
-	case 8: return &r->r8;
-	case 9: return &r->r9;
-	case 10: return &r->r10;
-	case 11: return &r->r11;
-	case 12: return &r->r12;
-	case 13: return &r->r13;
-	case 14: return &r->r14;
-	default: return &r->r15;
-	}
-}
-
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
@@ -131,17 +104,17 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
 	case MSR_FS_BASE:
-		if (!canonical(val))
+		if (!is_canonical(val))
 			return false;
 		wrmsr(MSR_FS_BASE, val);
 		return true;
 	case MSR_GS_BASE:
-		if (!canonical(val))
+		if (!is_canonical(val))
 			return false;
 		wrmsr(MSR_GS_BASE, val);
 		return true;
 	case MSR_KERNEL_GS_BASE:
-		if (!canonical(val))
+		if (!is_canonical(val))
 			return false;
 		v->arch.gs_base_user = val;
 		return true;
@@ -274,9 +247,9 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 			case 4: val = v->arch.vcr4; break;
 			default: return false;
 			}
-			*gpr(regs, reg) = val;
+			*regs_gpr(regs, reg) = val;
 		} else {
-			val = *gpr(regs, reg);
+			val = *regs_gpr(regs, reg);
 			switch (cr) {
 			case 0:
 				/* Only TS is the guest's to change. */

@@ -19,11 +19,6 @@
 #define X86_EFLAGS_VM		(1UL << 17)
 #define SEL_RPL3		3
 
-static bool canonical(unsigned long va)
-{
-	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
 void do_iret(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
@@ -33,7 +28,7 @@ void do_iret(struct cpu_regs *regs)
 		domain_crash(v->domain, "iret: cannot read the iret frame on the guest stack");
 		return;
 	}
-	if (!canonical(f.rip) || !canonical(f.rsp)) {
+	if (!is_canonical(f.rip) || !is_canonical(f.rsp)) {
 		domain_crash(v->domain, "iret: non-canonical RIP or RSP in the iret frame");
 		return;
 	}

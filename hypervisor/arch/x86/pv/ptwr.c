@@ -73,15 +73,6 @@ struct ptwr_insn {
 	uint64_t imm_val;
 };
 
-static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
-{
-	uint64_t *tbl[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-			      &r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
-			      &r->r12, &r->r13, &r->r14, &r->r15 };
-
-	return tbl[n & 15];
-}
-
 /* Length of the ModRM (+SIB, displacement) memory operand at @p. */
 static int modrm_len(const uint8_t *p, unsigned int avail)
 {
@@ -256,7 +247,7 @@ bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 	if ((cr2 & 7) + in.size > 8 || (cr2 & (in.size - 1)))
 		return false;
 	mask = size_mask(in.size);
-	src = (in.imm ? in.imm_val : *gpr(regs, in.reg)) & mask;
+	src = (in.imm ? in.imm_val : *regs_gpr(regs, in.reg)) & mask;
 
 	spin_lock(&d->mm_lock);
 	l1 = target_l1(v, cr2);
@@ -305,7 +296,7 @@ bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 	if (rc)
 		return false;	/* an invalid entry: the guest's #PF */
 	if (in.op == PTWR_XCHG)
-		*gpr(regs, in.reg) = (*gpr(regs, in.reg) & ~mask) | field;
+		*regs_gpr(regs, in.reg) = (*regs_gpr(regs, in.reg) & ~mask) | field;
 	regs->rflags = (regs->rflags & ~flags_clear) | flags_set;
 	write_cr3(read_cr3());	/* the old entry may be cached */
 	regs->rip += in.len;

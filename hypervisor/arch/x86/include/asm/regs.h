@@ -16,6 +16,16 @@ struct cpu_regs {
 	/* pushed by the CPU */
 	uint64_t rip, cs, rflags, rsp, ss;
 };
+
+/* General register @n (0-15, the ModRM/REX encoding) of frame @r. */
+static inline uint64_t *regs_gpr(struct cpu_regs *r, unsigned int n)
+{
+	uint64_t *tbl[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+			      &r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+			      &r->r12, &r->r13, &r->r14, &r->r15 };
+
+	return tbl[n & 15];
+}
 #endif
 
 /* Pseudo vector recorded for entries through SYSCALL (not an IDT vector). */
