@@ -7,6 +7,7 @@
 #   make check        host unit tests only
 #   make kernel       build our guest kernel (cached) into build/kernel/
 #   make guests       build the PV test guests into build/guests/
+#   make bench        benchmark native / Xen 4.17 / Ward; build/bench/report.*
 #   make clean
 
 BUILD := build
@@ -59,6 +60,11 @@ check: hypervisor
 kernel:
 	@scripts/build-kernel.sh
 
+# Native vs Xen 4.17 vs Ward, with a chart (docs/bench.md); about 10 minutes.
+bench: deps
+	@$(MAKE) --no-print-directory hypervisor kernel
+	@scripts/bench.sh
+
 # The tier-2 PV test guests (hypervisor/tests/guests/README.md).
 guests:
 	@$(MAKE) --no-print-directory -C hypervisor/tests/guests
@@ -69,4 +75,4 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor iso run run-kernel run-kernel-ours check kernel guests test clean FORCE
+.PHONY: all deps hypervisor iso run run-kernel run-kernel-ours check kernel guests bench test clean FORCE

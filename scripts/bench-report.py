@@ -31,7 +31,15 @@ RATE_UNITS = {"MB/s"}
 # Rows of the micro-benchmark group, for the geometric means.
 MACRO_FIRST = "cpu_loop"
 
+# A guest clock that runs faster or slower than the host's by more than
+# this is reported, and that boot's values are rescaled to host time.
+CLOCK_TOLERANCE = 0.01
+# The clock check needs this much host time between first and last line.
+CLOCK_MIN_SPAN_S = 5.0
+CLOCK_RE = re.compile(rb"^([0-9.]+) .*BENCH-CLOCK ([0-9]+)")
+
 BENCH_RE = re.compile(r"(?:^|\s)BENCH ([a-z0-9_]+) (\S+) (\S+)\s*$")
+ROUND_RE = re.compile(r"(?:^|\s)BENCH-ROUND ([a-z0-9_]+) (\d+) (\S+) (\S+)")
 FAIL_RE = re.compile(r"(?:^|\s)BENCH-FAIL ([a-z0-9_]+) (.*?)\s*$")
 
 
@@ -51,14 +59,54 @@ def read_meta(path):
     return meta
 
 
+def clock_rate(times_path):
+    """Guest seconds per host second over the suite, from the host-stamped
+    BENCH-CLOCK lines of LOG.times; None if there are too few."""
+    points = []
+    try:
+        with open(times_path, "rb") as f:
+            for line in f:
+                m = CLOCK_RE.search(line)
+                if m:
+                    points.append((float(m.group(1)), int(m.group(2)) / 1e9))
+    except OSError:
+        return None
+    if len(points) < 2 or points[-1][0] - points[0][0] < CLOCK_MIN_SPAN_S:
+        return None
+    return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
+
+
+def rescale(values, units, rate):
+    """Guest-clock values to host time: durations / rate, rates * rate."""
+    for name, v in values.items():
+        unit = units.get(name)
+        if unit is None or name == BOOT_ROW[0]:
+            continue
+        values[name] = v * rate if unit in RATE_UNITS else v / rate
+
+
+def best(unit, values):
+    return max(values) if unit in RATE_UNITS else min(values)
+
+
 def parse_log(path):
-    """BENCH values and BENCH-FAIL reasons of one serial log."""
-    values, fails, info = {}, {}, {}
+    """BENCH values and BENCH-FAIL reasons of one serial log, plus the
+    names whose value is the best of fewer rounds than the suite ran
+    (the run was cut short before the final BENCH lines)."""
+    values, fails, info, rounds = {}, {}, {}, {}
     if not os.path.exists(path):
-        return values, fails, info
+        return values, fails, info, set()
     with open(path, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r", "")
     for line in text.split("\n"):
+        m = ROUND_RE.search(line)
+        if m:
+            try:
+                rounds.setdefault(m.group(1), (m.group(4), []))[1].append(
+                    float(m.group(3)))
+            except ValueError:
+                pass
+            continue
         m = BENCH_RE.search(line)
         if m:
             try:
@@ -76,7 +124,12 @@ def parse_log(path):
             m = re.search(pat, line)
             if m and key not in info:
                 info[key] = m.group(1)
-    return values, fails, info
+    partial = set()
+    for name, (unit, vals) in rounds.items():
+        if name not in values and name not in fails:
+            values[name] = best(unit, vals)
+            partial.add(name)
+    return values, fails, info, partial
 
 
 def fmt(v):
@@ -92,14 +145,24 @@ def fmt_ratio(r):
 
 
 class System:
-    def __init__(self, name, out, reps):
+    def __init__(self, name, out, reps, units):
         self.name = name
         self.runs = []  # (rep, meta, values, fails)
         self.info = {}
+        self.partial = {}  # bench -> reps whose value lacks some rounds
+        self.clock_notes = []  # reps whose values were rescaled
         for rep in range(1, reps + 1):
             base = os.path.join(out, "runs", f"{name}-{rep}")
             meta = read_meta(base + ".meta")
-            values, fails, info = parse_log(base + ".log")
+            values, fails, info, partial = parse_log(base + ".log")
+            rate = clock_rate(base + ".log.times")
+            if rate is not None:
+                meta["clock_rate"] = rate
+                if abs(rate - 1) > CLOCK_TOLERANCE:
+                    rescale(values, units, rate)
+                    self.clock_notes.append(rep)
+            for bench in partial:
+                self.partial.setdefault(bench, []).append(rep)
             if meta.get("boot_s"):
                 values[BOOT_ROW[0]] = float(meta["boot_s"])
             for k, v in info.items():
@@ -122,8 +185,13 @@ class System:
         vals = self.values(bench)
         if vals:
             med = statistics.median(vals)
-            star = "*" if len(vals) < max(1, len(self.ran)) else ""
-            return med, fmt(med) + star, None
+            notes = []
+            if len(vals) < max(1, len(self.ran)):
+                notes.append(f"median of {len(vals)} of {len(self.ran)} booted runs")
+            if bench in self.partial:
+                reps = ", ".join(str(r) for r in self.partial[bench])
+                notes.append(f"run {reps} cut short: best of the rounds it finished")
+            return med, fmt(med) + ("*" if notes else ""), "; ".join(notes) or None
         if self.state != "ran":
             return None, self.state, None
         reasons = sorted({f[bench] for _, _, _, f in self.ran if bench in f})
@@ -188,11 +256,12 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
     w(f"date:     {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, "
       f"ward git {rev}, total time {elapsed // 60}m {elapsed % 60}s")
     w(f"host:     {cpu}, {os.cpu_count()} CPUs; {qemu}")
+    # Keep in step with MACHINE and GUEST_MEM in scripts/bench.sh.
     w("machine:  -accel tcg -cpu max,-smap,-smep -m 2G -smp 2 (all systems);"
       " guest kernel 1 vCPU, 1024 MiB")
     w(f"kernel:   Linux {info.get('linux', '?')} (build/kernel/bzImage), one "
       "benchmark initramfs for all")
-    w(f"systems:  " + "; ".join(
+    w("systems:  " + "; ".join(
         f"{LABELS[n]}" + (f" ({info[n]})" if n in info and n != "native" else "")
         + ("" if s.state == "ran" else f": {s.state.upper()}")
         for n, s in systems.items()))
@@ -201,14 +270,15 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
     head = ["benchmark", "unit"] + [LABELS[n] for n in systems] + \
         [f"{SHORT[n]}/nat" for n in others]
     table = []
-    notes = []
+    notes = {}  # (system, cell text w/o '*', note) -> [bench]
     for name, unit, _ in rows:
         line = [name, unit]
         for n, s in systems.items():
             _, text, note = s.cell(name)
             line.append(text)
             if note:
-                notes.append(f"{n} {name}: {text}: {note}")
+                key = (n, "value" if text.endswith("*") else text, note)
+                notes.setdefault(key, []).append(name)
         for n in others:
             r = ratios[n].get(name)
             line.append(fmt_ratio(r) if r is not None else "-")
@@ -223,7 +293,7 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
     w("us = microseconds per operation, ms = milliseconds per run, s = seconds.")
     w("X/nat = time relative to native (> 1: slower); for MB/s rows it is")
     w("native MB/s / system MB/s, so > 1 still means slower.")
-    w("* = median of fewer repetitions than booted (see notes).")
+    w("* = from fewer repetitions or rounds than the others (see notes).")
     if others:
         w("")
         w("geometric mean of the ratios:")
@@ -264,14 +334,27 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
                 if meta.get("boot_s"):
                     line += f", init after {float(meta['boot_s']):.1f} s"
                 line += f", {meta.get('wall_s', '?')} s"
+                if meta.get("host_other_cpus"):
+                    line += f", others used {meta['host_other_cpus']} host CPUs"
+                if "clock_rate" in meta:
+                    line += f", guest clock {meta['clock_rate']:.3f}x host"
+                    if abs(meta["clock_rate"] - 1) > CLOCK_TOLERANCE:
+                        line += " (WRONG: values rescaled to host time)"
             if meta.get("reason"):
                 line += f" ({meta['reason']})"
             w(line)
+    for n, sy in systems.items():
+        if sy.clock_notes:
+            reps = ", ".join(str(r) for r in sy.clock_notes)
+            notes[(n, "all values", f"run {reps}: the guest's clock disagreed with the "
+                   f"host's by more than {CLOCK_TOLERANCE:.0%} (wrong TSC frequency?); "
+                   "rescaled to host time")] = ["all rows"]
     if notes:
         w("")
         w("notes:")
-        for note in notes:
-            w(f"  {note}")
+        for (n, kind, note), names in notes.items():
+            what = ", ".join(names) if len(names) <= 6 else f"{len(names)} rows"
+            w(f"  {LABELS[n]}, {what}: {kind}: {note}")
     w("")
     w("benchmarks:")
     width = max(len(r[0]) for r in rows)
@@ -319,13 +402,21 @@ def write_png(out, rows, systems, others, ratios, reps):
     """Grouped bars of the ratio to native per benchmark, log scale."""
     dat = os.path.join(out, "report.dat")
     with open(dat, "w") as f:
-        f.write("# index name " + " ".join(others) + "\n")
+        # Per system: the ratio ('?' if none), then what to write in its
+        # place ("-" if there is a ratio or the whole system is absent).
+        f.write("# index name " + " ".join(f"{n} {n}_why" for n in others) + "\n")
         for i, (name, _, _) in enumerate(rows):
-            vals = []
+            cols = []
             for n in others:
                 r = ratios[n].get(name)
-                vals.append(f"{r:.4f}" if r is not None else "?")
-            f.write(f"{i} {name} " + " ".join(vals) + "\n")
+                why = "-"
+                if r is None and systems[n].state == "ran":
+                    why = systems[n].cell(name)[1].rstrip("*")
+                    if why[0].isdigit():
+                        why = "no native value"
+                cols.append(f"{r:.4f}" if r is not None else "?")
+                cols.append(f'"{why}"')
+            f.write(f"{i} {name} " + " ".join(cols) + "\n")
     found = [r for n in others for r in ratios[n].values() if r is not None]
     lo = min([1.0] + found) / 1.6
     hi = max([2.0] + found) * 2.2
@@ -333,7 +424,7 @@ def write_png(out, rows, systems, others, ratios, reps):
     k = len(others)
     width = 0.8 / max(k, 1)
     for j, n in enumerate(others):
-        col = j + 3
+        col = 2 * j + 3
         off = (j - (k - 1) / 2) * width
         title = systems[n].legend()
         color = COLORS.get(n, "#888888")
@@ -348,6 +439,10 @@ def write_png(out, rows, systems, others, ratios, reps):
         plots.append(f"'{dat}' using {x}:{col}:(sprintf(\"%.1f\", ${col})) "
                      f"with labels rotate by 90 left offset 0,0.3 font \",7\" "
                      f"notitle")
+        # No bar for this benchmark: say why, where the bar would start.
+        plots.append(f"'{dat}' using {x}:(1):(stringcolumn({col + 1}) eq \"-\" ? \"\" : "
+                     f"stringcolumn({col + 1})) with labels rotate by 90 left "
+                     f"offset 0,0.3 font \",8\" tc rgb \"{color}\" notitle")
     nrows = len(rows)
     split = next((i for i, r in enumerate(rows) if r[0] == MACRO_FIRST), None)
     groups = ""
@@ -358,10 +453,13 @@ def write_png(out, rows, systems, others, ratios, reps):
                   "center font \",10\"\n"
                   f"set label 3 \"macro workloads\" at {(split + nrows - 1) / 2:.1f}, "
                   "graph 0.97 center font \",10\"\n")
+    if not found:
+        groups += ("set label 4 \"no results from any hypervisor: nothing to compare\" "
+                   "at graph 0.5, graph 0.6 center font \",14\"\n")
     script = f"""
 set terminal pngcairo size 1600,850 font "DejaVu Sans,10" noenhanced
 set output '{os.path.join(out, "report.png")}'
-set title "make bench under QEMU TCG: time relative to native Linux, same kernel and initramfs (median of {reps} run(s))"
+set title "make bench under QEMU TCG: time relative to native Linux, same kernel and initramfs (median of {reps} boot(s))"
 set datafile missing '?'
 set logscale y
 set yrange [{lo:.3f}:{hi:.3f}]
@@ -411,7 +509,8 @@ def main():
     for n in names:
         if n not in LABELS:
             die(f"unknown system '{n}'")
-    systems = {n: System(n, args.out, args.reps) for n in names}
+    units = {name: unit for name, unit, _ in rows}
+    systems = {n: System(n, args.out, args.reps, units) for n in names}
     others = [n for n in names if n != "native"]
     ratios = {n: {} for n in others}
     if "native" in systems:

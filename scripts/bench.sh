@@ -56,6 +56,7 @@ done
 # under TCG, so they are off for every system. The virtio disk is the
 # same for all; a dom0 sees it only if its hypervisor passes PCI through.
 # isa-debug-exit lets Ward's test_exit end the run; the others ignore it.
+# shellcheck disable=SC2054 # the commas belong to -cpu's value
 MACHINE=(-accel tcg -cpu max,-smap,-smep -m 2G -smp 2 -no-reboot
 	-display none -monitor none -serial stdio
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
@@ -83,7 +84,9 @@ for b in ward-bench exit-helper; do
 	*"program interpreter"*) die "$OUT/bin/$b is dynamically linked" ;;
 	esac
 done
-"$OUT/bin/ward-bench" --list >"$OUT/benchmarks.tsv" ||
+# The rows of the report; with BENCH_ARGS=--only:..., only those.
+# shellcheck disable=SC2046
+"$OUT/bin/ward-bench" $(echo "${BENCH_ARGS:-}" | tr : ' ') --list >"$OUT/benchmarks.tsv" ||
 	die "$OUT/bin/ward-bench --list failed"
 
 # One ext4 image, made by mkfs.ext4 -d: the virtio disk (a fresh copy per
@@ -96,7 +99,8 @@ mkdir -p "$seed"
 echo "ward-bench scratch file system; see docs/bench.md" >"$seed/README"
 rm -f "$OUT/ext4.img"
 mkfs.ext4 -q -F -L wardbench -E lazy_itable_init=0,lazy_journal_init=0 \
-	-d "$seed" "$OUT/ext4.img" 96M || die "mkfs.ext4 failed"
+	-d "$seed" "$OUT/ext4.img" 96M >"$OUT/mkfs.log" 2>&1 ||
+	die "mkfs.ext4 failed: $(tail -n 1 "$OUT/mkfs.log")"
 
 extra=$OUT/rootfs-extra
 lib=$extra/usr/lib/ward-bench
@@ -146,8 +150,10 @@ qemu_args() {
 		;;
 	xen)
 		# QEMU's multiboot loader takes "FILE ARGS,FILE" modules.
+		# bootscrub=0: Xen would otherwise zero all free RAM in the
+		# background, on the host CPUs the benchmarks run on.
 		QARGS+=(-kernel "$OUT/xen.elf"
-			-append "console=com1 dom0_mem=$GUEST_MEM dom0_max_vcpus=1"
+			-append "console=com1 dom0_mem=$GUEST_MEM dom0_max_vcpus=1 bootscrub=0"
 			-initrd "$KERNEL console=hvc0 $BENCH_CMDLINE,$INITRD")
 		;;
 	ward)
@@ -164,7 +170,7 @@ meta() {
 }
 
 # --- the runs --------------------------------------------------------------
-nsys=$(echo $SYSTEMS | wc -w)
+nsys=$(echo "$SYSTEMS" | wc -w)
 total=$((REPS * nsys))
 i=0
 say "$total boots: $SYSTEMS, alternated, $REPS repetition(s); timeouts: boot ${BOOT_TIMEOUT}s, run ${RUN_TIMEOUT}s, stall ${STALL_TIMEOUT}s"
@@ -190,7 +196,8 @@ for rep in $(seq 1 "$REPS"); do
 		reason=$(meta "$run.meta" reason)
 		[ -n "$boot" ] && msg="$msg, init after ${boot}s"
 		[ -n "$reason" ] && msg="$msg ($reason)"
-		say "[$i/$total] $s run $rep: $msg, took $(meta "$run.meta" wall_s)s"
+		msg="$msg, took $(meta "$run.meta" wall_s)s"
+		say "[$i/$total] $s run $rep: $msg, host load by others $(meta "$run.meta" host_other_cpus) CPUs"
 	done
 done
 rm -f "$OUT/runs/disk.img"
@@ -199,7 +206,7 @@ rm -f "$OUT/runs/disk.img"
 T_END=$(date +%s)
 say "writing the report"
 python3 scripts/bench-report.py --out "$OUT" --reps "$REPS" \
-	--systems "$(echo $SYSTEMS | tr ' ' ,)" --elapsed "$((T_END - T_START))" ||
+	--systems "$(echo "$SYSTEMS" | tr ' ' ,)" --elapsed "$((T_END - T_START))" ||
 	die "scripts/bench-report.py failed"
 say "done in $(((T_END - T_START) / 60))m $(((T_END - T_START) % 60))s:" \
 	"$OUT/report.txt $OUT/report.csv $OUT/report.png"

@@ -2,8 +2,10 @@
 /*
  * The ward-bench harness: the benchmark table entry, the clock, and the
  * two ways of measuring (calibrated per-operation loops and fixed-work
- * runs). Every benchmark runs in its own child process (main.c), so a
- * benchmark that fails may simply call bench_die().
+ * runs). main.c runs the whole table several rounds, each benchmark in
+ * a fresh child process per round, so a benchmark that fails may simply
+ * call bench_die(). A round's result is the best of its samples; the
+ * final result is the best of the rounds (see harness.c for why).
  */
 #pragma once
 
@@ -27,6 +29,23 @@ typedef uint64_t (*bench_loop_fn)(void *arg, uint64_t n);
 /* Does one fixed unit of work (one "run") and returns its nanoseconds. */
 typedef uint64_t (*bench_run_fn)(void *arg);
 
+/*
+ * What one benchmark carries from round to round. It lives in memory
+ * shared between main() and the benchmark's children: the first round
+ * calibrates ops and later rounds reuse it, so every round of a system
+ * measures the same amount of work.
+ */
+struct bench_state {
+	int round;		/* 0-based round this child runs */
+	uint64_t ops;		/* operations per sample; 0 until calibrated */
+	double lo, hi;		/* this round's fastest and slowest sample */
+	double value;		/* this round's result, in the bench's unit */
+	int done;		/* value is valid */
+};
+
+/* The state of the benchmark this child runs (main.c sets it). */
+extern struct bench_state *bench_state;
+
 /* The arguments of ward-bench that benchmarks read. */
 struct bench_opts {
 	double scale;		/* multiplies every time target (--scale) */
@@ -45,17 +64,15 @@ extern const char *bench_current;
 uint64_t now_ns(void);
 
 /*
- * Calibrates n so that one sample of fn takes about the sample target,
- * takes BENCH_SAMPLES samples and returns the median microseconds per
- * operation. Prints a BENCH-INFO line with n and the spread of samples.
+ * In the first round calibrates n so that one sample of fn takes about
+ * the sample target; then takes this round's samples and returns the
+ * fastest, in microseconds per operation.
  */
 double bench_per_op_us(bench_loop_fn fn, void *arg);
 
-/* Calls fn runs times after one warm-up call; median milliseconds. */
-double bench_run_ms(bench_run_fn fn, void *arg, int runs);
-
-/* Median of v[0..n-1]; sorts v. */
-double bench_median(double *v, int n);
+/* Calls fn for this round's runs (after a warm-up call in the first
+ * round); returns the fastest, in milliseconds. */
+double bench_run_ms(bench_run_fn fn, void *arg);
 
 /* Prints "BENCH-FAIL <current> <reason>" and exits the benchmark's child. */
 void bench_die(const char *fmt, ...)

@@ -20,7 +20,6 @@
 #define CPU_LOOP_ITERATIONS 20000000ull
 #define MEMCPY_BYTES (64ul << 20)
 #define GZIP_INPUT_BYTES (1ul << 20)
-#define MACRO_RUNS 5
 
 /* Where BusyBox lives in the initramfs; it picks the applet by argv[0]. */
 static const char busybox[] = "/bin/busybox";
@@ -45,7 +44,7 @@ static uint64_t run_cpu_work(void *arg)
 
 static int run_cpu_loop(double *out)
 {
-	*out = bench_run_ms(run_cpu_work, NULL, MACRO_RUNS);
+	*out = bench_run_ms(run_cpu_work, NULL);
 	return 0;
 }
 
@@ -131,8 +130,10 @@ static void gzip_files_init(struct gzip_files *f)
 	if (!text)
 		bench_die("malloc: %s", strerror(errno));
 	make_text(text, GZIP_INPUT_BYTES);
-	snprintf(f->plain, sizeof(f->plain), "%s/ward-bench.txt", bench_opts.tmpdir);
-	snprintf(f->packed, sizeof(f->packed), "%s/ward-bench.txt.gz", bench_opts.tmpdir);
+	snprintf(f->plain, sizeof(f->plain), "%s/ward-bench.txt",
+		 bench_opts.tmpdir);
+	snprintf(f->packed, sizeof(f->packed), "%s/ward-bench.txt.gz",
+		 bench_opts.tmpdir);
 	bench_write_file(f->plain, text, GZIP_INPUT_BYTES);
 	free(text);
 }
@@ -158,7 +159,7 @@ static int run_gzip(double *out)
 	struct gzip_files f;
 
 	gzip_files_init(&f);
-	*out = bench_run_ms(run_gzip_once, &f, MACRO_RUNS);
+	*out = bench_run_ms(run_gzip_once, &f);
 	unlink(f.plain);
 	unlink(f.packed);
 	return 0;
@@ -170,7 +171,7 @@ static int run_gunzip(double *out)
 
 	gzip_files_init(&f);
 	run_gzip_once(&f);
-	*out = bench_run_ms(run_gunzip_once, &f, MACRO_RUNS);
+	*out = bench_run_ms(run_gunzip_once, &f);
 	unlink(f.plain);
 	unlink(f.packed);
 	return 0;
@@ -199,7 +200,7 @@ static uint64_t run_awk_once(void *arg)
 
 static int run_awk(double *out)
 {
-	*out = bench_run_ms(run_awk_once, NULL, MACRO_RUNS);
+	*out = bench_run_ms(run_awk_once, NULL);
 	return 0;
 }
 
@@ -226,16 +227,28 @@ static uint64_t run_sh_once(void *arg)
 
 static int run_sh_script(double *out)
 {
-	*out = bench_run_ms(run_sh_once, NULL, MACRO_RUNS);
+	*out = bench_run_ms(run_sh_once, NULL);
 	return 0;
 }
 
 const struct bench macro_cpu_benches[] = {
-	{ "cpu_loop", "ms", "20M iterations of an xorshift64 integer loop (no syscalls)", run_cpu_loop },
-	{ "memcpy_bw", "MB/s", "memcpy of a 64 MiB buffer (pre-faulted), MB = 10^6 bytes", run_memcpy },
-	{ "gzip", "ms", "BusyBox gzip -c of a 1 MiB text file in tmpfs", run_gzip },
-	{ "gunzip", "ms", "BusyBox gzip -dc of that file to /dev/null", run_gunzip },
-	{ "awk", "ms", "BusyBox awk: 60k-iteration loop with strings and an array", run_awk },
-	{ "sh_script", "ms", "BusyBox sh: 60 lines of $(echo | tr | sed), configure-style", run_sh_script },
+	{ "cpu_loop", "ms",
+	  "20M iterations of an xorshift64 integer loop (no syscalls)",
+	  run_cpu_loop },
+	{ "memcpy_bw", "MB/s",
+	  "memcpy of a 64 MiB buffer (pre-faulted), MB = 10^6 bytes",
+	  run_memcpy },
+	{ "gzip", "ms",
+	  "BusyBox gzip -c of a 1 MiB text file in tmpfs",
+	  run_gzip },
+	{ "gunzip", "ms",
+	  "BusyBox gzip -dc of that file to /dev/null",
+	  run_gunzip },
+	{ "awk", "ms",
+	  "BusyBox awk: 60k-iteration loop with strings and an array",
+	  run_awk },
+	{ "sh_script", "ms",
+	  "BusyBox sh: 60 lines of $(echo | tr | sed), configure-style",
+	  run_sh_script },
 	{ NULL, NULL, NULL, NULL },
 };

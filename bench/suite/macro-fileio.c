@@ -32,7 +32,6 @@
 #define SMALL_FILE_BYTES 4096
 /* Small files are created this many at a time, then unlinked. */
 #define SMALL_FILE_BATCH 1000ul
-#define FILEIO_RUNS 5
 
 /* Dies unless dir is the root of a mounted ext4 file system. */
 static void check_ext4(const char *dir)
@@ -130,7 +129,7 @@ static int seq_write(const char *dir, double *out)
 	struct seq_file f;
 
 	seq_init(&f, dir);
-	*out = mb_per_s(bench_run_ms(run_seq_write, &f, FILEIO_RUNS));
+	*out = mb_per_s(bench_run_ms(run_seq_write, &f));
 	unlink(f.path);
 	return 0;
 }
@@ -141,7 +140,7 @@ static int seq_read(const char *dir, double *out)
 
 	seq_init(&f, dir);
 	run_seq_write(&f);
-	*out = mb_per_s(bench_run_ms(run_seq_read, &f, FILEIO_RUNS));
+	*out = mb_per_s(bench_run_ms(run_seq_read, &f));
 	unlink(f.path);
 	return 0;
 }
@@ -183,19 +182,54 @@ static int small_files(const char *dir, double *out)
 	return 0;
 }
 
-static int run_loop_write(double *out) { return seq_write(bench_opts.loop_dir, out); }
-static int run_loop_read(double *out) { return seq_read(bench_opts.loop_dir, out); }
-static int run_loop_small(double *out) { return small_files(bench_opts.loop_dir, out); }
-static int run_vda_write(double *out) { return seq_write(bench_opts.vda_dir, out); }
-static int run_vda_read(double *out) { return seq_read(bench_opts.vda_dir, out); }
-static int run_vda_small(double *out) { return small_files(bench_opts.vda_dir, out); }
+static int run_loop_write(double *out)
+{
+	return seq_write(bench_opts.loop_dir, out);
+}
+
+static int run_loop_read(double *out)
+{
+	return seq_read(bench_opts.loop_dir, out);
+}
+
+static int run_loop_small(double *out)
+{
+	return small_files(bench_opts.loop_dir, out);
+}
+
+static int run_vda_write(double *out)
+{
+	return seq_write(bench_opts.vda_dir, out);
+}
+
+static int run_vda_read(double *out)
+{
+	return seq_read(bench_opts.vda_dir, out);
+}
+
+static int run_vda_small(double *out)
+{
+	return small_files(bench_opts.vda_dir, out);
+}
 
 const struct bench macro_fileio_benches[] = {
-	{ "ext4_loop_write", "MB/s", "ext4 on loop over tmpfs: write 32 MiB in 64 KiB chunks + fsync", run_loop_write },
-	{ "ext4_loop_read", "MB/s", "ext4 on loop over tmpfs: read 32 MiB after drop_caches", run_loop_read },
-	{ "ext4_loop_smallfile", "us", "ext4 on loop over tmpfs: create+write 4 KiB+close, unlink (per file)", run_loop_small },
-	{ "ext4_vda_write", "MB/s", "ext4 on virtio-blk: write 32 MiB in 64 KiB chunks + fsync", run_vda_write },
-	{ "ext4_vda_read", "MB/s", "ext4 on virtio-blk: read 32 MiB after drop_caches", run_vda_read },
-	{ "ext4_vda_smallfile", "us", "ext4 on virtio-blk: create+write 4 KiB+close, unlink (per file)", run_vda_small },
+	{ "ext4_loop_write", "MB/s",
+	  "ext4 on loop over tmpfs: write 32 MiB in 64 KiB chunks + fsync",
+	  run_loop_write },
+	{ "ext4_loop_read", "MB/s",
+	  "ext4 on loop over tmpfs: read 32 MiB after drop_caches",
+	  run_loop_read },
+	{ "ext4_loop_smallfile", "us",
+	  "ext4 on loop over tmpfs: create+write 4 KiB+close, unlink (per file)",
+	  run_loop_small },
+	{ "ext4_vda_write", "MB/s",
+	  "ext4 on virtio-blk: write 32 MiB in 64 KiB chunks + fsync",
+	  run_vda_write },
+	{ "ext4_vda_read", "MB/s",
+	  "ext4 on virtio-blk: read 32 MiB after drop_caches",
+	  run_vda_read },
+	{ "ext4_vda_smallfile", "us",
+	  "ext4 on virtio-blk: create+write 4 KiB+close, unlink (per file)",
+	  run_vda_small },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ward-bench: the in-guest benchmark suite of `make bench`. Runs every
- * benchmark in its own child process and prints one line each:
+ * ward-bench: the in-guest benchmark suite of `make bench`. Runs the
+ * whole table --rounds times, each benchmark in a fresh child process per
+ * round, and prints
  *
- *   BENCH <name> <value> <unit>        a result
+ *   BENCH-ROUND <name> <round> <value> <unit> ops=N lo=X hi=Y
+ *                                      one round's result (and samples)
+ *   BENCH <name> <value> <unit>        the result: best of the rounds
  *   BENCH-FAIL <name> <reason>         no result, and why
- *   BENCH-INFO <name> <key=value>...   diagnostics (samples, spread)
+ *   BENCH-INFO <key=value>...          about the system
+ *   BENCH-CLOCK <ns>                   CLOCK_MONOTONIC now, at the start,
+ *                                      every round and the end, so the
+ *                                      host can check the guest's clock
  *
  * between "ward-bench: start" and "ward-bench: done" markers, which the
  * host side (scripts/bench-run.py) waits for. See docs/bench.md.
  *
- * Usage: ward-bench [--list] [--only N1,N2 (or N1+N2)] [--scale X] [--libdir DIR]
- *                   [--tmpdir DIR] [--loop-dir DIR] [--vda-dir DIR]
+ * Usage: ward-bench [--list] [--only N1,N2] [--rounds N] [--scale X]
+ *        [--libdir DIR] [--tmpdir DIR] [--loop-dir DIR] [--vda-dir DIR]
+ * (--only also takes N1+N2: QEMU's -initrd splits arguments at commas.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,14 +28,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
 
-/* A benchmark that runs longer than this is killed and reported failed. */
+/* A benchmark round that runs longer than this is killed, and failed. */
 #define BENCH_TIMEOUT_S 60
+#define DEFAULT_ROUNDS 3
+#define MAX_ROUNDS 20
 
 /* In report order: micro-benchmarks, then macro workloads. */
 static const struct bench *const groups[] = {
@@ -39,8 +49,9 @@ static const struct bench *const groups[] = {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ward-bench [--list] [--only N1,N2] [--scale X] "
-		"[--libdir DIR] [--tmpdir DIR] [--loop-dir DIR] [--vda-dir DIR]\n");
+	fprintf(stderr, "usage: ward-bench [--list] [--only N1,N2] [--rounds N] "
+		"[--scale X] [--libdir DIR] [--tmpdir DIR] [--loop-dir DIR] "
+		"[--vda-dir DIR]\n");
 	exit(2);
 }
 
@@ -100,8 +111,27 @@ static void print_system(void)
 	       u.release, sysconf(_SC_NPROCESSORS_ONLN), caps, bench_opts.scale);
 }
 
-/* Runs b in a child; prints exactly one BENCH or BENCH-FAIL line. */
-static int run_one(const struct bench *b)
+/*
+ * Every value is measured with the guest's CLOCK_MONOTONIC. The host
+ * stamps these lines with its own clock; if a hypervisor gives the guest
+ * a wrong TSC frequency, the two disagree and the report says so.
+ */
+static void print_clock(void)
+{
+	printf("BENCH-CLOCK %llu\n", (unsigned long long)now_ns());
+}
+
+/* Rates are better when higher; everything else is a time. */
+static int higher_is_better(const struct bench *b)
+{
+	return strcmp(b->unit, "MB/s") == 0;
+}
+
+/*
+ * Runs one round of b in a child, with st shared between us. Prints a
+ * BENCH-ROUND line, or makes sure exactly one BENCH-FAIL line is printed.
+ */
+static int run_round(const struct bench *b, struct bench_state *st, int round)
 {
 	unsigned int limit = BENCH_TIMEOUT_S;
 	int status;
@@ -110,6 +140,8 @@ static int run_one(const struct bench *b)
 
 	if (bench_opts.scale > 1)
 		limit = (unsigned int)(limit * bench_opts.scale);
+	st->round = round;
+	st->done = 0;
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
@@ -118,36 +150,55 @@ static int run_one(const struct bench *b)
 	}
 	if (pid == 0) {
 		bench_current = b->name;
+		bench_state = st;
 		/* The default action of SIGALRM kills us; the parent reports it. */
 		alarm(limit);
 		b->run(&v);
-		printf("BENCH %s %.6g %s\n", b->name, v, b->unit);
-		fflush(stdout);
+		st->value = v;
+		st->done = 1;
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
 		printf("BENCH-FAIL %s waitpid: %s\n", b->name, strerror(errno));
 		return -1;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && st->done) {
+		printf("BENCH-ROUND %s %d %.6g %s ops=%llu lo=%.6g hi=%.6g\n",
+		       b->name, round + 1, st->value, b->unit,
+		       (unsigned long long)st->ops, st->lo, st->hi);
 		return 0;
+	}
 	/* Exit status 1: the child printed its own BENCH-FAIL line. */
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
 		printf("BENCH-FAIL %s timed out after %u s\n", b->name, limit);
 	else if (WIFSIGNALED(status))
 		printf("BENCH-FAIL %s killed by signal %d\n", b->name, WTERMSIG(status));
-	else if (WEXITSTATUS(status) != 1)
-		printf("BENCH-FAIL %s exited with status %d\n", b->name,
-		       WEXITSTATUS(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+		printf("BENCH-FAIL %s exited with status 0x%x\n", b->name, status);
 	return -1;
+}
+
+/* The selected benchmarks, in table order; returns how many. */
+static int select_benches(const char *only, const struct bench **out, int max)
+{
+	const struct bench *b;
+	int n = 0;
+
+	for (size_t g = 0; g < NGROUPS; g++)
+		for (b = groups[g]; b->name; b++)
+			if ((!only || in_list(only, b->name)) && n < max)
+				out[n++] = b;
+	return n;
 }
 
 int main(int argc, char **argv)
 {
+	const struct bench *sel[128];
+	struct bench_state *st;
+	double best[128];
+	int failed[128];
 	const char *only = NULL;
-	int list = 0, ok = 0, failed = 0;
-	const struct bench *b;
-	size_t g;
+	int list = 0, rounds = DEFAULT_ROUNDS, n, ok = 0, bad = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -161,6 +212,8 @@ int main(int argc, char **argv)
 		i++;
 		if (!strcmp(a, "--only"))
 			only = val;
+		else if (!strcmp(a, "--rounds"))
+			rounds = atoi(val);
 		else if (!strcmp(a, "--scale"))
 			bench_opts.scale = atof(val);
 		else if (!strcmp(a, "--libdir"))
@@ -174,31 +227,58 @@ int main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (bench_opts.scale <= 0)
+	if (bench_opts.scale <= 0 || rounds < 1 || rounds > MAX_ROUNDS)
 		usage();
 
+	n = select_benches(only, sel, 128);
 	if (list) {
 		/* name<TAB>unit<TAB>description: the host's list of rows. */
-		for (g = 0; g < NGROUPS; g++)
-			for (b = groups[g]; b->name; b++)
-				printf("%s\t%s\t%s\n", b->name, b->unit, b->what);
+		for (int i = 0; i < n; i++)
+			printf("%s\t%s\t%s\n", sel[i]->name, sel[i]->unit, sel[i]->what);
 		return 0;
 	}
 
+	/* Shared with the children, so calibration carries across rounds. */
+	st = mmap(NULL, n * sizeof(*st), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED) {
+		perror("ward-bench: mmap");
+		return 1;
+	}
+	memset(st, 0, n * sizeof(*st));
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pin_to_cpu0();
-	printf("ward-bench: start\n");
+	printf("ward-bench: start (%d benchmarks, %d rounds)\n", n, rounds);
 	print_system();
-	for (g = 0; g < NGROUPS; g++) {
-		for (b = groups[g]; b->name; b++) {
-			if (only && !in_list(only, b->name))
+	print_clock();
+	for (int i = 0; i < n; i++)
+		failed[i] = 0;
+	for (int r = 0; r < rounds; r++) {
+		printf("ward-bench: round %d/%d\n", r + 1, rounds);
+		if (r > 0)
+			print_clock();
+		for (int i = 0; i < n; i++) {
+			if (failed[i])
 				continue;
-			if (run_one(b) == 0)
-				ok++;
-			else
-				failed++;
+			if (run_round(sel[i], &st[i], r) < 0) {
+				failed[i] = 1;
+				continue;
+			}
+			if (r == 0 || (higher_is_better(sel[i]) ?
+				       st[i].value > best[i] : st[i].value < best[i]))
+				best[i] = st[i].value;
 		}
 	}
-	printf("ward-bench: done (%d ok, %d failed)\n", ok, failed);
-	return failed ? 1 : 0;
+	print_clock();
+	for (int i = 0; i < n; i++) {
+		if (failed[i]) {
+			bad++;
+			continue;
+		}
+		printf("BENCH %s %.6g %s\n", sel[i]->name, best[i], sel[i]->unit);
+		ok++;
+	}
+	printf("ward-bench: done (%d ok, %d failed)\n", ok, bad);
+	return bad ? 1 : 0;
 }

@@ -98,8 +98,14 @@ static int run_page_fault(double *out)
 }
 
 const struct bench micro_mem_benches[] = {
-	{ "mmap_1m", "us", "mmap 1 MiB anonymous + munmap, untouched", run_mmap },
-	{ "mmap_1m_touch", "us", "mmap 1 MiB anonymous, write every 4 KiB page, munmap", run_mmap_touch },
-	{ "page_fault", "us", "first write to a fresh anonymous 4 KiB page (per page)", run_page_fault },
+	{ "mmap_1m", "us",
+	  "mmap 1 MiB anonymous + munmap, untouched",
+	  run_mmap },
+	{ "mmap_1m_touch", "us",
+	  "mmap 1 MiB anonymous, write every 4 KiB page, munmap",
+	  run_mmap_touch },
+	{ "page_fault", "us",
+	  "first write to a fresh anonymous 4 KiB page (per page)",
+	  run_page_fault },
 	{ NULL, NULL, NULL, NULL },
 };

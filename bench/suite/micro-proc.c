@@ -149,9 +149,17 @@ static int run_pipe_ctxsw(double *out)
 }
 
 const struct bench micro_proc_benches[] = {
-	{ "fork_exit", "us", "fork(); child _exit(0); parent waitpid()", run_fork_exit },
-	{ "fork_exec", "us", "fork + execv of a 1-page static helper that exits + waitpid", run_fork_exec },
-	{ "fork_sh", "us", "fork + exec /bin/sh -c exit (static BusyBox) + waitpid", run_fork_sh },
-	{ "pipe_ctxsw", "us", "1-byte pipe round trip between 2 processes on 1 CPU (2 switches)", run_pipe_ctxsw },
+	{ "fork_exit", "us",
+	  "fork(); child _exit(0); parent waitpid()",
+	  run_fork_exit },
+	{ "fork_exec", "us",
+	  "fork + execv of a 1-page static helper that exits + waitpid",
+	  run_fork_exec },
+	{ "fork_sh", "us",
+	  "fork + exec /bin/sh -c exit (static BusyBox) + waitpid",
+	  run_fork_sh },
+	{ "pipe_ctxsw", "us",
+	  "1-byte pipe round trip between 2 processes on 1 CPU (2 switches)",
+	  run_pipe_ctxsw },
 	{ NULL, NULL, NULL, NULL },
 };

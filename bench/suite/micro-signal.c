@@ -135,8 +135,14 @@ static int run_prot_fault(double *out)
 }
 
 const struct bench micro_signal_benches[] = {
-	{ "sig_install", "us", "sigaction() installing a SIGUSR1 handler", run_sig_install },
-	{ "sig_deliver", "us", "kill(self, SIGUSR1): send, deliver to a handler, sigreturn", run_sig_deliver },
-	{ "prot_fault", "us", "write to a read-only page; SIGSEGV handler siglongjmps out", run_prot_fault },
+	{ "sig_install", "us",
+	  "sigaction() installing a SIGUSR1 handler",
+	  run_sig_install },
+	{ "sig_deliver", "us",
+	  "kill(self, SIGUSR1): send, deliver to a handler, sigreturn",
+	  run_sig_deliver },
+	{ "prot_fault", "us",
+	  "write to a read-only page; SIGSEGV handler siglongjmps out",
+	  run_prot_fault },
 	{ NULL, NULL, NULL, NULL },
 };

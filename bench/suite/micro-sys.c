@@ -143,6 +143,8 @@ const struct bench micro_sys_benches[] = {
 	{ "read_1b", "us", "read 1 byte from /dev/zero", run_read },
 	{ "write_1b", "us", "write 1 byte to /dev/null", run_write },
 	{ "stat", "us", "stat() of a file in tmpfs", run_stat },
-	{ "open_close", "us", "open(O_RDONLY) + close() of a file in tmpfs", run_open_close },
+	{ "open_close", "us",
+	  "open(O_RDONLY) + close() of a file in tmpfs",
+	  run_open_close },
 	{ NULL, NULL, NULL, NULL },
 };
