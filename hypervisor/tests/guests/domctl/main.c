@@ -423,6 +423,51 @@ static void test_paused_destroy_and_new_id(void)
 	destroy_child(second, "destroy after a toolstack shutdown");
 }
 
+/* A page of our image that the orphan test points at a child's frame. */
+static uint8_t map_slot[PAGE_SIZE] __page_aligned;
+
+#define PTE_RW_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define ORPHAN_BYTE	0xab
+
+static void test_mapped_frame_outlives_domain(void)
+{
+	volatile uint8_t *p = map_slot;
+	struct ward_ctl c;
+	uint64_t own_pte = ((uint64_t)virt_to_mfn(map_slot) << PAGE_SHIFT) | PTE_RW_FLAGS;
+	uint64_t store_mfn;
+	uint32_t domid;
+	long rc;
+
+	domid = create_child("child", &c);
+	if (!domid)
+		return;
+	store_mfn = c.u.create.store_mfn;
+	rc = HYPERVISOR_update_va_mapping_otherdomain((unsigned long)map_slot,
+						      (store_mfn << PAGE_SHIFT) | PTE_RW_FLAGS,
+						      UVMF_INVLPG | UVMF_LOCAL, (domid_t)domid);
+	if (!check_rc("dom0 maps the child's xenstore page", rc, 0)) {
+		destroy_child(domid, "destroy the child");
+		return;
+	}
+	p[0] = ORPHAN_BYTE;
+	p[PAGE_SIZE - 1] = ORPHAN_BYTE;
+	destroy_child(domid, "destroy a child whose page dom0 maps");
+	/* The frame is an orphan now: still ours to use until we let go. */
+	CHECK(p[0] == ORPHAN_BYTE && p[PAGE_SIZE - 1] == ORPHAN_BYTE,
+	      "the mapped page changed when its domain died: %#x %#x", p[0],
+	      p[PAGE_SIZE - 1]);
+	p[1] = ORPHAN_BYTE;
+	rc = HYPERVISOR_update_va_mapping_otherdomain((unsigned long)map_slot,
+						      (store_mfn << PAGE_SHIFT) | PTE_RW_FLAGS,
+						      UVMF_INVLPG | UVMF_LOCAL, (domid_t)domid);
+	CHECK(rc != 0, "mapping a frame of a destroyed domain again succeeded");
+	check_rc("put our own page back (drops the orphan)",
+		 HYPERVISOR_update_va_mapping((unsigned long)map_slot, own_pte,
+					      UVMF_INVLPG | UVMF_LOCAL), 0);
+	CHECK(free_pages_now() + FREE_SLACK_PAGES >= free_at_start,
+	      "the orphan's memory did not come back");
+}
+
 static void test_crash_stays_in_the_child(void)
 {
 	struct ward_dominfo info[NR_INFO];
@@ -447,6 +492,41 @@ static void test_crash_stays_in_the_child(void)
 	      "the crashed child's memory did not come back");
 }
 
+/*
+ * A debugging aid, not a test: with "launch" on the command line, build
+ * the initrd (say, a Linux bzImage) as a 256 MiB domU that prints through
+ * console_io, start it and report its state changes until it is gone.
+ */
+static void __noreturn launch(void)
+{
+	static const char cmdline[] = "console=hvc0 earlyprintk=xen keep_bootcon loglevel=8";
+	struct ward_dominfo info[NR_INFO];
+	struct ward_ctl c;
+	uint32_t domid;
+
+	create_args(&c, cmdline);
+	c.u.create.mem_kb = 256 * 1024;
+	if (ctl_call(&c))
+		test_error("launch: create failed");
+	domid = c.domid;
+	ctl_init(&c, WARD_CTL_unpause, domid);
+	ctl_call(&c);
+	printk("launch: d%u started\n", domid);
+	for (;;) {
+		const struct ward_dominfo *ci;
+		int n;
+
+		if (!wait_port(dom_exc_port))
+			continue;
+		n = list(info);
+		ci = find(info, n, domid);
+		printk("launch: d%u flags %#x reason %u\n", domid, ci ? ci->flags : 0,
+		       ci ? ci->shutdown_reason : 0);
+		if (!ci || (ci->flags & WARD_DOMINF_shutdown))
+			test_finish();
+	}
+}
+
 void test_main(start_info_t *si)
 {
 	static const struct test_case cases[] = {
@@ -457,6 +537,7 @@ void test_main(start_info_t *si)
 		{ "a child's life", test_child_lifecycle },
 		{ "destroy while paused; ids go round", test_paused_destroy_and_new_id },
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
+		{ "a mapped frame outlives its domain", test_mapped_frame_outlives_domain },
 	};
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
 	long rc;
@@ -473,5 +554,7 @@ void test_main(start_info_t *si)
 	if (rc)
 		test_error("binding VIRQ_DOM_EXC: %ld", rc);
 	dom_exc_port = bv.port;
+	if (cmdline_has("launch"))
+		launch();
 	run_cases(cases, ARRAY_SIZE(cases));
 }
