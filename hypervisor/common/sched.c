@@ -159,7 +159,13 @@ void schedule(void)
 		pv_save_vcpu(prev, guest_regs());
 		flags = spin_lock_irqsave(&rq_lock);
 		prev->processor = -1;
-		if (prev_runnable)
+		/*
+		 * Look again, under the lock: another CPU may have woken prev
+		 * since prev_runnable was read. Its vcpu_wake() saw prev still
+		 * on this CPU and left the queueing to us; without this check
+		 * that wakeup would be lost and prev would sleep for ever.
+		 */
+		if (vcpu_runnable(prev))
 			rq_push(prev);
 		spin_unlock_irqrestore(&rq_lock, flags);
 		ci->curr = NULL;
