@@ -88,7 +88,7 @@ int16_t gnt_pin(volatile grant_entry_v1_t *e, struct grant_active *act, domid_t 
 		if (!frame_ok(frame, ctx)) {
 			/* Nothing else is pinned: undo the bits we set. */
 			__atomic_fetch_and(&e->flags, (uint16_t)~set, __ATOMIC_SEQ_CST);
-			return GNTST_general_error;
+			return GNTST_bad_page;	/* Xen 4.17's answer */
 		}
 		act->frame = frame;
 		act->grantee = grantee;

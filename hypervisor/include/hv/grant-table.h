@@ -68,7 +68,7 @@ struct grant_mapping {
 	uint32_t flags;			/* GNTMAP_* of the map request */
 	grant_ref_t ref;
 	domid_t granter;
-	uint16_t pad;
+	uint16_t pin_how;		/* the pin it holds: enum gnt_pin_kind | GNT_PIN_WRITE */
 	uint32_t next_free;		/* free-list link while free */
 	mfn_t mfn;			/* the granted frame */
 	uint64_t granter_gen;		/* grant_table.gen of the granter at map time */
@@ -162,7 +162,8 @@ typedef bool (*gnt_frame_ok_fn)(uint32_t frame, void *ctx);
  * no sub_page, domid == @grantee, frame_ok) and snapshots it; every pin
  * checks readonly against GNT_PIN_WRITE and sets GTF_reading (and
  * GTF_writing) in the shared entry with a bounded cmpxchg. Returns
- * GNTST_okay or the status to report; on failure nothing changed.
+ * GNTST_okay, GNTST_bad_page when frame_ok refuses the frame, or
+ * GNTST_general_error; on failure nothing changed.
  */
 int16_t gnt_pin(volatile grant_entry_v1_t *e, struct grant_active *act, domid_t grantee,
 		unsigned int how, gnt_frame_ok_fn frame_ok, void *ctx);

@@ -55,7 +55,7 @@ bool gnt_frame_ok(uint32_t frame, void *ctx)
 	       !(pg->count_info & PGC_XEN_HEAP);
 }
 
-static unsigned int pin_how(uint32_t flags)
+static unsigned int pin_how_of(uint32_t flags)
 {
 	return ((flags & GNTMAP_host_map) ? GNT_PIN_HOST : GNT_PIN_DEV) |
 	       ((flags & GNTMAP_readonly) ? 0 : GNT_PIN_WRITE);
@@ -124,7 +124,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 {
 	struct domain *d = v->domain;
 	struct grant_table *rgt = rd->grant_table, *gt = d->grant_table;
-	unsigned int how = pin_how(op->flags), idx = 0;
+	unsigned int how = pin_how_of(op->flags), idx = 0;
 	bool write = how & GNT_PIN_WRITE, host = op->flags & GNTMAP_host_map;
 	grant_entry_v1_t *e;
 	struct grant_active *act;
@@ -162,6 +162,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 	m->flags = op->flags;
 	m->ref = op->ref;
 	m->granter = rd->domain_id;
+	m->pin_how = (uint16_t)how;
 	m->granter_gen = rgt->gen;
 	m->mfn = act->frame;
 	m->l1_mfn = l1;
@@ -237,19 +238,22 @@ static struct domain *live_granter(const struct grant_mapping *m)
 }
 
 /*
- * Release mapping @handle of @d, whose record @snap was read before the
- * locks were taken: re-checked under them. Returns the status.
+ * Take down the @parts (GNTMAP_host_map/device_map) of mapping @handle of
+ * @d, whose record @snap was read before the locks were taken and is
+ * re-checked under them. The record, its pin and its references go with
+ * its last part. @strict: a host PTE the guest has replaced meanwhile is
+ * reported (GNTST_general_error), though the mapping is released anyway
+ * since nothing maps the frame through it any more.
  */
 static int16_t release_mapping(struct domain *d, uint32_t handle,
-			       const struct grant_mapping *snap, bool pte_checked)
+			       const struct grant_mapping *snap, uint32_t parts, bool strict)
 {
 	struct grant_table *gt = d->grant_table;
 	struct domain *rd = live_granter(snap);
 	struct gnt_lockset ls = { .n = 0 };
-	unsigned int how = pin_how(snap->flags);
-	bool write = how & GNT_PIN_WRITE, host = snap->flags & GNTMAP_host_map;
-	struct grant_mapping *m;
+	unsigned int how = snap->pin_how;
 	struct page_info *pg = mfn_to_page(snap->mfn);
+	struct grant_mapping *m;
 	int16_t st = GNTST_okay;
 
 	gnt_lockset_add(&ls, d);
@@ -262,30 +266,38 @@ static int16_t release_mapping(struct domain *d, uint32_t handle,
 	/* Another vCPU of ours unmapped it (and maybe mapped again) meanwhile. */
 	if (!m || m->flags != snap->flags || m->mfn != snap->mfn ||
 	    m->granter != snap->granter || m->granter_gen != snap->granter_gen) {
-		spin_unlock(&gt->maptrack_lock);
 		st = GNTST_bad_handle;
 		goto out;
 	}
-	if (host && !clear_host_pte(d, m) && pte_checked)
-		st = GNTST_general_error;	/* released anyway: see do_unmap() */
+	if ((parts & GNTMAP_host_map) && !clear_host_pte(d, m) && strict)
+		st = GNTST_general_error;
+	m->flags &= ~parts;
+	if (m->flags & (GNTMAP_host_map | GNTMAP_device_map))
+		goto out;	/* the other part stays */
 	if (rd)
 		gnt_unpin(gnttab_entry(rd->grant_table, m->ref),
 			  gnttab_active(rd->grant_table, m->ref), how);
-	put_frame_refs(pg, write);
+	put_frame_refs(pg, how & GNT_PIN_WRITE);
 	maptrack_put(gt, handle);
-	spin_unlock(&gt->maptrack_lock);
 out:
+	spin_unlock(&gt->maptrack_lock);
 	if (!rd)
 		spin_unlock(&gnttab_orphan_lock);
 	gnt_lockset_unlock(&ls);
 	return st;
 }
 
+/*
+ * Unmap names the parts it takes down, as on Xen: the host mapping when
+ * host_addr != 0, the device mapping when dev_bus_addr != 0 (which must
+ * then be the frame's address). Naming neither does nothing and is okay.
+ */
 void gnttab_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 {
 	struct domain *d = v->domain;
 	struct grant_table *gt = d->grant_table;
 	struct grant_mapping snap, *m;
+	uint32_t parts = 0;
 	mfn_t l1 = INVALID_MFN;
 	unsigned int idx = 0;
 	bool located;
@@ -303,7 +315,9 @@ void gnttab_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 		op->status = GNTST_bad_dev_addr;
 		return;
 	}
-	if (snap.flags & GNTMAP_host_map) {
+	if (op->dev_bus_addr)
+		parts |= snap.flags & GNTMAP_device_map;
+	if (op->host_addr && (snap.flags & GNTMAP_host_map)) {
 		/* host_addr is read with the flags the mapping was made with. */
 		spin_lock(&d->mm_lock);
 		located = locate_pte(v, op->host_addr, snap.flags, &l1, &idx);
@@ -312,13 +326,9 @@ void gnttab_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 			op->status = GNTST_general_error;
 			return;
 		}
+		parts |= GNTMAP_host_map;
 	}
-	/*
-	 * If the guest itself overwrote the PTE, the slot is right but maps
-	 * something else: the mapping is released all the same (nothing maps
-	 * the frame through it any more) and the guest told so.
-	 */
-	op->status = release_mapping(d, op->handle, &snap, true);
+	op->status = parts ? release_mapping(d, op->handle, &snap, parts, true) : GNTST_okay;
 }
 
 void grant_table_release_mappings(struct domain *d)
@@ -338,6 +348,7 @@ void grant_table_release_mappings(struct domain *d)
 			snap = *m;
 		spin_unlock(&gt->maptrack_lock);
 		if (m)
-			(void)release_mapping(d, h, &snap, false);
+			(void)release_mapping(d, h, &snap, GNTMAP_host_map | GNTMAP_device_map,
+					      false);
 	}
 }

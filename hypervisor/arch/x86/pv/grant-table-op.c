@@ -12,8 +12,8 @@
  * 1024), more is -EINVAL. Each op takes and drops its own locks, so a
  * long batch never holds a lock for long.
  *
- * Single-struct ops (setup_table, query_size, set/get_version) need
- * count == 1, else -EINVAL, as on Xen.
+ * setup_table and query_size need count == 1, else -EINVAL;
+ * set/get_version ignore count (one struct): both as on Xen 4.17.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -151,11 +151,16 @@ static int16_t copy_side_domain(struct domain *d, const struct gnttab_copy_ptr *
 				struct copy_side *s)
 {
 	if (!gref) {
-		/* A local frame: ours, named as DOMID_SELF or by our own id. */
-		if (p->domid != DOMID_SELF && p->domid != d->domain_id)
-			return GNTST_permission_denied;
-		s->od = d;
-		return GNTST_okay;
+		/*
+		 * A local frame: ours, named as DOMID_SELF (Linux's way). Xen 4.17
+		 * refuses any other name, even our own id: permission_denied, or
+		 * bad_domain for a domain that does not exist.
+		 */
+		if (p->domid == DOMID_SELF) {
+			s->od = d;
+			return GNTST_okay;
+		}
+		return domain_lookup(p->domid) ? GNTST_permission_denied : GNTST_bad_domain;
 	}
 	s->od = gnt_domain(d, p->domid);
 	return s->od ? GNTST_okay : GNTST_bad_domain;
@@ -284,9 +289,9 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
 	case GNTTABOP_query_size:
 		return count == 1 ? gnttab_query_size(d, uop) : -EINVAL;
 	case GNTTABOP_set_version:
-		return count == 1 ? gnttab_set_version(d, uop) : -EINVAL;
+		return gnttab_set_version(d, uop);	/* count ignored, as on Xen */
 	case GNTTABOP_get_version:
-		return count == 1 ? gnttab_get_version(d, uop) : -EINVAL;
+		return gnttab_get_version(d, uop);
 	default:
 		/* transfer, unmap_and_replace, v2 and debug ops: unused by Linux 6.1 PV. */
 		return -ENOSYS;
