@@ -22,6 +22,7 @@
 #define REF_A		10	/* refs >= GNTTAB_NR_RESERVED_ENTRIES, as Linux */
 #define REF_B		11
 #define REF_C		12
+#define REF_IMPLICIT	20	/* may stay pinned on Xen: used once */
 #define NR_GRANTED	3
 #define NR_TARGET	3
 #define NR_LOCAL	2
@@ -71,6 +72,8 @@ void test_map_device(void);
 void test_pin_counts(void);
 void test_map_refused(void);
 void test_unmap_refused(void);
+void test_map_batches(void);
+void test_implicit_unmap(void);
 
 /* copy.c */
 void test_copy(void);

@@ -398,6 +398,8 @@ void test_main(start_info_t *si)
 		{ "pins and GTF_reading/GTF_writing", test_pin_counts },
 		{ "refused maps", test_map_refused },
 		{ "refused unmaps", test_unmap_refused },
+		{ "map/unmap batches and multicall", test_map_batches },
+		{ "implicit unmap (PTE overwritten)", test_implicit_unmap },
 		{ "copy", test_copy },
 		{ "refused copies", test_copy_refused },
 	};
