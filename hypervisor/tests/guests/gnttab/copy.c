@@ -161,6 +161,17 @@ void test_copy_refused(void)
 	check_st("grant of a frame beyond RAM", copy1(gref(REF_B, 0), local(0, 0), 8),
 		 GNTST_bad_page);
 	check_flags("grant of a frame beyond RAM", REF_B, GTF_permit_access);
+	/* Never into a page table: our L4, as a local frame and as a grant. */
+	s = local(0, 0);
+	s.frame = virt_to_mfn((void *)start_info->pt_base);
+	check_st("into our L4 as a local frame", copy1(gref(REF_A, 0), s, 8),
+		 GNTST_general_error);
+	grant(REF_B, OWN_DOMID, s.frame, GTF_permit_access);
+	check_st("into our L4 through a grant", copy1(local(0, 0), gref(REF_B, 0), 8),
+		 GNTST_general_error);
+	check_flags("L4 grant after the refused copy", REF_B, GTF_permit_access);
+	check_st("from our L4 through a grant", copy1(gref(REF_B, 0), local(0, 0), 8),
+		 GNTST_okay);
 	check_flags("after the refused copies", REF_A, GTF_permit_access);
 	revoke(REF_A);
 	revoke(REF_B);

@@ -74,6 +74,8 @@ void test_map_refused(void);
 void test_unmap_refused(void);
 void test_map_batches(void);
 void test_implicit_unmap(void);
+void test_map_special_frames(void);
+void test_maptrack_full(void);
 
 /* copy.c */
 void test_copy(void);

@@ -400,6 +400,8 @@ void test_main(start_info_t *si)
 		{ "refused unmaps", test_unmap_refused },
 		{ "map/unmap batches and multicall", test_map_batches },
 		{ "implicit unmap (PTE overwritten)", test_implicit_unmap },
+		{ "page tables, alignment, shared_info", test_map_special_frames },
+		{ "maptrack full", test_maptrack_full },
 		{ "copy", test_copy },
 		{ "refused copies", test_copy_refused },
 	};

@@ -394,3 +394,88 @@ out:
 	revoke(REF_IMPLICIT);
 	restore_target(0);
 }
+
+/*
+ * Frames that are not plain memory of ours: a page table may be mapped
+ * read-only but never writable (nor copied into), the maptrack has an end.
+ */
+void test_map_special_frames(void)
+{
+	unsigned long l4 = virt_to_mfn((void *)start_info->pt_base);
+	unsigned long si_mfn = start_info->shared_info >> PAGE_SHIFT;
+	grant_handle_t h;
+	int16_t st;
+
+	grant(REF_A, OWN_DOMID, l4, GTF_permit_access);
+	st = map1((unsigned long)target[0], GNTMAP_host_map, REF_A, OWN_DOMID, &h, NULL);
+	check_st("our L4 mapped writable", st, GNTST_general_error);
+	check_flags("our L4 mapped writable", REF_A, GTF_permit_access);
+	st = map1((unsigned long)target[0], GNTMAP_host_map | GNTMAP_readonly, REF_A, OWN_DOMID,
+		  &h, NULL);
+	if (check_st("our L4 mapped read-only", st, GNTST_okay)) {
+		CHECK(((uint64_t *)target[0])[511] == ((const uint64_t *)start_info->pt_base)[511],
+		      "the read-only mapping of our L4 shows something else");
+		check_st("unmap", unmap1((unsigned long)target[0], 0, h), GNTST_okay);
+	}
+	restore_target(0);
+	revoke(REF_A);
+
+	/* The PTE address of contains_pte must be 8-byte aligned. */
+	grant(REF_A, OWN_DOMID, virt_to_mfn(granted[0]), GTF_permit_access);
+	st = map1(l1e_maddr(target[0]) + 4, GNTMAP_host_map | GNTMAP_contains_pte, REF_A,
+		  OWN_DOMID, &h, NULL);
+	check_st("contains_pte address not 8-byte aligned", st, GNTST_general_error);
+	check_flags("contains_pte not aligned", REF_A, GTF_permit_access);
+	revoke(REF_A);
+
+	/* shared_info is a hypervisor page: Ward refuses to let it be granted. */
+	grant(REF_A, OWN_DOMID, si_mfn, GTF_permit_access);
+	st = map1((unsigned long)target[0], GNTMAP_host_map | GNTMAP_readonly, REF_A, OWN_DOMID,
+		  &h, NULL);
+	if (ref_xen) {
+		printk("  a grant of shared_info: status %d %s\n", st, gntst_name(st));
+		case_skip("granting shared_info: Xen lets a domain grant it (Ward vs Xen)");
+	} else {
+		check_st("a grant of shared_info", st, GNTST_bad_page);
+	}
+	if (st == GNTST_okay)
+		unmap1((unsigned long)target[0], 0, h);
+	revoke(REF_A);
+	restore_target(0);
+}
+
+/* Ward's maptrack holds a bounded number of mappings per domain. */
+void test_maptrack_full(void)
+{
+	static grant_handle_t handles[8192];
+	unsigned int n;
+	int16_t st = GNTST_okay;
+
+	if (ref_xen) {
+		case_skip("Xen's maptrack limit is far larger (Ward vs Xen)");
+		return;
+	}
+	grant(REF_A, OWN_DOMID, virt_to_mfn(granted[0]), GTF_permit_access);
+	for (n = 0; n < ARRAY_SIZE(handles); n++) {
+		st = map1(0, GNTMAP_device_map | GNTMAP_readonly, REF_A, OWN_DOMID, &handles[n],
+			  NULL);
+		if (st != GNTST_okay)
+			break;
+	}
+	check_st("mapping until the maptrack is full", st, GNTST_no_device_space);
+	printk("  %u mappings fit\n", n);
+	CHECK(n >= 1024, "only %u mappings fit", n);
+	for (unsigned int i = 0; i < n; i++) {
+		st = unmap1(0, (uint64_t)virt_to_mfn(granted[0]) << PAGE_SHIFT, handles[i]);
+		if (st != GNTST_okay) {
+			test_fail("unmap %u of %u: status %d %s", i, n, st, gntst_name(st));
+			break;
+		}
+	}
+	check_flags("after unmapping them all", REF_A, GTF_permit_access);
+	/* The handles are reusable. */
+	st = map1(0, GNTMAP_device_map, REF_A, OWN_DOMID, &handles[0], NULL);
+	if (check_st("map after the maptrack emptied", st, GNTST_okay))
+		unmap1(0, (uint64_t)virt_to_mfn(granted[0]) << PAGE_SHIFT, handles[0]);
+	revoke(REF_A);
+}
