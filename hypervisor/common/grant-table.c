@@ -102,12 +102,14 @@ int16_t gnttab_grow(struct grant_table *gt, domid_t owner, unsigned int nr)
 grant_entry_v1_t *gnttab_entry(struct grant_table *gt, grant_ref_t ref)
 {
 	BUG_ON(ref >= gnttab_nr_entries(gt));
+	ref = (grant_ref_t)array_index_nospec(ref, gnttab_nr_entries(gt));
 	return &gt->shared[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
 }
 
 struct grant_active *gnttab_active(struct grant_table *gt, grant_ref_t ref)
 {
 	BUG_ON(ref >= gnttab_nr_entries(gt));
+	ref = (grant_ref_t)array_index_nospec(ref, gnttab_nr_entries(gt));
 	return &gt->active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
 }
 
@@ -195,6 +197,7 @@ struct grant_mapping *maptrack_lookup(struct grant_table *gt, uint32_t handle)
 
 	if (handle >= gt->maptrack_pages * MAPTRACK_PER_PAGE)
 		return NULL;
+	handle = (uint32_t)array_index_nospec(handle, gt->maptrack_pages * MAPTRACK_PER_PAGE);
 	m = maptrack_at(gt, handle);
 	return m->flags ? m : NULL;
 }

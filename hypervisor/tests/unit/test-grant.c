@@ -282,6 +282,16 @@ static void test_racing_guest(void **state)
 	print_message("# racing guest: %u pinned, %u refused\n", ok, refused);
 }
 
+static void test_index_nospec(void **state)
+{
+	assert_int_equal(array_index_nospec(0, 1), 0);
+	assert_int_equal(array_index_nospec(5, 6), 5);
+	assert_int_equal(array_index_nospec(6, 6), 0);
+	assert_int_equal(array_index_nospec(0xffffffffUL, 512), 0);
+	assert_int_equal(array_index_nospec(~0UL, ~0UL), 0);
+	assert_int_equal(array_index_nospec(0, 0), 0);
+}
+
 /* ---- table bookkeeping --------------------------------------------------- */
 
 static struct domain dom;
@@ -479,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup(test_snapshot, reset_calls),
 		cmocka_unit_test_setup(test_pin_overflow, reset_calls),
 		cmocka_unit_test_setup(test_racing_guest, reset_calls),
+		cmocka_unit_test(test_index_nospec),
 		cmocka_unit_test_setup_teardown(test_table_grow, setup_ram, teardown_ram),
 		cmocka_unit_test_setup_teardown(test_table_gen, setup_ram, teardown_ram),
 		cmocka_unit_test_setup_teardown(test_seed, setup_ram, teardown_ram),

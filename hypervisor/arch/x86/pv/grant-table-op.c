@@ -15,6 +15,7 @@
  * setup_table and query_size need count == 1, else -EINVAL;
  * set/get_version ignore count (one struct): both as on Xen 4.17.
  */
+#include <hv/bug.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/grant-table.h>
@@ -243,29 +244,50 @@ out:
 	return st;
 }
 
+/* One op of a batch, done in place on the hypervisor's copy. */
+typedef void (*gnttab_one_fn)(struct vcpu *v, void *op);
+
+static void map_one(struct vcpu *v, void *op)
+{
+	gnttab_map_one(v, op);
+}
+
+static void unmap_one(struct vcpu *v, void *op)
+{
+	gnttab_unmap_one(v, op);
+}
+
+static void copy_one(struct vcpu *v, void *op)
+{
+	struct gnttab_copy *c = op;
+
+	c->status = gnttab_copy_one(v->domain, c);
+}
+
 /*
  * The batched ops: copy each op in, act, copy it back with its status.
  * A fault on op i leaves ops < i done and returns -EFAULT (a mapping made
  * before its copy-out faulted stays, and is released with the domain).
  */
-#define GNTTAB_BATCH(type, uop, count, act)					\
-	({									\
-		XEN_GUEST_HANDLE(type) _h = guest_handle_from_ulong(type, uop);	\
-		long _rc = 0;							\
-		for (unsigned long _i = 0; _i < (count); _i++) {		\
-			type _op;						\
-			if (copy_from_guest_offset(&_op, _h, _i, 1)) {		\
-				_rc = -EFAULT;					\
-				break;						\
-			}							\
-			act(&_op);						\
-			if (copy_to_guest_offset(_h, _i, &_op, 1)) {		\
-				_rc = -EFAULT;					\
-				break;						\
-			}							\
-		}								\
-		_rc;								\
-	})
+static long gnttab_batch(struct vcpu *v, unsigned long uop, unsigned long count, size_t size,
+			 gnttab_one_fn one)
+{
+	union {
+		struct gnttab_map_grant_ref map;
+		struct gnttab_unmap_grant_ref unmap;
+		struct gnttab_copy copy;
+	} op;
+
+	BUG_ON(size > sizeof(op));
+	for (unsigned long i = 0; i < count; i++) {
+		if (copy_from_guest_raw(&op, uop + i * size, size))
+			return -EFAULT;
+		one(v, &op);
+		if (copy_to_guest_raw(uop + i * size, &op, size))
+			return -EFAULT;
+	}
+	return 0;
+}
 
 long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count)
 {
@@ -274,16 +296,14 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
 
 	if (count > GNTTAB_BATCH_MAX)
 		return -EINVAL;
-#define MAP(op)		gnttab_map_one(v, op)
-#define UNMAP(op)	gnttab_unmap_one(v, op)
-#define COPY(op)	((op)->status = gnttab_copy_one(d, op))
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return GNTTAB_BATCH(gnttab_map_grant_ref_t, uop, count, MAP);
+		return gnttab_batch(v, uop, count, sizeof(struct gnttab_map_grant_ref), map_one);
 	case GNTTABOP_unmap_grant_ref:
-		return GNTTAB_BATCH(gnttab_unmap_grant_ref_t, uop, count, UNMAP);
+		return gnttab_batch(v, uop, count, sizeof(struct gnttab_unmap_grant_ref),
+				    unmap_one);
 	case GNTTABOP_copy:
-		return GNTTAB_BATCH(gnttab_copy_t, uop, count, COPY);
+		return gnttab_batch(v, uop, count, sizeof(struct gnttab_copy), copy_one);
 	case GNTTABOP_setup_table:
 		return count == 1 ? gnttab_setup_table(d, uop) : -EINVAL;
 	case GNTTABOP_query_size:
@@ -296,7 +316,4 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
 		/* transfer, unmap_and_replace, v2 and debug ops: unused by Linux 6.1 PV. */
 		return -ENOSYS;
 	}
-#undef MAP
-#undef UNMAP
-#undef COPY
 }
