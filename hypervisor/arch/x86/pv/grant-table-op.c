@@ -12,6 +12,11 @@
  * 1024), more is -EINVAL. Each op takes and drops its own locks, so a
  * long batch never holds a lock for long.
  *
+ * What Linux 6.1 issues (drivers/xen, arch/x86/xen, blkback, netback,
+ * gntdev): map, unmap, copy, setup_table, query_size, set_version, and
+ * get_status_frames for v2 only. unmap_and_replace, transfer,
+ * get_status_frames, swap_grant_ref and cache_flush are -ENOSYS here.
+ *
  * setup_table and query_size need count == 1, else -EINVAL;
  * set/get_version ignore count (one struct): both as on Xen 4.17.
  */
