@@ -84,6 +84,14 @@ static inline long HYPERVISOR_update_va_mapping(unsigned long va,
 	return hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
 }
 
+static inline long HYPERVISOR_update_va_mapping_otherdomain(unsigned long va,
+							   uint64_t pte,
+							   unsigned long flags,
+							   domid_t domid)
+{
+	return hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, va, pte, flags, domid);
+}
+
 static inline long HYPERVISOR_xen_version(int cmd, void *arg)
 {
 	return hypercall2(__HYPERVISOR_xen_version, cmd, arg);
