@@ -12,11 +12,13 @@
  * guest overwrites the PTE itself, mm.c drops the PTE's references and
  * the record's keep the frame alive until the handle is unmapped.
  *
- * The granter may be destroyed while its frames are mapped. The record
- * keeps the frame, the granter's domid and its table's generation: at
- * unmap, a granter that is gone (or a new domain at that domid) means the
- * frame is an orphan whose last put_page frees it; its references are
- * then changed under gnttab_orphan_lock, since no mm_lock guards it.
+ * The granter may be destroyed while its frames are mapped. References
+ * to another domain's frame are foreign ones (get_page_foreign), so the
+ * frame then stays as an orphan until the last goes. The record keeps the
+ * frame, the granter's domid and its table's generation: at unmap, a
+ * granter that is gone (or a new domain at that domid) means there is no
+ * entry to unpin and no type to drop, only the reference, which is
+ * atomic, and the last one frees the orphan.
  *
  * Dom0 has one vCPU, so flushing this CPU's TLB after an unmap leaves no
  * stale translation (remote flushes come with SMP guests, as in mm.c).
@@ -39,9 +41,6 @@
 #define GNTMAP_AVAIL_SHIFT	16
 #define GNTMAP_AVAIL_MASK	0x7u
 
-/* Guards the reference counts of orphaned granted frames (see above). */
-static DEFINE_SPINLOCK(gnttab_orphan_lock);
-
 bool gnt_frame_ok(uint32_t frame, void *ctx)
 {
 	const struct domain *granter = ctx;
@@ -61,23 +60,47 @@ static unsigned int pin_how_of(uint32_t flags)
 	       ((flags & GNTMAP_readonly) ? 0 : GNT_PIN_WRITE);
 }
 
-/* A page reference plus, for @write, a writable type use; false if refused. */
-static bool get_frame_refs(struct page_info *pg, domid_t owner, bool write)
+/* How a mapping holds its frame: flags for get/put_frame_refs(). */
+#define REF_FOREIGN	(1u << 0)	/* another domain's frame */
+#define REF_WRITE	(1u << 1)	/* with a writable type use */
+#define REF_OWNER_GONE	(1u << 2)	/* put only: the granter is destroyed */
+
+/*
+ * A page reference plus, with REF_WRITE, a writable type use; false if
+ * refused. A mapping of another domain's frame holds a foreign reference
+ * (hv/page-type.h), which keeps the frame alive as an orphan if its owner
+ * is destroyed first; one of our own frame holds a plain one.
+ */
+static bool get_frame_refs(struct page_info *pg, domid_t owner, unsigned int how)
 {
-	if (!get_page(pg, owner))
+	bool foreign = how & REF_FOREIGN;
+
+	if (!(foreign ? get_page_foreign(pg, owner) : get_page(pg, owner)))
 		return false;
-	if (write && get_page_type(pg, PGT_writable, NULL, NULL)) {
-		put_page(pg);
+	if ((how & REF_WRITE) && get_page_type(pg, PGT_writable, NULL, NULL)) {
+		if (foreign)
+			put_page_foreign(pg);	/* the owner is alive: not an orphan */
+		else
+			put_page(pg);
 		return false;
 	}
 	return true;
 }
 
-static void put_frame_refs(struct page_info *pg, bool write)
+/*
+ * Drop what get_frame_refs() took. REF_OWNER_GONE: the granter is
+ * destroyed or being destroyed; its frames' types are reset with it
+ * (page_orphan()), so only the reference is dropped, and the last one
+ * frees an orphan.
+ */
+static void put_frame_refs(struct page_info *pg, unsigned int how)
 {
-	if (write)
+	if ((how & REF_WRITE) && !(how & REF_OWNER_GONE))
 		put_page_type(pg, NULL, NULL);
-	put_page(pg);
+	if (!(how & REF_FOREIGN))
+		put_page(pg);
+	else if (put_page_foreign(pg))
+		domain_free_orphan(pg);
 }
 
 /* The PTE a host mapping gets (before the PV MMU's usual adjustment). */
@@ -126,6 +149,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 	struct grant_table *rgt = rd->grant_table, *gt = d->grant_table;
 	unsigned int how = pin_how_of(op->flags), idx = 0;
 	bool write = how & GNT_PIN_WRITE, host = op->flags & GNTMAP_host_map;
+	unsigned int refs = (rd != d ? REF_FOREIGN : 0) | (write ? REF_WRITE : 0);
 	grant_entry_v1_t *e;
 	struct grant_active *act;
 	struct grant_mapping *m;
@@ -144,17 +168,17 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 	if (st)
 		return st;
 	pg = mfn_to_page(act->frame);
-	if (!get_frame_refs(pg, rd->domain_id, write))
+	if (!get_frame_refs(pg, rd->domain_id, refs))
 		goto err_unpin;
-	if (host && !get_frame_refs(pg, rd->domain_id, write))
+	if (host && !get_frame_refs(pg, rd->domain_id, refs))
 		goto err_refs;
 	spin_lock(&gt->maptrack_lock);
 	handle = maptrack_get(gt);
 	if (handle == MAPTRACK_NONE) {
 		spin_unlock(&gt->maptrack_lock);
 		if (host)
-			put_frame_refs(pg, write);
-		put_frame_refs(pg, write);
+			put_frame_refs(pg, refs);
+		put_frame_refs(pg, refs);
 		gnt_unpin(e, act, how);
 		return GNTST_no_device_space;
 	}
@@ -177,7 +201,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 	op->dev_bus_addr = (uint64_t)act->frame << PAGE_SHIFT;
 	return GNTST_okay;
 err_refs:
-	put_frame_refs(pg, write);
+	put_frame_refs(pg, refs);
 err_unpin:
 	gnt_unpin(e, act, how);
 	return GNTST_general_error;
@@ -259,8 +283,6 @@ static int16_t release_mapping(struct domain *d, uint32_t handle,
 	gnt_lockset_add(&ls, d);
 	gnt_lockset_add(&ls, rd);
 	gnt_lockset_lock(&ls);
-	if (!rd)
-		spin_lock(&gnttab_orphan_lock);
 	spin_lock(&gt->maptrack_lock);
 	m = maptrack_lookup(gt, handle);
 	/* Another vCPU of ours unmapped it (and maybe mapped again) meanwhile. */
@@ -277,12 +299,11 @@ static int16_t release_mapping(struct domain *d, uint32_t handle,
 	if (rd)
 		gnt_unpin(gnttab_entry(rd->grant_table, m->ref),
 			  gnttab_active(rd->grant_table, m->ref), how);
-	put_frame_refs(pg, how & GNT_PIN_WRITE);
+	put_frame_refs(pg, (snap->granter != d->domain_id ? REF_FOREIGN : 0) |
+			   ((how & GNT_PIN_WRITE) ? REF_WRITE : 0) | (rd ? 0 : REF_OWNER_GONE));
 	maptrack_put(gt, handle);
 out:
 	spin_unlock(&gt->maptrack_lock);
-	if (!rd)
-		spin_unlock(&gnttab_orphan_lock);
 	gnt_lockset_unlock(&ls);
 	return st;
 }
