@@ -5,6 +5,8 @@
  * its initrd and builds that copy as a domU ("the child") through Ward's
  * control interface.
  *
+ * The builder granted dom0 the child's console and xenstore pages (refs
+ * 0 and 1, grant_table_seed()): dom0 maps both while the child is paused.
  * Before unpausing the child, dom0 grants it a page (ref DOM0_REF). The
  * child sets up its own table, grants dom0 three pages (writable,
  * read-only, and one to another domid), maps dom0's grant and writes a
@@ -248,6 +250,34 @@ static void test_xdom(void)
 	if (!check_rc("WARD_CTL_create", ctl_call(&c), 0))
 		return;
 	child = (domid_t)c.domid;
+	/* The builder granted us its console and xenstore pages (refs 0 and 1). */
+	{
+		const struct { grant_ref_t ref; uint64_t mfn; const char *what; } seeded[] = {
+			{ GNTTAB_RESERVED_CONSOLE, c.u.create.console_mfn, "console" },
+			{ GNTTAB_RESERVED_XENSTORE, c.u.create.store_mfn, "xenstore" },
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(seeded); i++) {
+			struct gnttab_map_grant_ref op = { .flags = GNTMAP_device_map,
+							   .ref = seeded[i].ref, .dom = child };
+			struct gnttab_unmap_grant_ref un = { 0 };
+
+			if (gnttab_op(GNTTABOP_map_grant_ref, &op, 1) || op.status) {
+				test_fail("map the child's %s grant: status %d", seeded[i].what,
+					  op.status);
+				continue;
+			}
+			CHECK(op.dev_bus_addr == seeded[i].mfn << PAGE_SHIFT,
+			      "the child's %s grant maps %lx, its page is mfn %lx",
+			      seeded[i].what, (unsigned long)op.dev_bus_addr,
+			      (unsigned long)seeded[i].mfn);
+			un.handle = op.handle;
+			un.dev_bus_addr = op.dev_bus_addr;
+			if (gnttab_op(GNTTABOP_unmap_grant_ref, &un, 1) || un.status)
+				test_fail("unmap the child's %s grant: status %d", seeded[i].what,
+					  un.status);
+		}
+	}
 	grant(DOM0_REF, child, pages[0], GTF_permit_access);
 	bi.remote_dom = child;
 	bi.remote_port = c.u.create.console_port;
