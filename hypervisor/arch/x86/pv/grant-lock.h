@@ -4,8 +4,9 @@
  * hv/grant-table.h: the mm_locks of every domain involved by ascending
  * domid (frame references and types of a domain's pages change only
  * under its mm_lock), then their gt->locks in the same order. A domain
- * named twice (a grant to oneself) is locked once. An operation on a frame
- * whose granter is gone uses gnttab_orphan_lock instead (grant-map.c).
+ * named twice (a grant to oneself) is locked once. A mapping whose granter
+ * is gone takes none of the granter's locks: its frame is an orphan whose
+ * reference count alone changes, atomically (hv/page-type.h).
  */
 #pragma once
 #include <hv/domain.h>
