@@ -193,9 +193,12 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 	m->l1_idx = idx;
 	spin_unlock(&gt->maptrack_lock);
 	if (host) {
-		pv_mm_install_l1e(d, l1, idx,
-				  grant_pte(act->frame, op->flags, READ_ONCE(e->flags)));
-		pv_mm_flush_local();
+		uint64_t prev = pv_mm_install_l1e(d, l1, idx, grant_pte(act->frame, op->flags,
+									  READ_ONCE(e->flags)));
+
+		/* Usually the slot was empty (Linux maps into unpopulated pages). */
+		if (prev & PTE_P)
+			pv_mm_flush_local();
 	}
 	op->handle = handle;
 	op->dev_bus_addr = (uint64_t)act->frame << PAGE_SHIFT;

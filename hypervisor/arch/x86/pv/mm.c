@@ -313,14 +313,16 @@ bool pv_mm_is_l1(const struct domain *d, mfn_t mfn)
  * Store @val, whose references the caller already holds exactly as a
  * validated entry would (a page reference, plus a writable type use if it
  * has PTE_RW), into entry @idx of @d's L1 @l1, and drop the references of
- * the entry it replaces. The caller flushes the TLB.
+ * the entry it replaces, which it returns. The caller flushes the TLB if
+ * that one was present.
  */
-void pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val)
+uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val)
 {
 	uint64_t *t = mfn_to_virt(l1), old = t[idx];
 
 	WRITE_ONCE(t[idx], adjust_entry(val));
 	put_entry(d, 1, old);
+	return old;
 }
 
 void pv_mm_flush_local(void)

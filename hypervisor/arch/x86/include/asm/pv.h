@@ -49,7 +49,7 @@ int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned 
 /* mm.c, for grant mappings (mm_lock held): see the comments there. */
 mfn_t pv_mm_l1_of_va(const struct vcpu *v, unsigned long va);
 bool pv_mm_is_l1(const struct domain *d, mfn_t mfn);
-void pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val);
+uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val);
 void pv_mm_flush_local(void);
 
 /* grant-map.c: the mapping half of grant_table_op (hv/grant-table.h). */
