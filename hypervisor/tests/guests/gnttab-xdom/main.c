@@ -9,8 +9,9 @@
  * 0 and 1, grant_table_seed()): dom0 maps both while the child is paused.
  * Before unpausing the child, dom0 grants it a page (ref DOM0_REF). The
  * child sets up its own table, grants dom0 three pages (writable,
- * read-only, and one to another domid), maps dom0's grant and writes a
- * marker through it, notifies its console port and waits for ever.
+ * read-only, and one to another domid), checks it may not query or set
+ * up dom0's table (permission_denied, -EPERM), maps dom0's grant and
+ * writes a marker and its failure count through it, notifies its console port and waits for ever.
  * dom0 then checks its entry's GTF_reading/GTF_writing, maps and copies
  * the child's grants (and is refused what it must be), and destroys the
  * child while both sides still hold mappings: the child's mappings of
@@ -126,13 +127,43 @@ static bool check_st(const char *what, int16_t st, int16_t want)
 
 /* ---- the child ---------------------------------------------------------- */
 
+/* What an unprivileged domain may not do to another's table; failures. */
+static uint32_t child_refusals(void)
+{
+	struct gnttab_query_size q = { .dom = 0, .status = 0x7777 };
+	struct gnttab_setup_table s = { .dom = 0, .nr_frames = 1, .status = 0x7777 };
+	struct gnttab_get_version gv = { .dom = 0 };
+	xen_pfn_t frame;
+	uint32_t bad = 0;
+	long rc;
+
+	rc = gnttab_op(GNTTABOP_query_size, &q, 1);
+	if (rc || q.status != GNTST_permission_denied) {
+		printk("child: FAILED: query_size of dom0: rc %ld status %d\n", rc, q.status);
+		bad++;
+	}
+	set_xen_guest_handle(s.frame_list, &frame);
+	rc = gnttab_op(GNTTABOP_setup_table, &s, 1);
+	if (rc || s.status != GNTST_permission_denied) {
+		printk("child: FAILED: setup_table of dom0: rc %ld status %d\n", rc, s.status);
+		bad++;
+	}
+	rc = gnttab_op(GNTTABOP_get_version, &gv, 1);
+	if (rc != -XEN_EPERM) {
+		printk("child: FAILED: get_version of dom0: rc %ld\n", rc);
+		bad++;
+	}
+	return bad;
+}
+
 static void __noreturn child_main(start_info_t *si)
 {
 	struct evtchn_send send = { .port = si->console.domU.evtchn };
 	evtchn_port_t never = si->store_evtchn;
 	struct sched_poll sp = { .nr_ports = 1, .timeout = 0 };
 	grant_handle_t h;
-	bool good = true;
+	uint32_t refused_wrongly = child_refusals();
+	bool good = !refused_wrongly;
 	int16_t st;
 
 	if (!map_own_table()) {
@@ -150,6 +181,7 @@ static void __noreturn child_main(start_info_t *si)
 		printk("child: FAILED: mapping dom0's grant: status %d\n", st);
 		good = false;
 	} else {
+		((volatile uint32_t *)target[0])[3] = refused_wrongly;
 		((volatile uint32_t *)target[0])[1] = CHILD_MARKER;
 	}
 	printk("child: %s; waiting to be destroyed\n", good ? "ready" : "FAILED");
@@ -299,6 +331,9 @@ static void test_xdom(void)
 	      "our grant while the child maps it: flags 0x%x", f);
 	CHECK(((volatile uint32_t *)pages[0])[1] == CHILD_MARKER,
 	      "the child's store through its mapping of our page did not arrive");
+	CHECK(((volatile uint32_t *)pages[0])[3] == 0,
+	      "the child was not refused dom0's table %u times (see its console)",
+	      ((volatile uint32_t *)pages[0])[3]);
 
 	/* Its grants to us. */
 	st = map1(target[0], GNTMAP_host_map, CHILD_REF_RW, child, &h_rw);

@@ -69,6 +69,7 @@ void test_map_va(void);
 void test_map_readonly(void);
 void test_map_contains_pte(void);
 void test_map_device(void);
+void test_unmap_parts(void);
 void test_pin_counts(void);
 void test_map_refused(void);
 void test_unmap_refused(void);

@@ -395,6 +395,7 @@ void test_main(start_info_t *si)
 		{ "map readonly", test_map_readonly },
 		{ "map contains_pte", test_map_contains_pte },
 		{ "map device_map", test_map_device },
+		{ "unmap host and device parts", test_unmap_parts },
 		{ "pins and GTF_reading/GTF_writing", test_pin_counts },
 		{ "refused maps", test_map_refused },
 		{ "refused unmaps", test_unmap_refused },

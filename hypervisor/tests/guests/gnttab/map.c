@@ -153,6 +153,32 @@ out:
 	revoke(REF_A);
 }
 
+/* A host+device mapping comes down in two parts: the record with the last. */
+void test_unmap_parts(void)
+{
+	uint64_t bus;
+	grant_handle_t h;
+	int16_t st;
+
+	grant(REF_A, OWN_DOMID, mfn_of(granted[0]), GTF_permit_access);
+	st = map1((unsigned long)target[0], GNTMAP_host_map | GNTMAP_device_map, REF_A,
+		  OWN_DOMID, &h, &bus);
+	if (!check_st("map host+device", st, GNTST_okay))
+		goto out;
+	check_st("unmap the device part", unmap1(0, bus, h), GNTST_okay);
+	check_flags("host part left", REF_A, GTF_RW_PINNED);
+	CHECK(pte_mfn(l1e_read(target[0])) == mfn_of(granted[0]),
+	      "unmapping the device part took the PTE down");
+	check_st("unmap the device part again", unmap1(0, bus, h), GNTST_okay);
+	check_st("unmap the host part", unmap1((unsigned long)target[0], 0, h), GNTST_okay);
+	check_flags("both parts gone", REF_A, GTF_permit_access);
+	expect_unmapped("both parts gone", 0);
+	check_st("the handle is gone", unmap1((unsigned long)target[0], bus, h), GNTST_bad_handle);
+out:
+	revoke(REF_A);
+	restore_target(0);
+}
+
 /* GTF_writing goes with the last writable pin, GTF_reading with the last. */
 void test_pin_counts(void)
 {
