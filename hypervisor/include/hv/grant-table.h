@@ -40,7 +40,7 @@ struct domain;
 #define GNTTAB_MAX_FRAMES_LIMIT		64
 /* Mappings one domain may hold: maptrack pages of MAPTRACK_PER_PAGE each. */
 #define MAPTRACK_PER_PAGE		(PAGE_SIZE / sizeof(struct grant_mapping))
-#define MAPTRACK_MAX_PAGES		64
+#define MAPTRACK_MAX_PAGES		256	/* 21760 mappings: several domUs' blkback persistent grants */
 /* A pin counter refuses to grow past this (no wrap-around). */
 #define GNT_PIN_MAX			0xffffu
 /* How often we retry a cmpxchg on a guest-written entry before giving up. */

@@ -477,7 +477,7 @@ void test_map_special_frames(void)
 /* Ward's maptrack holds a bounded number of mappings per domain. */
 void test_maptrack_full(void)
 {
-	static grant_handle_t handles[8192];
+	static grant_handle_t handles[32768];
 	unsigned int n;
 	int16_t st = GNTST_okay;
 
