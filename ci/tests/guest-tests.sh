@@ -11,7 +11,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -25,7 +25,7 @@ expect_one() {
 # copy of itself, given as its initrd.
 guest_modules() {
 	case $1 in
-	domctl) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
+	domctl | gnttab-xdom) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
 	*) echo "build/guests/$1.elf" ;;
 	esac
 }

@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/domain.h>
+#include <hv/grant-table.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -139,13 +140,14 @@ struct domain *domain_create(domid_t req_id, unsigned int max_vcpus, bool privil
 		pv_vcpu_init(v);
 		d->vcpu[i] = v;
 	}
-	if (domain_evtchn_init(d))
+	if (domain_evtchn_init(d) || grant_table_init(d))
 		goto err;
 	flags = spin_lock_irqsave(&domlist_lock);
 	domains[id] = d;
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	return d;
 err:
+	grant_table_destroy(d);
 	domain_evtchn_destroy(d);
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		xfree(d->vcpu[i]);
@@ -354,6 +356,9 @@ void domain_destroy(struct domain *d)
 	spin_unlock_irqrestore(&domlist_lock, flags);
 
 	domain_evtchn_destroy(d);
+	/* Its grant PTEs live in its L1s: undo them before the frames go. */
+	grant_table_release_mappings(d);
+	grant_table_destroy(d);
 	pv_domain_destroy(d);
 	/*
 	 * Owned frames are found in the frame table (no per-domain list yet).

@@ -27,5 +27,18 @@
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 
+/*
+ * @idx if it is below @size, else 0, without a branch the CPU could
+ * speculate past: use it after the bounds check on a guest-given index.
+ */
+static inline unsigned long array_index_nospec(unsigned long idx, unsigned long size)
+{
+	/* All ones when idx < size (both top bits clear), else zero. */
+	unsigned long mask = (unsigned long)(~(long)(idx | (size - 1 - idx)) >> 63);
+
+	__asm__("" : "+r"(mask));	/* keep the compiler from turning it into a branch */
+	return idx & mask;
+}
+
 #define min(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 #define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })

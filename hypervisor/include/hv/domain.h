@@ -64,6 +64,7 @@ struct domain {
 	struct shared_info *shared_info;
 	struct evtchn_table *evtchn;	/* its ports, guarded by evtchn_lock */
 	spinlock_t evtchn_lock;
+	struct grant_table *grant_table;	/* hv/grant-table.h */
 	struct pv_domain arch;
 };
 

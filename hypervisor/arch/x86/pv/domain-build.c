@@ -13,6 +13,7 @@
 #include <hv/bootinfo.h>
 #include <hv/bug.h>
 #include <hv/domain.h>
+#include <hv/grant-table.h>
 #include <hv/elf.h>
 #include <hv/errno.h>
 #include <hv/heap.h>
@@ -271,6 +272,13 @@ static int setup_domu_rings(struct builder *b, struct pv_build *pb, struct start
 	rc = evtchn_alloc_unbound_for(b->d, 0, &pb->console_port);
 	if (!rc)
 		rc = evtchn_alloc_unbound_for(b->d, 0, &pb->store_port);
+	/* The reserved refs grant both pages to dom0, as Xen's toolstack does. */
+	if (!rc)
+		rc = grant_table_seed(b->d, GNTTAB_RESERVED_CONSOLE, 0, pb->console_mfn,
+				      GTF_permit_access);
+	if (!rc)
+		rc = grant_table_seed(b->d, GNTTAB_RESERVED_XENSTORE, 0, pb->store_mfn,
+				      GTF_permit_access);
 	if (rc)
 		return rc;
 	si->store_mfn = pb->store_mfn;

@@ -283,6 +283,53 @@ static mfn_t find_l1(const struct vcpu *v, unsigned long va)
 	return mfn;
 }
 
+/*
+ * For grant mappings (grant-map.c), mm_lock held. The L1 page table of
+ * @d in which @va's entry lives, through @v's current page tables, or
+ * INVALID_MFN when there is none (or it is not a validated L1).
+ */
+mfn_t pv_mm_l1_of_va(const struct vcpu *v, unsigned long va)
+{
+	mfn_t l1;
+
+	if (!guest_range_ok(va, 1))
+		return INVALID_MFN;
+	l1 = find_l1(v, va);
+	if (l1 == INVALID_MFN || !owned_page(v->domain, l1) ||
+	    page_get_type(mfn_to_page(l1)) != PGT_l1)
+		return INVALID_MFN;
+	return l1;
+}
+
+/* Is @mfn one of @d's validated L1 page tables? */
+bool pv_mm_is_l1(const struct domain *d, mfn_t mfn)
+{
+	const struct page_info *pg = owned_page(d, mfn);
+
+	return pg && page_get_type(pg) == PGT_l1;
+}
+
+/*
+ * Store @val, whose references the caller already holds exactly as a
+ * validated entry would (a page reference, plus a writable type use if it
+ * has PTE_RW), into entry @idx of @d's L1 @l1, and drop the references of
+ * the entry it replaces, which it returns. The caller flushes the TLB if
+ * that one was present.
+ */
+uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val)
+{
+	uint64_t *t = mfn_to_virt(l1), old = t[idx];
+
+	WRITE_ONCE(t[idx], adjust_entry(val));
+	put_entry(d, 1, old);
+	return old;
+}
+
+void pv_mm_flush_local(void)
+{
+	flush_local();
+}
+
 static bool guest_va(unsigned long va)
 {
 	return guest_range_ok(va, 1);

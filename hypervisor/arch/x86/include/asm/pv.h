@@ -46,6 +46,18 @@ int pv_mm_take_initial_tables(struct vcpu *v, mfn_t l4);
 /* mm.c: validate and store entry @idx of a level-@level table (mm_lock held). */
 int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned int idx,
 		      uint64_t val);
+/* mm.c, for grant mappings (mm_lock held): see the comments there. */
+mfn_t pv_mm_l1_of_va(const struct vcpu *v, unsigned long va);
+bool pv_mm_is_l1(const struct domain *d, mfn_t mfn);
+uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val);
+void pv_mm_flush_local(void);
+
+/* grant-map.c: the mapping half of grant_table_op (hv/grant-table.h). */
+struct gnttab_map_grant_ref;
+struct gnttab_unmap_grant_ref;
+void gnttab_map_one(struct vcpu *v, struct gnttab_map_grant_ref *op);
+void gnttab_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op);
+
 /* ptwr.c: emulate a guest kernel's store into its own L1 page table. */
 bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec);
 
