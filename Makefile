@@ -20,13 +20,6 @@ ISO := $(BUILD)/ward.iso
 DEBIAN_KERNEL := $(BUILD)/debian/vmlinuz
 OUR_KERNEL := $(BUILD)/kernel/bzImage
 DOM0_INITRD := $(BUILD)/dom0-initrd.cpio.gz
-DOMU_IMG := $(BUILD)/domU/rootfs.img
-DOMU_IMG_MB := 32
-DEBIAN_DOMU_INITRD := $(BUILD)/debian/domU-initrd.cpio.gz
-DOM0_PAYLOAD := $(BUILD)/dom0-payload.cpio.gz
-# The ISO's dom0 initramfs: the plain one with the guest payload appended.
-ISO_INITRD := $(BUILD)/dom0-initrd-iso.cpio.gz
-GUESTS_ISO := $(BUILD)/ward-guests.iso
 
 all: iso
 
@@ -50,6 +43,13 @@ $(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null) $(DEBIAN_KERNEL)
 # domU side (docs/guests.md): the BusyBox ext4 root image, the initramfs
 # Debian's kernel needs as a domU, and the payload that puts both, the
 # kernels and /etc/ward/*.cfg into the ISO's dom0.
+DOMU_IMG := $(BUILD)/domU/rootfs.img
+DOMU_IMG_MB := 32
+DEBIAN_DOMU_INITRD := $(BUILD)/debian/domU-initrd.cpio.gz
+DOM0_PAYLOAD := $(BUILD)/dom0-payload.cpio.gz
+# The ISO's dom0 initramfs: the plain one with the guest payload appended.
+ISO_INITRD := $(BUILD)/dom0-initrd-iso.cpio.gz
+GUESTS_ISO := $(BUILD)/ward-guests.iso
 $(DOMU_IMG): $(shell find domU-images/overlay -type f 2>/dev/null) domU-images/build-image.sh
 	@domU-images/build-image.sh $@ $(DOMU_IMG_MB)
 
@@ -66,6 +66,8 @@ $(ISO_INITRD): $(DOM0_INITRD) $(DOM0_PAYLOAD)
 	@cat $^ >$@.tmp && mv $@.tmp $@
 
 domu: $(DOMU_IMG) $(DEBIAN_DOMU_INITRD) $(DOM0_PAYLOAD)
+
+.PHONY: domu run-guests
 
 # Default GRUB entry: our kernel as dom0; second entry: Debian's stock
 # kernel; third: our kernel, dom0 starting guest1 and guest2 at boot.
@@ -114,4 +116,4 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor domu iso run run-guests run-kernel run-kernel-ours check kernel guests bench test clean FORCE
+.PHONY: all deps hypervisor iso run run-kernel run-kernel-ours check kernel guests bench test clean FORCE
