@@ -61,9 +61,12 @@ $(DOM0_PAYLOAD): $(DOMU_IMG) $(DEBIAN_KERNEL) $(DEBIAN_DOMU_INITRD) \
 	@domU-images/build-dom0-payload.sh $@ $(DOMU_IMG) $(OUR_KERNEL) \
 		$(DEBIAN_KERNEL) $(DEBIAN_DOMU_INITRD)
 
-# Linux unpacks concatenated compressed cpio archives one after the other.
+# Linux unpacks concatenated cpio archives one after the other. They go
+# into one gzip stream: GRUB unzips a .gz module itself and stops after
+# the first member of a multi-member file, which would drop the payload.
 $(ISO_INITRD): $(DOM0_INITRD) $(DOM0_PAYLOAD)
-	@cat $^ >$@.tmp && mv $@.tmp $@
+	@{ gzip -dc $(DOM0_INITRD) && gzip -dc $(DOM0_PAYLOAD); } | gzip -1 -n >$@.tmp
+	@mv $@.tmp $@
 
 domu: $(DOMU_IMG) $(DEBIAN_DOMU_INITRD) $(DOM0_PAYLOAD)
 

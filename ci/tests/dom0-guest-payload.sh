@@ -43,6 +43,8 @@ if WARD_DEFAULT=guests WARD_TIMEOUT=0 WARD_HV_ARGS="console=com1 loglvl=all dom0
 	expect_status "$rc" "$QEMU_EXIT_OK" "guests ISO: run ends through Ward's test exit"
 	expect "$TEST_DIR/iso.log" 'module 0: .*ward\.test=poweroff ward\.autostart=guest1,guest2$' \
 		"guests ISO: default entry passes ward.autostart=guest1,guest2"
+	expect "$TEST_DIR/iso.log" '^ward-dom0: guest disk /var/lib/ward/guest2\.img' \
+		"guests ISO: the payload survives GRUB (disks made)"
 	expect "$TEST_DIR/iso.log" '^ward-dom0: autostart: (wardctl is not installed|started guest1|wardctl create /etc/ward/guest1\.cfg failed)' \
 		"guests ISO: dom0 acts on the autostart list"
 else
