@@ -42,7 +42,7 @@ mkdir -p "$ROOT"/{bin,sbin,proc,sys,dev,newroot,lib/modules}
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 chmod 755 "$ROOT/bin/busybox"
 # Only the applets initrd-init and a rescue shell use.
-for a in sh cat echo mount umount mkdir sleep insmod switch_root ls dmesg; do
+for a in sh cat echo mount umount mkdir sleep insmod switch_root ls dmesg setsid cttyhack; do
 	ln -s busybox "$ROOT/bin/$a"
 done
 cp "$HERE/initrd-init" "$ROOT/init"

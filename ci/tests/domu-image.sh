@@ -73,7 +73,7 @@ if [ -f build/debian/vmlinuz ] || scripts/fetch-debian-kernel.sh build/debian/vm
 		fail "build-debian-initrd.sh failed: $(tail -n1 "$W/initrd.log")"
 	zcat "$W/initrd.gz" | cpio -it --quiet >"$W/initrd.ls" 2>/dev/null ||
 		fail "the Debian domU initramfs is not a gzip'd cpio"
-	for f in init bin/busybox bin/sh bin/insmod bin/switch_root dev/console; do
+	for f in init bin/busybox bin/sh bin/insmod bin/switch_root bin/setsid bin/cttyhack dev/console; do
 		grep -qx "$f" "$W/initrd.ls" || fail "the Debian domU initramfs lacks /$f"
 	done
 	load=$(grep -E '^lib/modules/[^/]+/ward-domU.load$' "$W/initrd.ls") ||
