@@ -2,6 +2,10 @@
 # Ward: top-level build. See README.md.
 #   make / make iso   build build/ward.iso (hypervisor + dom0 kernel + initramfs)
 #   make run          boot the ISO in QEMU, serial console on this terminal
+#   make run-guests   the same, booting dom0 plus two running domUs
+#                     (guest1, guest2; docs/guests.md)
+#   make domu         the domU root image, Debian's domU initramfs and the
+#                     dom0 payload that carries them (build/domU, ...)
 #   make run-kernel   boot build/ward.elf with QEMU -kernel (multiboot1)
 #   make test         install what is missing, build, run every test
 #   make check        host unit tests only
@@ -36,13 +40,53 @@ $(DEBIAN_KERNEL): FORCE
 $(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null) $(DEBIAN_KERNEL)
 	@DOM0_EXTRA_DIRS=$(BUILD)/debian/modules dom0-rootfs/build.sh $@
 
-# Default GRUB entry: our kernel as dom0; second entry: Debian's stock kernel.
-iso: hypervisor kernel $(DEBIAN_KERNEL) $(DOM0_INITRD)
-	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(DOM0_INITRD) $(DEBIAN_KERNEL)
+# domU side (docs/guests.md): the BusyBox ext4 root image, the initramfs
+# Debian's kernel needs as a domU, and the payload that puts both, the
+# kernels and /etc/ward/*.cfg into the ISO's dom0.
+DOMU_IMG := $(BUILD)/domU/rootfs.img
+DOMU_IMG_MB := 32
+DEBIAN_DOMU_INITRD := $(BUILD)/debian/domU-initrd.cpio.gz
+DOM0_PAYLOAD := $(BUILD)/dom0-payload.cpio.gz
+# The ISO's dom0 initramfs: the plain one with the guest payload appended.
+ISO_INITRD := $(BUILD)/dom0-initrd-iso.cpio.gz
+GUESTS_ISO := $(BUILD)/ward-guests.iso
+$(DOMU_IMG): $(shell find domU-images/overlay -type f 2>/dev/null) domU-images/build-image.sh
+	@domU-images/build-image.sh $@ $(DOMU_IMG_MB)
+
+$(DEBIAN_DOMU_INITRD): $(DEBIAN_KERNEL) domU-images/initrd-init domU-images/build-debian-initrd.sh
+	@domU-images/build-debian-initrd.sh $@ $(BUILD)/debian/domU-modules
+
+$(DOM0_PAYLOAD): $(DOMU_IMG) $(DEBIAN_KERNEL) $(DEBIAN_DOMU_INITRD) \
+		$(wildcard domU-images/configs/*.cfg) domU-images/build-dom0-payload.sh kernel
+	@domU-images/build-dom0-payload.sh $@ $(DOMU_IMG) $(OUR_KERNEL) \
+		$(DEBIAN_KERNEL) $(DEBIAN_DOMU_INITRD)
+
+# Linux unpacks concatenated cpio archives one after the other. They go
+# into one gzip stream: GRUB unzips a .gz module itself and stops after
+# the first member of a multi-member file, which would drop the payload.
+$(ISO_INITRD): $(DOM0_INITRD) $(DOM0_PAYLOAD)
+	@{ gzip -dc $(DOM0_INITRD) && gzip -dc $(DOM0_PAYLOAD); } | gzip -1 -n >$@.tmp
+	@mv $@.tmp $@
+
+domu: $(DOMU_IMG) $(DEBIAN_DOMU_INITRD) $(DOM0_PAYLOAD)
+
+.PHONY: domu run-guests
+
+# Default GRUB entry: our kernel as dom0; second entry: Debian's stock
+# kernel; third: our kernel, dom0 starting guest1 and guest2 at boot.
+iso: hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
+	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(ISO_INITRD) $(DEBIAN_KERNEL)
 
 run: deps
 	@$(MAKE) --no-print-directory iso
 	@scripts/run-qemu.sh iso $(ISO)
+
+# The same ISO contents with the guests entry as the default.
+run-guests: deps
+	@$(MAKE) --no-print-directory hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
+	@WARD_DEFAULT=guests scripts/mkiso.sh $(GUESTS_ISO) $(HV_ELF) $(OUR_KERNEL) \
+		$(ISO_INITRD) $(DEBIAN_KERNEL)
+	@scripts/run-qemu.sh iso $(GUESTS_ISO)
 
 run-kernel: deps
 	@$(MAKE) --no-print-directory hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)

@@ -63,7 +63,7 @@ chmod 755 "$ROOT/bin/busybox"
 done
 [ -L "$ROOT/sbin/init" ] || die "busybox has no init applet"
 cp -R "$HERE/overlay/." "$ROOT/"
-chmod 755 "$ROOT/etc/init.d/rcS"
+chmod 755 "$ROOT/etc/init.d/rcS" "$ROOT/usr/sbin/ward-selftest"
 
 need_mb=$(( ($(du -s --block-size=1M "$ROOT" | cut -f1)) + OVERHEAD_MB ))
 [ "$SIZE_MB" -ge "$need_mb" ] ||

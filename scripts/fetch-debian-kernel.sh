@@ -2,11 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Fetch Debian's stock kernel (linux-image-6.1.0-*-amd64, as shipped) with
 # apt-get download into a cache outside the repo, and copy its vmlinuz to OUT.
-# Its Xen drivers that are modules (xenfs, privcmd, evtchn, gntdev,
-# gntalloc) go to $(dirname OUT)/modules/lib/modules/RELEASE/..., for the
-# dom0 initramfs to carry.
-# The cache is keyed by the package name and version, so an unchanged
-# archive means no download.
+# Two sets of its modules are kept, each with everything it depends on
+# (resolved by running depmod on the package's own tree, not guessed) and a
+# load-order list, dependencies first:
+#   $(dirname OUT)/modules/lib/modules/RELEASE/...        dom0: xenfs,
+#       privcmd, evtchn, gntdev, gntalloc, blkback, netback, loop, bridge;
+#       order in .../RELEASE/ward-dom0.load (the dom0 initramfs carries it)
+#   $(dirname OUT)/domU-modules/lib/modules/RELEASE/...   domU: blkfront,
+#       netfront, ext4 (+ crc32c for its checksums); order in
+#       .../RELEASE/ward-domU.load (domU-images/build-debian-initrd.sh packs it)
+# The cache is keyed by the package name and version (and LAYOUT, bumped
+# when what is extracted changes), so an unchanged archive means no download.
 #
 # Usage: scripts/fetch-debian-kernel.sh OUT
 # Environment: WARD_CACHE (default ~/.cache/ward)
@@ -32,7 +38,50 @@ fi
 ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate version for $pkg"
 
-dir=$cache/${pkg}_$ver
+# Bump when the extracted set changes, so an old cache entry is redone.
+LAYOUT=2
+# Module names as depmod knows them (basename of the .ko without suffix).
+DOM0_MODS="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs xen-blkback xen-netback loop bridge"
+# ext4 asks for the crypto "crc32c" algorithm at mount time (a softdep,
+# not in modules.dep); the generic C implementation always works.
+DOMU_MODS="xen-blkfront xen-netfront crc32c_generic ext4"
+
+dir=$cache/${pkg}_$ver.l$LAYOUT
+
+# extract_set ROOT RELEASE DEST LOADLIST MODULE...: copy each module and,
+# per ROOT's modules.dep, everything it needs into DEST/lib/modules/RELEASE/,
+# and write LOADLIST there: one path (relative to that dir) a line, each
+# module after the ones it depends on, each once. A missing module is fatal.
+extract_set() {
+	local root=$1 rel=$2 dest=$3 list=$4
+	shift 4
+	local mdir=$root/lib/modules/$rel
+	local -A seen=()
+	local order=()
+	# visit PATH: depth-first, dependencies before the module itself.
+	visit() {
+		local path=$1 deps d
+		[ -z "${seen[$path]:-}" ] || return 0
+		seen[$path]=1
+		deps=$(sed -n "s|^$path:||p" "$mdir/modules.dep")
+		for d in $deps; do
+			visit "$d"
+		done
+		order+=("$path")
+	}
+	local m path
+	for m in "$@"; do
+		path=$(grep -E "(^|/)$m\.ko:" "$mdir/modules.dep" | head -n1 | cut -d: -f1)
+		[ -n "$path" ] || die "module $m is not in $pkg's modules.dep"
+		visit "$path"
+	done
+	mkdir -p "$dest/lib/modules/$rel"
+	for path in "${order[@]}"; do
+		mkdir -p "$dest/lib/modules/$rel/$(dirname "$path")"
+		cp "$mdir/$path" "$dest/lib/modules/$rel/$path"
+	done
+	printf '%s\n' "${order[@]}" >"$dest/lib/modules/$rel/$list"
+}
 if [ ! -f "$dir/vmlinuz" ]; then
 	echo "fetch-debian-kernel: downloading $pkg $ver"
 	rm -rf "$dir.tmp"
@@ -49,20 +98,21 @@ if [ ! -f "$dir/vmlinuz" ]; then
 	cp "$vmlinuz" "$dir.tmp/vmlinuz"
 	basename "$vmlinuz" | sed 's/^vmlinuz-//' > "$dir.tmp/release"
 	rel=$(cat "$dir.tmp/release")
-	xen=lib/modules/$rel/kernel/drivers/xen
-	mkdir -p "$dir.tmp/modules/$xen/xenfs"
-	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs/xenfs; do
-		[ -f "$dir.tmp/root/$xen/$m.ko" ] && cp "$dir.tmp/root/$xen/$m.ko" "$dir.tmp/modules/$xen/$m.ko"
-	done
+	cp "$dir.tmp"/root/boot/config-"$rel" "$dir.tmp/config" 2>/dev/null || true
+	# The package ships no modules.dep (the postinst makes it); make it here.
+	command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
+	depmod -b "$dir.tmp/root" "$rel" || die "depmod failed on $pkg"
+	extract_set "$dir.tmp/root" "$rel" "$dir.tmp/modules" ward-dom0.load $DOM0_MODS
+	extract_set "$dir.tmp/root" "$rel" "$dir.tmp/domU-modules" ward-domU.load $DOMU_MODS
 	rm -rf "$dir.tmp/root" "$dir.tmp"/*.deb
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
 fi
 mkdir -p "$(dirname "$out")"
-if [ -d "$dir/modules" ]; then
-	rm -rf "$(dirname "$out")/modules"
-	cp -r "$dir/modules" "$(dirname "$out")/modules"
-fi
+for d in modules domU-modules; do
+	rm -rf "$(dirname "$out")/$d"
+	cp -r "$dir/$d" "$(dirname "$out")/$d"
+done
 cp "$dir/vmlinuz" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "fetch-debian-kernel: $out is $pkg $ver ($(cat "$dir/release"))"

@@ -5,10 +5,17 @@
 #
 # Usage: scripts/mkiso.sh OUT.iso HYPERVISOR.elf DOM0_KERNEL DOM0_INITRD [ALT_KERNEL]
 # With ALT_KERNEL, a second menu entry boots dom0 with that kernel instead.
+# The last entry boots DOM0_KERNEL with WARD_GUESTS_ARGS added to its
+# command line: dom0 then starts the example guests itself (the initramfs
+# must carry them, see domU-images/build-dom0-payload.sh).
 # Environment:
-#   WARD_HV_ARGS    hypervisor command line (default below)
-#   WARD_DOM0_ARGS  dom0 kernel command line (default below)
-#   WARD_TIMEOUT    GRUB menu timeout in seconds (default 3)
+#   WARD_HV_ARGS      hypervisor command line (default below)
+#   WARD_DOM0_ARGS    dom0 kernel command line (default below)
+#   WARD_GUESTS_ARGS  added for the guests entry (default
+#                     ward.autostart=guest1,guest2)
+#   WARD_DEFAULT      entry booted when the menu times out: 0 (default),
+#                     a number, or "guests" for the guests entry
+#   WARD_TIMEOUT      GRUB menu timeout in seconds (default 3)
 set -euo pipefail
 
 die() { echo "mkiso: error: $*" >&2; exit 1; }
@@ -24,6 +31,14 @@ command -v grub-mkrescue >/dev/null || die "grub-mkrescue not found (apt-get ins
 hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info dom0_mem=512M}
 dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=noforce xen.fifo_events=0 8250.nr_uarts=0 mce=off mitigations=off}
 timeout=${WARD_TIMEOUT:-3}
+guests_args=${WARD_GUESTS_ARGS:-ward.autostart=guest1,guest2}
+# Entries: our kernel, the alternative (if any), then the guests entry.
+guests_entry=1
+[ -z "$alt" ] || guests_entry=2
+default=${WARD_DEFAULT:-0}
+[ "$default" != guests ] || default=$guests_entry
+[[ $default =~ ^[0-9]+$ ]] && [ "$default" -le "$guests_entry" ] ||
+	die "WARD_DEFAULT must be an entry number 0..$guests_entry or 'guests', got '$default'"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ward-iso.XXXXXX")
 # The tool's log must live outside the tree being packed: xorriso refuses
@@ -43,7 +58,7 @@ serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
 set timeout=$timeout
-set default=0
+set default=$default
 
 menuentry "Ward, dom0: $(basename "$(dirname "$kernel")")/$(basename "$kernel")" {
 	multiboot2 /boot/ward.elf $hv_args
@@ -61,6 +76,14 @@ menuentry "Ward, dom0: $(basename "$(dirname "$alt")")/$(basename "$alt")" {
 }
 CFG
 	fi
+	cat <<CFG
+
+menuentry "Ward, dom0: $(basename "$(dirname "$kernel")")/$(basename "$kernel"), starting guests ($guests_args)" {
+	multiboot2 /boot/ward.elf $hv_args
+	module2 /boot/dom0-vmlinuz $dom0_args $guests_args
+	module2 /boot/dom0-initrd.gz
+}
+CFG
 } > "$stage/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$out")"

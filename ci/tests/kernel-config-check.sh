@@ -84,4 +84,19 @@ expect garbage 2 "not a config line"
 printf 'CONFIG_XEN=y\n' >"$W/noconfig.frag1"
 expect noconfig 2 "no such .config"
 
+# The real fragments must ask for everything one kernel needs as dom0 and
+# as domU (docs/guests.md), built in; the check above then fails a build
+# whose .config lost any of them. Dropping a line from a fragment fails here.
+need="XEN_BLKDEV_BACKEND XEN_NETDEV_BACKEND XEN_BLKDEV_FRONTEND XEN_NETDEV_FRONTEND
+XEN_BACKEND XEN_GNTDEV XEN_GRANT_DEV_ALLOC XEN_DEV_EVTCHN XENFS XEN_PRIVCMD
+HVC_XEN BLK_DEV_LOOP EXT4_FS BRIDGE NET INET IP_PNP PACKET UNIX MAGIC_SYSRQ
+DEVTMPFS TMPFS"
+for o in $need; do
+	cases=$((cases + 1))
+	grep -qx "CONFIG_$o=y" linux-patches/configs/*.config ||
+		fail "no fragment in linux-patches/configs asks CONFIG_$o=y"
+done
+grep -qx "# CONFIG_MODULES is not set" linux-patches/configs/*.config ||
+	fail "the fragments do not keep modules off (everything must be built in)"
+
 echo "$T: ok ($cases cases)"

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Issue 9, "Guests side by side" (PENDING: needs domU creation in the
+# hypervisor, grant tables, xenstored, ward-consoled and wardctl; move to
+# ci/tests/ once it passes). Boots the ISO `make run-guests` builds: dom0
+# starts guest1 and guest2 (our kernel) from /etc/ward at boot; each
+# guest's self-test writes and reads back a file on its ext4 root
+# (blkfront -> blkback -> loop -> image file) and pings the other guest
+# and dom0 (netfront -> netback -> xenbr0). Commands typed into dom0's
+# console then: list both; destroy guest2 and check guest1 still answers;
+# create guest2 again under the same name; crash guest2 on purpose and
+# check guest1 is unaffected; start guest1 with Debian's kernel (module
+# initramfs) next to guest2 with ours; tear everything down and check no
+# loop device and no vif is left in dom0.
+# Guest consoles reach the serial log through dom0: ward-consoled writes
+# /var/log/ward/console-NAME.log and the test prints its ward- lines
+# prefixed "NAME| " ("deb-guest1| ", "mix-guest2| " in the last round).
+. "$(dirname "$0")/../lib.sh"
+
+# Per-command wait for the prompt to come back, in 0.25 s steps (guests
+# boot slowly under TCG; the wait loops typed below have their own limit).
+CMD_STEPS=1600
+
+prompts() {
+	grep -ao 'ward-dom0:[^#]*# ' "$1" 2>/dev/null | wc -l
+}
+
+type_into() {
+	local in=$1 log=$2 i n
+
+	exec 3>"$in"
+	for i in $(seq 1 1200); do
+		[ "$(prompts "$log")" -ge 1 ] && break
+		sleep 0.5
+	done
+	while IFS= read -r line; do
+		n=$(prompts "$log")
+		printf '%s\r' "$line" >&3
+		for i in $(seq 1 "$CMD_STEPS"); do
+			[ "$(prompts "$log")" -gt "$n" ] && break
+			sleep 0.25
+		done
+	done <<'CMDS'
+cd /
+w() { i=0; while [ "$(cat /var/log/ward/console-$1.log 2>/dev/null | grep -c "$2")" -lt 1 ] && [ $i -lt 300 ]; do sleep 1; i=$((i+1)); done; sed "s/^/${3:-$1}| /" /var/log/ward/console-$1.log | grep -a "| ward-"; }
+gone() { i=0; while wardctl list | grep -q " *$1 " && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done; wardctl list | grep -q " *$1 " && echo "GONE-$1-NO" || echo "GONE-$1-YES"; }
+p() { ping -c 3 -W 2 $1 >/dev/null && echo "PING-$2-OK" || echo "PING-$2-FAILED"; }
+w guest1 'ward-selftest: guest1 done'
+w guest2 'ward-selftest: guest2 done'
+wardctl list
+echo BRIF-$(ls /sys/class/net/xenbr0/brif | sort | tr '\n' ' ')
+wardctl destroy guest2 && echo DESTROY-OK
+gone guest2
+p 10.0.0.2 G1-AFTER-DESTROY
+mv /var/log/ward/console-guest2.log /var/log/ward/console-guest2.1
+wardctl create /etc/ward/guest2.cfg && echo RECREATE-OK
+w guest2 'ward-selftest: guest2 done'
+sed 's/ward.name=guest2/ward.name=guest2 ward.test=crash/' /etc/ward/guest2.cfg >/tmp/crash2.cfg
+wardctl destroy guest2 && mv /var/log/ward/console-guest2.log /var/log/ward/console-guest2.2
+wardctl create /tmp/crash2.cfg && echo CRASHCFG-CREATED
+w guest2 'ward.test=crash'
+gone guest2
+p 10.0.0.2 G1-AFTER-CRASH
+wardctl destroy guest1 && echo DESTROY1-OK
+gone guest1
+mv /var/log/ward/console-guest1.log /var/log/ward/console-guest1.1
+mv /var/log/ward/console-guest2.log /var/log/ward/console-guest2.3
+wardctl create /etc/ward/guest1-debian.cfg && echo DEBIAN-CREATED
+wardctl create /etc/ward/guest2.cfg && echo OURS-CREATED
+w guest1 'ward-selftest: guest1 done' deb-guest1
+w guest2 'ward-selftest: guest2 done' mix-guest2
+wardctl destroy guest1; wardctl destroy guest2; gone guest1; gone guest2
+echo "LOOPS-[$(losetup -a)]"
+echo "VIFS-$(ls /sys/class/net | grep -c '^vif')"
+poweroff
+CMDS
+	sleep 30
+	exec 3>&-
+}
+
+make --no-print-directory hypervisor kernel build/dom0-initrd-iso.cpio.gz >"$TEST_DIR/build.log" 2>&1 ||
+	{ bad "build ($(tail -n1 "$TEST_DIR/build.log"))"; finish; }
+iso=$TEST_DIR/guests.iso
+WARD_DEFAULT=guests WARD_TIMEOUT=0 WARD_HV_ARGS="console=com1 loglvl=info dom0_mem=512M test_exit" \
+	scripts/mkiso.sh "$iso" build/ward.elf build/kernel/bzImage build/dom0-initrd-iso.cpio.gz \
+	build/debian/vmlinuz >"$TEST_DIR/mkiso.log" 2>&1 || { bad "mkiso"; finish; }
+
+base=$TEST_DIR/serial log=$TEST_DIR/serial.log rc=0
+rm -f "$base.in" "$base.out" "$log"
+mkfifo "$base.in" "$base.out"
+cat "$base.out" >"$log" &
+reader=$!
+type_into "$base.in" "$log" &
+feeder=$!
+WARD_SERIAL_PIPE=$base WARD_TIMEOUT=2400 scripts/run-qemu.sh iso "$iso" || rc=$?
+kill "$feeder" 2>/dev/null
+wait "$reader" 2>/dev/null
+rm -f "$base.in" "$base.out"
+
+expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
+expect "$log" '^ward-dom0: autostart: started guest1' "dom0 started guest1 at boot"
+expect "$log" '^ward-dom0: autostart: started guest2' "dom0 started guest2 at boot"
+for g in guest1:10.0.0.2:10.0.0.3 guest2:10.0.0.3:10.0.0.2; do
+	IFS=: read -r n me peer <<<"$g"
+	expect "$log" "^$n\\| ward-domU: $n up, root on /dev/xvda, eth0 ${me//./\\.}" "$n: up with root on xvda and its address"
+	expect "$log" "^$n\\| ward-selftest: $n file ok" "$n: file read back from its ext4 disk"
+	expect "$log" "^$n\\| ward-selftest: $n ping ${peer//./\\.} ok" "$n: pings the other guest"
+	expect "$log" "^$n\\| ward-selftest: $n ping 10\\.0\\.0\\.1 ok" "$n: pings dom0"
+	expect "$log" "^$n\\| ward-selftest: $n done, 0 failed" "$n: self-test done without failures"
+done
+expect "$log" '^guest1 +[0-9]+ ' "wardctl list shows guest1"
+expect "$log" '^guest2 +[0-9]+ ' "wardctl list shows guest2"
+expect "$log" '^BRIF-vif[0-9]+\.0 vif[0-9]+\.0 $' "both vifs are in xenbr0"
+expect "$log" '^DESTROY-OK' "guest2 destroyed"
+expect "$log" '^PING-G1-AFTER-DESTROY-OK' "guest1 still answers dom0 after guest2 is destroyed"
+expect "$log" '^RECREATE-OK' "guest2 created again under the same name"
+expect "$log" '^CRASHCFG-CREATED' "guest2 created with ward.test=crash"
+expect "$log" '^guest2\| ward-domU: ward.test=crash' "guest2 crashed itself"
+expect "$log" 'shut down: crash' "the hypervisor saw guest2 crash"
+expect "$log" '^PING-G1-AFTER-CRASH-OK' "guest1 still answers dom0 after guest2 crashed"
+expect "$log" '^DEBIAN-CREATED' "guest1 created with Debian's kernel"
+expect "$log" '^deb-guest1\| ward-domU: guest1 up, root on /dev/xvda, eth0 10\.0\.0\.2' "Debian's kernel: guest1 up via its module initramfs"
+expect "$log" '^deb-guest1\| ward-selftest: guest1 done, 0 failed' "Debian's kernel: file and both pings ok"
+expect "$log" '^mix-guest2\| ward-selftest: guest2 ping 10\.0\.0\.2 ok' "ours pings the Debian guest"
+reject "$log" '^GONE-.*-NO' "every destroyed or crashed guest left wardctl list"
+expect "$log" '^LOOPS-\[\]$' "no loop device left in dom0"
+expect "$log" '^VIFS-0$' "no vif left in dom0"
+reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault in the hypervisor or dom0"
+finish
