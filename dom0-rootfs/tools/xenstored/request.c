@@ -96,6 +96,7 @@ static int parse_domid(const char *s, uint32_t *domid)
 	return 0;
 }
 
+/* Called after the reply is queued, so a client sees it before events. */
 static void changed(struct req *r, const char *path, enum watch_kind kind)
 {
 	if (r->t)
@@ -164,8 +165,9 @@ static int do_write(struct req *r)
 				 r->hdr->len - plen);
 	if (rc)
 		return rc;
+	rc = reply_ok(r);
 	changed(r, path, WATCH_WRITE);
-	return reply_ok(r);
+	return rc;
 }
 
 static int do_mkdir(struct req *r)
@@ -179,9 +181,10 @@ static int do_mkdir(struct req *r)
 		rc = store_mkdir(r->s, &r->who, path, &created);
 	if (rc)
 		return rc;
+	rc = reply_ok(r);
 	if (created)
 		changed(r, path, WATCH_WRITE);
-	return reply_ok(r);
+	return rc;
 }
 
 static int do_rm(struct req *r)
@@ -195,9 +198,10 @@ static int do_rm(struct req *r)
 		rc = store_rm(r->s, &r->who, path, &removed);
 	if (rc)
 		return rc;
+	rc = reply_ok(r);
 	if (removed)
 		changed(r, path, WATCH_RM);
-	return reply_ok(r);
+	return rc;
 }
 
 static int do_set_perms(struct req *r)
@@ -217,8 +221,9 @@ static int do_set_perms(struct req *r)
 		rc = store_set_perms(r->s, &r->who, path, perms, n - 1);
 	if (rc)
 		return rc;
+	rc = reply_ok(r);
 	changed(r, path, WATCH_WRITE);
-	return reply_ok(r);
+	return rc;
 }
 
 static int do_watch(struct req *r)
@@ -283,6 +288,7 @@ static int do_transaction_start(struct req *r)
 static int do_transaction_end(struct req *r)
 {
 	const char *argv[MAX_ARGS];
+	struct tx_event *events = NULL;
 	bool commit;
 	int rc;
 
@@ -294,8 +300,12 @@ static int do_transaction_end(struct req *r)
 		commit = false;
 	else
 		return -EINVAL;
-	rc = tx_end(r->d, r->c, r->t, commit);
-	return rc ? rc : reply_ok(r);
+	rc = tx_end(r->d, r->c, r->t, commit, &events);
+	if (rc)
+		return rc;
+	rc = reply_ok(r);
+	tx_fire_events(r->d, events);
+	return rc;
 }
 
 static int do_introduce(struct req *r)

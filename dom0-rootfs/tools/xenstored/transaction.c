@@ -63,14 +63,28 @@ int tx_record(struct transaction *t, const char *path, enum watch_kind kind)
 	return 0;
 }
 
-static void tx_free(struct transaction *t)
+static void events_free(struct tx_event *e)
 {
-	struct tx_event *e, *next;
+	struct tx_event *next;
 
-	for (e = t->events; e; e = next) {
+	for (; e; e = next) {
 		next = e->next;
 		free(e);
 	}
+}
+
+void tx_fire_events(struct xsd *d, struct tx_event *events)
+{
+	struct tx_event *e;
+
+	for (e = events; e; e = e->next)
+		watch_fire(d, e->path, e->kind);
+	events_free(events);
+}
+
+static void tx_free(struct transaction *t)
+{
+	events_free(t->events);
 	store_destroy(&t->snap);
 	free(t);
 }
@@ -85,9 +99,9 @@ static void tx_unlink(struct conn *c, struct transaction *t)
 	c->nr_txs--;
 }
 
-int tx_end(struct xsd *d, struct conn *c, struct transaction *t, bool commit)
+int tx_end(struct xsd *d, struct conn *c, struct transaction *t, bool commit,
+	   struct tx_event **events)
 {
-	struct tx_event *e;
 	bool changed;
 	int rc = 0;
 
@@ -109,8 +123,8 @@ int tx_end(struct xsd *d, struct conn *c, struct transaction *t, bool commit)
 		d->store.gen = old.gen + 1;
 		t->snap = old;	/* freed below */
 	}
-	for (e = t->events; e; e = e->next)
-		watch_fire(d, e->path, e->kind);
+	*events = t->events;
+	t->events = NULL;
 	tx_free(t);
 	return 0;
 }

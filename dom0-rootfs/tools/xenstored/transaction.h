@@ -33,6 +33,13 @@ int tx_start(struct xsd *d, struct conn *c, uint32_t *id);
 struct transaction *tx_find(struct conn *c, uint32_t id);
 /* Remember an event to fire at commit. -ENOMEM. */
 int tx_record(struct transaction *t, const char *path, enum watch_kind kind);
-/* Commit (@commit true) or abort @t, and free it. 0 or -EAGAIN. */
-int tx_end(struct xsd *d, struct conn *c, struct transaction *t, bool commit);
+/*
+ * Commit (@commit true) or abort @t, and free it. 0 or -EAGAIN. After a
+ * successful commit *events holds the watch events to fire with
+ * tx_fire_events() once the reply is queued.
+ */
+int tx_end(struct xsd *d, struct conn *c, struct transaction *t, bool commit,
+	   struct tx_event **events);
+/* Fire and free a list from tx_end(). */
+void tx_fire_events(struct xsd *d, struct tx_event *events);
 void tx_abort_all(struct conn *c);
