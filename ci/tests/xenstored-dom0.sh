@@ -3,7 +3,7 @@
 # xenstored in dom0 on Ward: rcS starts it, it serves dom0's kernel over
 # the xsd_kva ring (xenbus probes the backend bus) and dom0's tools over
 # the Unix socket. Commands are typed into the dom0 console as in
-# dom0-shell.sh; our kernel only (Debian's behaves the same for xenbus).
+# dom0-shell.sh, with our kernel and with Debian's stock one (modules).
 . "$(dirname "$0")/../lib.sh"
 
 prompts() {
@@ -43,32 +43,39 @@ CMDS
 	exec 3>&-
 }
 
-base=$TEST_DIR/ours log=$TEST_DIR/ours.log rc=0
+# run_dom0 NAME KERNEL: boot KERNEL as dom0, type the commands, check.
+run_dom0() {
+	local name=$1 kernel=$2 base=$TEST_DIR/$1 log=$TEST_DIR/$1.log rc=0
+
+	rm -f "$base.in" "$base.out" "$log"
+	mkfifo "$base.in" "$base.out"
+	cat "$base.out" >"$log" &
+	local reader=$!
+	type_into "$base.in" "$log" &
+	local feeder=$!
+	WARD_SERIAL_PIPE=$base WARD_TIMEOUT=300 scripts/run-qemu.sh kernel build/ward.elf \
+		"test_exit loglvl=all dom0_mem=512M" \
+		"$kernel console=hvc0 earlyprintk=xen ward.xenstored.trace,build/dom0-initrd.cpio.gz" || rc=$?
+	kill "$feeder" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	rm -f "$base.in" "$base.out"
+
+	expect_status "$rc" "$QEMU_EXIT_OK" "$name: poweroff in dom0 ended the run"
+	expect "$log" '^xenstored: ready' "$name: xenstored says it is ready"
+	expect "$log" '^LS-DOM0-OK' "$name: xenstore-ls /local/domain/0 over the socket"
+	expect "$log" '^WRITE-OK' "$name: xenstore-write"
+	expect "$log" '^READ-hello-ward' "$name: xenstore-read returns the value"
+	expect "$log" '^KERNEL-REQUESTS-[1-9]' "$name: dom0's kernel talks to xenstored over its ring"
+	expect "$log" 'IN  dom0 WATCH .*"backend\\0' "$name: dom0's kernel watches backend (xenbus probe ran)"
+	expect "$log" '^XENBUS-BACKEND-BUS' "$name: /sys/bus/xen-backend exists"
+	expect "$log" '^RM-OK' "$name: xenstore-rm"
+	expect "$log" '^READ-GONE' "$name: removed node reads as missing"
+	reject "$log" 'FATAL TRAP|PANIC|crashed|BUG:|Oops' "$name: no fault anywhere"
+}
+
 make --no-print-directory hypervisor build/dom0-initrd.cpio.gz >/dev/null ||
 	{ bad "build"; finish; }
 scripts/build-kernel.sh >/dev/null || { bad "kernel build"; finish; }
-rm -f "$base.in" "$base.out" "$log"
-mkfifo "$base.in" "$base.out"
-cat "$base.out" >"$log" &
-reader=$!
-type_into "$base.in" "$log" &
-feeder=$!
-WARD_SERIAL_PIPE=$base WARD_TIMEOUT=300 scripts/run-qemu.sh kernel build/ward.elf \
-	"test_exit loglvl=all dom0_mem=512M" \
-	"build/kernel/bzImage console=hvc0 earlyprintk=xen ward.xenstored.trace,build/dom0-initrd.cpio.gz" || rc=$?
-kill "$feeder" 2>/dev/null
-wait "$reader" 2>/dev/null
-rm -f "$base.in" "$base.out"
-
-expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
-expect "$log" '^xenstored: ready' "xenstored says it is ready"
-expect "$log" '^LS-DOM0-OK' "xenstore-ls /local/domain/0 over the socket"
-expect "$log" '^WRITE-OK' "xenstore-write"
-expect "$log" '^READ-hello-ward' "xenstore-read returns the value"
-expect "$log" '^KERNEL-REQUESTS-[1-9]' "dom0's kernel talks to xenstored over its ring"
-expect "$log" 'IN  dom0 WATCH .*"backend\\0' "dom0's kernel watches backend (xenbus probe ran)"
-expect "$log" '^XENBUS-BACKEND-BUS' "/sys/bus/xen-backend exists"
-expect "$log" '^RM-OK' "xenstore-rm"
-expect "$log" '^READ-GONE' "removed node reads as missing"
-reject "$log" 'FATAL TRAP|PANIC|crashed|BUG:|Oops' "no fault anywhere"
+run_dom0 ours build/kernel/bzImage
+run_dom0 debian build/debian/vmlinuz
 finish
