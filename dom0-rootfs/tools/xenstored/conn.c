@@ -10,7 +10,9 @@
  * likes: indices are read once into locals, data is copied out before it
  * is parsed, and barriers order data against index updates.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* accept4 */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
