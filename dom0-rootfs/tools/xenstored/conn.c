@@ -32,11 +32,18 @@
 #include "wire.h"
 
 #define PAGE_SIZE	4096
+/*
+ * Requests served from one ring before the others get a turn: a guest that
+ * refills its ring as fast as we drain it must not keep the daemon to
+ * itself. Leftover work is picked up on the next loop iteration.
+ */
+#define RING_BUDGET	32
 
 struct ring_io {
 	struct xenstore_domain_interface *intf;
 	uint32_t port;			/* local port bound to the ring */
 	bool foreign;			/* mapped through privcmd */
+	bool more;			/* requests left unread (budget, quota) */
 	bool shutdown_seen;		/* @releaseDomain already fired for it */
 	struct wire_in in;
 };
@@ -61,8 +68,13 @@ static struct io *io_of(struct xsd *d)
 
 /* ---- rings -------------------------------------------------------------- */
 
-/* Consume every complete or partial request in the ring. */
-static bool ring_read(struct xsd *d, struct conn *c, struct ring_io *r)
+/*
+ * Consume the requests in the ring, up to *budget of them. An unprivileged
+ * peer whose replies pile up unread gets no more requests served until it
+ * reads them, so it cannot make dom0 queue replies without bound.
+ */
+static bool ring_read(struct xsd *d, struct conn *c, struct ring_io *r,
+		      unsigned int *budget)
 {
 	struct xenstore_domain_interface *intf = r->intf;
 	XENSTORE_RING_IDX cons = intf->req_cons, prod = intf->req_prod;
@@ -75,11 +87,17 @@ static bool ring_read(struct xsd *d, struct conn *c, struct ring_io *r)
 		c->broken = true;
 		return false;
 	}
+	r->more = false;
 	while (cons != prod && !c->broken) {
 		char chunk[XENSTORE_RING_SIZE];
 		size_t off = MASK_XENSTORE_IDX(cons), len = prod - cons, used;
 		enum wire_status st;
 
+		if (!*budget || (!c->privileged &&
+				 c->out_bytes > d->quota.out_bytes)) {
+			r->more = true;
+			break;
+		}
 		if (len > XENSTORE_RING_SIZE - off)
 			len = XENSTORE_RING_SIZE - off;
 		/* Copy first: the guest may rewrite the ring under us. */
@@ -94,6 +112,7 @@ static bool ring_read(struct xsd *d, struct conn *c, struct ring_io *r)
 		} else if (st == WIRE_MSG) {
 			xsd_handle(d, c, &r->in.hdr, r->in.body);
 			wire_in_reset(&r->in);
+			(*budget)--;
 		}
 	}
 	if (moved) {
@@ -139,14 +158,16 @@ static bool ring_write(struct conn *c, struct ring_io *r)
 	return moved;
 }
 
-static void ring_service(struct xsd *d, struct conn *c)
+/* Serve @c's ring within its budget; true if work was left over. */
+bool io_ring_service(struct xsd *d, struct conn *c)
 {
 	struct ring_io *r = c->io;
+	unsigned int budget = RING_BUDGET;
 	bool moved;
 
 	do {
 		moved = false;
-		if (!c->broken && ring_read(d, c, r)) {
+		if (!c->broken && ring_read(d, c, r, &budget)) {
 			evtchn_notify(io_of(d)->evtchn_fd, r->port);
 			moved = true;
 		}
@@ -157,10 +178,12 @@ static void ring_service(struct xsd *d, struct conn *c)
 	} while (moved);
 	if (c->broken)
 		r->intf->error = XENSTORE_ERROR_PROTO;
+	/* Waiting for the peer to read replies is not work we can do. */
+	return r->more && !c->broken && budget == 0;
 }
 
-static struct conn *ring_new(struct xsd *d, uint32_t domid, bool privileged,
-			     void *page, uint32_t port, bool foreign)
+struct conn *io_ring_new(struct xsd *d, uint32_t domid, bool privileged,
+			 void *page, uint32_t port, bool foreign)
 {
 	struct ring_io *r = calloc(1, sizeof(*r));
 	struct conn *c;
@@ -222,12 +245,12 @@ int io_dom0_ring(struct xsd *d)
 		munmap(page, PAGE_SIZE);
 		return n;
 	}
-	c = ring_new(d, 0, true, page, n, false);
+	c = io_ring_new(d, 0, true, page, n, false);
 	if (!c)
 		return -ENOMEM;
 	/* Wakes xenbus_probe in dom0's kernel; then serve what is queued. */
 	evtchn_notify(io->evtchn_fd, n);
-	ring_service(d, c);
+	io_ring_service(d, c);
 	return 0;
 }
 
@@ -261,7 +284,7 @@ static int io_introduce(struct xsd *d, uint32_t domid, uint64_t mfn,
 		foreign_unmap_page(page);
 		return local;
 	}
-	c = ring_new(d, domid, false, page, local, true);
+	c = io_ring_new(d, domid, false, page, local, true);
 	if (!c) {
 		evtchn_unbind(io->evtchn_fd, local);
 		foreign_unmap_page(page);
@@ -270,7 +293,7 @@ static int io_introduce(struct xsd *d, uint32_t domid, uint64_t mfn,
 	xsd_log("domain %u introduced (mfn %llu, port %u -> %d)", domid,
 		(unsigned long long)mfn, port, local);
 	/* The domain may have queued requests before we mapped it. */
-	ring_service(d, c);
+	io_ring_service(d, c);
 	evtchn_notify(io->evtchn_fd, local);
 	return 0;
 }
@@ -607,7 +630,7 @@ static void evtchn_event(struct xsd *d)
 	}
 	c = conn_by_port(d, port);
 	if (c)
-		ring_service(d, c);
+		io_ring_service(d, c);
 }
 
 void io_handle(struct xsd *d, struct pollfd *pfd, int n)
@@ -633,18 +656,19 @@ void io_handle(struct xsd *d, struct pollfd *pfd, int n)
 	}
 }
 
-void io_flush(struct xsd *d)
+bool io_flush(struct xsd *d)
 {
 	struct conn *c, *next;
 	unsigned long seen;
+	bool more = false;
 
 restart:
 	seen = conns_freed;
 	for (c = d->conns; c; c = next) {
 		next = c->next;
 		if (c->kind == CONN_RING) {
-			if (!c->broken)
-				ring_service(d, c);
+			if (!c->broken && io_ring_service(d, c))
+				more = true;
 		} else if (c->kind == CONN_SOCKET) {
 			if (!c->broken)
 				sock_write(c);
@@ -654,6 +678,7 @@ restart:
 		if (conns_freed != seen)
 			goto restart;
 	}
+	return more;
 }
 
 void io_shutdown(struct xsd *d)

@@ -38,12 +38,25 @@ int io_dom0_ring(struct xsd *d);
 /* Listen on @path (and make /var/run/xenstored reach it). 0 or -errno. */
 int io_listen(struct xsd *d, const char *path);
 
+/*
+ * A ring connection on @page (a struct xenstore_domain_interface) whose
+ * local event channel port is @port; @foreign: unmap with privcmd.
+ */
+struct conn *io_ring_new(struct xsd *d, uint32_t domid, bool privileged,
+			 void *page, uint32_t port, bool foreign);
+/* Serve one ring (see io_flush()); true if work was left for later. */
+bool io_ring_service(struct xsd *d, struct conn *c);
+
 /* Fill @pfd (room for @max) for poll(); returns the count. */
 int io_pollfds(struct xsd *d, struct pollfd *pfd, int max);
 /* Act on poll()'s results in @pfd[0..n). */
 void io_handle(struct xsd *d, struct pollfd *pfd, int n);
-/* Push queued output of every connection as far as it goes. */
-void io_flush(struct xsd *d);
+/*
+ * Serve rings and push queued output of every connection as far as it
+ * goes. True if a ring still has requests (budget used up): poll without
+ * blocking then.
+ */
+bool io_flush(struct xsd *d);
 /* Close everything (socket file removed). */
 void io_shutdown(struct xsd *d);
 

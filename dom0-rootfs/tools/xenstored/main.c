@@ -179,11 +179,10 @@ int main(int argc, char **argv)
 	}
 
 	while (!stop) {
-		int n;
+		bool more = io_flush(&d);
+		int n = io_pollfds(&d, pfd, MAX_POLLFDS);
 
-		io_flush(&d);
-		n = io_pollfds(&d, pfd, MAX_POLLFDS);
-		if (poll(pfd, n, -1) < 0) {
+		if (poll(pfd, n, more ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			xsd_log("poll: %s", strerror(errno));
