@@ -364,13 +364,15 @@ static void test_transactions(void **state)
 	send_str(sock, XS_READ, 0, "/t/a");
 	expect_reply(sock, XS_READ, "in-tx", 5);
 
-	/* A change made meanwhile makes the commit fail with EAGAIN. */
+	/* A change meanwhile to a node it used makes the commit fail. */
 	t1 = tx_begin(sock);
 	t2 = tx_begin(sock);
 	assert_int_not_equal(t1, t2);
 	W(sock, t1, "/t/a\0one");
-	W(sock, 0, "/t/b\0outside");
-	expect_event(sock, "/t/b", "tok");
+	W(sock, 0, "/t/a\0outside");
+	expect_event(sock, "/t/a", "tok");
+	W(sock, 0, "/t/a\0in-tx");		/* same value, still a change */
+	expect_event(sock, "/t/a", "tok");
 	send_req(sock, XS_TRANSACTION_END, t1, "T", 2);
 	expect_error(sock, "EAGAIN");
 	send_str(sock, XS_READ, 0, "/t/a");
@@ -391,11 +393,54 @@ static void test_transactions(void **state)
 	expect_error(sock, "EINVAL");
 	send_req(sock, XS_TRANSACTION_START, t1, "", 1);
 	expect_error(sock, "EBUSY");
-	/* Any change conflicts, even with a transaction that only read. */
-	W(sock, 0, "/t/d\0x");
-	expect_event(sock, "/t/d", "tok");
+	/* Reads count: a node read in the transaction changed. */
+	send_str(sock, XS_READ, t1, "/t/a");
+	expect_reply(sock, XS_READ, "in-tx", 5);
+	ok(sock, XS_RM, 0, "/t/a", 5);
+	expect_event(sock, "/t/a", "tok");
 	send_req(sock, XS_TRANSACTION_END, t1, "T", 2);
 	expect_error(sock, "EAGAIN");
+	/* A directory listing depends on the set of children. */
+	t1 = tx_begin(sock);
+	send_str(sock, XS_DIRECTORY, t1, "/t");
+	pop(sock, (char[XENSTORE_PAYLOAD_MAX + 1]){ 0 });
+	W(sock, 0, "/t/new\0x");
+	expect_event(sock, "/t/new", "tok");
+	send_req(sock, XS_TRANSACTION_END, t1, "T", 2);
+	expect_error(sock, "EAGAIN");
+	/* Creating under a node someone else changes: conflict. */
+	t1 = tx_begin(sock);
+	W(sock, t1, "/t/x/y\0v");
+	W(sock, 0, "/t/sibling\0x");
+	expect_event(sock, "/t/sibling", "tok");
+	send_req(sock, XS_TRANSACTION_END, t1, "T", 2);
+	expect_error(sock, "EAGAIN");
+	/* Unrelated changes do not conflict; both sides' changes stay and
+	 * the transaction's events fire at commit. */
+	t1 = tx_begin(sock);
+	send_str(sock, XS_READ, t1, "/t/new");
+	expect_reply(sock, XS_READ, "x", 1);
+	W(sock, t1, "/t/new\0from-tx");
+	ok(sock, XS_MKDIR, t1, "/t/new/sub", 11);
+	ok(sock, XS_SET_PERMS, t1, "/t/new/sub\0n0\0r3\0", 17);
+	W(sock, 0, "/u/other\0y");		/* elsewhere */
+	ok(sock, XS_TRANSACTION_END, t1, "T", 2);
+	expect_event(sock, "/t/new", "tok");
+	expect_event(sock, "/t/new/sub", "tok");
+	expect_event(sock, "/t/new/sub", "tok");
+	send_str(sock, XS_READ, 0, "/t/new");
+	expect_reply(sock, XS_READ, "from-tx", 7);
+	send_str(sock, XS_GET_PERMS, 0, "/t/new/sub");
+	expect_reply(sock, XS_GET_PERMS, "n0\0r3", 6);
+	send_str(sock, XS_READ, 0, "/u/other");
+	expect_reply(sock, XS_READ, "y", 1);
+	/* A removal in a transaction is replayed too. */
+	t1 = tx_begin(sock);
+	ok(sock, XS_RM, t1, "/t/new", 7);
+	ok(sock, XS_TRANSACTION_END, t1, "T", 2);
+	expect_event(sock, "/t/new", "tok");
+	send_str(sock, XS_READ, 0, "/t/new/sub");
+	expect_error(sock, "ENOENT");
 	/* A closing connection drops its transactions (ASan checks leaks). */
 	t1 = tx_begin(guest);
 	assert_non_null(tx_find(guest, t1));
@@ -437,6 +482,32 @@ static void test_quotas(void **state)
 	assert_true(guest->events_dropped > 0);
 }
 
+/* Two transactions each under the node quota cannot add up past it. */
+static void test_quota_across_transactions(void **state)
+{
+	uint32_t t1, t2;
+
+	ok(sock, XS_MKDIR, 0, "/local/domain/5", 16);
+	ok(sock, XS_SET_PERMS, 0, "/local/domain/5\0n5\0", 19);
+	/* Separate directories, so the two do not conflict. */
+	ok(sock, XS_MKDIR, 0, "/local/domain/5/x", 18);
+	ok(sock, XS_MKDIR, 0, "/local/domain/5/y", 18);
+	assert_int_equal(store_count_owned(&d.store, 5), 3);
+	d.store.quota_nodes = 4;
+	t1 = tx_begin(guest);
+	t2 = tx_begin(guest);
+	W(guest, t1, "x/a\0" "1");
+	W(guest, t2, "y/c\0" "1");
+	send_req(guest, XS_WRITE, t2, "y/d\0" "1", 5);
+	expect_error(guest, "ENOSPC");
+	ok(guest, XS_TRANSACTION_END, t1, "T", 2);
+	send_req(guest, XS_TRANSACTION_END, t2, "T", 2);
+	expect_error(guest, "ENOSPC");
+	send_str(guest, XS_READ, 0, "y/c");
+	expect_error(guest, "ENOENT");
+	assert_int_equal(store_count_owned(&d.store, 5), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +520,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_watch_relative_and_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quota_across_transactions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,11 +196,20 @@ static void test_transactions(void **state)
 	assert_int_equal(xs_read(o, XS_NO_TX, "/tx/a", &val, NULL), 0);
 	free(val);
 
+	/* Someone else changes the same node: EAGAIN. */
 	assert_int_equal(xs_transaction_start(h, &t), 0);
 	assert_int_equal(xs_write_str(h, t, "/tx/a", "lost"), 0);
-	assert_int_equal(xs_write_str(o, XS_NO_TX, "/tx/b", "meanwhile"), 0);
+	assert_int_equal(xs_write_str(o, XS_NO_TX, "/tx/a", "meanwhile"), 0);
 	assert_int_equal(xs_transaction_end(h, t, 0), -EAGAIN);
 	assert_int_equal(xs_transaction_end(h, t, 0), -ENOENT);
+	/* Someone else changes another node: both changes stay. */
+	assert_int_equal(xs_transaction_start(h, &t), 0);
+	assert_int_equal(xs_write_str(h, t, "/tx/a", "kept"), 0);
+	assert_int_equal(xs_write_str(o, XS_NO_TX, "/other", "too"), 0);
+	assert_int_equal(xs_transaction_end(h, t, 0), 0);
+	assert_int_equal(xs_read(o, XS_NO_TX, "/tx/a", &val, NULL), 0);
+	assert_string_equal(val, "kept");
+	free(val);
 	xs_close(h);
 	xs_close(o);
 }

@@ -100,7 +100,7 @@ static int parse_domid(const char *s, uint32_t *domid)
 static void changed(struct req *r, const char *path, enum watch_kind kind)
 {
 	if (r->t)
-		tx_record(r->t, path, kind);
+		tx_record(r->t, path, kind);	/* replayed at commit */
 	else
 		watch_fire(r->d, path, kind);
 }
@@ -165,6 +165,9 @@ static int do_write(struct req *r)
 				 r->hdr->len - plen);
 	if (rc)
 		return rc;
+	if (r->t)
+		tx_record_op(r->t, TX_WRITE, path, r->body + plen,
+			     r->hdr->len - plen);
 	rc = reply_ok(r);
 	changed(r, path, WATCH_WRITE);
 	return rc;
@@ -181,6 +184,8 @@ static int do_mkdir(struct req *r)
 		rc = store_mkdir(r->s, &r->who, path, &created);
 	if (rc)
 		return rc;
+	if (r->t && created)
+		tx_record_op(r->t, TX_MKDIR, path, NULL, 0);
 	rc = reply_ok(r);
 	if (created)
 		changed(r, path, WATCH_WRITE);
@@ -198,6 +203,8 @@ static int do_rm(struct req *r)
 		rc = store_rm(r->s, &r->who, path, &removed);
 	if (rc)
 		return rc;
+	if (r->t && removed)
+		tx_record_op(r->t, TX_RM, path, NULL, 0);
 	rc = reply_ok(r);
 	if (removed)
 		changed(r, path, WATCH_RM);
@@ -221,6 +228,8 @@ static int do_set_perms(struct req *r)
 		rc = store_set_perms(r->s, &r->who, path, perms, n - 1);
 	if (rc)
 		return rc;
+	if (r->t)
+		tx_record_op(r->t, TX_SET_PERMS, path, perms, n - 1);
 	rc = reply_ok(r);
 	changed(r, path, WATCH_WRITE);
 	return rc;

@@ -90,6 +90,7 @@ static struct node *node_clone(const struct node *src, struct node *parent)
 	if (!n)
 		return NULL;
 	n->parent = parent;
+	n->gen = src->gen;
 	if (node_set_perms(n, src->perms, src->nr_perms))
 		goto fail;
 	if (src->len) {
@@ -115,6 +116,8 @@ fail:
 int store_clone(struct store *dst, const struct store *src)
 {
 	*dst = *src;
+	dst->note = NULL;
+	dst->note_arg = NULL;
 	dst->root = node_clone(src->root, NULL);
 	return dst->root ? 0 : -ENOMEM;
 }
@@ -188,6 +191,35 @@ struct node *store_lookup(const struct store *s, const char *path)
 	return *rest ? NULL : n;
 }
 
+static void note(const struct store *s, const char *path, size_t len,
+		 const struct node *n)
+{
+	if (s->note)
+		s->note(s->note_arg, path, len, n);
+}
+
+/* Note @path's node (or its absence). */
+static void note_path(const struct store *s, const char *path,
+		      const struct node *n)
+{
+	note(s, path, strlen(path), n);
+}
+
+/* Note the parent of @path, whose set of children an operation changes. */
+static void note_parent(const struct store *s, const char *path,
+			const struct node *parent)
+{
+	size_t len = strrchr(path, '/') - path;
+
+	note(s, path, len ? len : 1, parent);
+}
+
+/* Mark @n changed now. */
+static void touch(struct store *s, struct node *n)
+{
+	n->gen = ++s->gen;
+}
+
 unsigned int node_access(const struct node *n, const struct caller *who)
 {
 	unsigned int i;
@@ -206,6 +238,7 @@ static int lookup_access(struct store *s, const struct caller *who,
 {
 	struct node *n = store_lookup(s, path);
 
+	note_path(s, path, n);
 	if (!n)
 		return -ENOENT;
 	if ((node_access(n, who) & need) != need)
@@ -272,10 +305,13 @@ static int node_get_or_create(struct store *s, const struct caller *who,
 	unsigned int need = count_components(rest);
 
 	*created = false;
+	note_path(s, path, need ? NULL : n);
 	if (!need) {
 		*out = n;
 		return 0;
 	}
+	/* The closest existing ancestor gains a child. */
+	note(s, path, n == s->root ? 1 : (size_t)(rest - path - 1), n);
 	if (!(node_access(n, who) & XS_PERM_WRITE))
 		return -EACCES;
 	if (!who->privileged && s->quota_nodes &&
@@ -298,6 +334,8 @@ static int node_get_or_create(struct store *s, const struct caller *who,
 		for (tail = &n->child; *tail; tail = &(*tail)->next)
 			;
 		*tail = c;
+		touch(s, n);
+		touch(s, c);
 		n = c;
 		rest += nlen;
 		if (*rest == '/')
@@ -334,7 +372,7 @@ int store_write(struct store *s, const struct caller *who, const char *path,
 	free(n->value);
 	n->value = copy;
 	n->len = len;
-	s->gen++;
+	touch(s, n);
 	return 0;
 }
 
@@ -342,11 +380,7 @@ int store_mkdir(struct store *s, const struct caller *who, const char *path,
 		bool *created)
 {
 	struct node *n;
-	int rc = node_get_or_create(s, who, path, &n, created);
-
-	if (!rc && *created)
-		s->gen++;
-	return rc;
+	return node_get_or_create(s, who, path, &n, created);
 }
 
 int store_rm(struct store *s, const struct caller *who, const char *path,
@@ -359,17 +393,24 @@ int store_rm(struct store *s, const struct caller *who, const char *path,
 	if (strcmp(path, "/") == 0)
 		return -EINVAL;
 	n = walk(s, path, &rest);
-	if (*rest)
+	if (*rest) {
 		/* Missing: fine if only the last component is missing. */
-		return strchr(rest, '/') ? -ENOENT : 0;
+		bool parent_there = !strchr(rest, '/');
+
+		note_path(s, path, NULL);
+		note_parent(s, path, parent_there ? n : NULL);
+		return parent_there ? 0 : -ENOENT;
+	}
+	note_path(s, path, n);
+	note_parent(s, path, n->parent);
 	if (!(node_access(n, who) & XS_PERM_WRITE))
 		return -EACCES;
 	for (pp = &n->parent->child; *pp != n; pp = &(*pp)->next)
 		;
 	*pp = n->next;
+	touch(s, n->parent);
 	node_free(n);
 	*removed = true;
-	s->gen++;
 	return 0;
 }
 
@@ -457,6 +498,7 @@ int store_set_perms(struct store *s, const struct caller *who,
 
 	if (nr == 0 || nr > XS_PERMS_MAX)
 		return -EINVAL;
+	note_path(s, path, n);
 	if (!n)
 		return -ENOENT;
 	if (!who->privileged && n->perms[0].domid != who->domid)
@@ -466,6 +508,6 @@ int store_set_perms(struct store *s, const struct caller *who,
 		return -EACCES;
 	rc = node_set_perms(n, perms, nr);
 	if (!rc)
-		s->gen++;
+		touch(s, n);
 	return rc;
 }

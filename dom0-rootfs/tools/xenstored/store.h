@@ -35,6 +35,8 @@ struct node {
 	/* perms[0]: owner and default access of everyone else. */
 	struct xs_perm *perms;
 	unsigned int nr_perms;
+	/* store->gen when its value, perms or set of children last changed. */
+	uint64_t gen;
 };
 
 /* Who asks: privileged callers (dom0's ring, the socket) skip all checks. */
@@ -49,12 +51,20 @@ struct store {
 	uint64_t gen;
 	/* Most nodes an unprivileged domain may own (0: no limit). */
 	unsigned int quota_nodes;
+	/*
+	 * If set, told about every node an operation depends on (before it
+	 * changes it): path[0..len) and the node, or NULL if missing.
+	 * Transactions use it to find conflicts.
+	 */
+	void (*note)(void *arg, const char *path, size_t len,
+		     const struct node *n);
+	void *note_arg;
 };
 
 /* A store holding "/" owned by dom0 with no access for others. 0/-ENOMEM. */
 int store_init(struct store *s);
 void store_destroy(struct store *s);
-/* Deep copy of @src into @dst (for transactions). 0 or -ENOMEM. */
+/* Deep copy of @src into @dst, node generations included, no note hook. */
 int store_clone(struct store *dst, const struct store *src);
 
 /*
