@@ -434,6 +434,15 @@ static void test_transactions(void **state)
 	expect_reply(sock, XS_GET_PERMS, "n0\0r3", 6);
 	send_str(sock, XS_READ, 0, "/u/other");
 	expect_reply(sock, XS_READ, "y", 1);
+	/* Nodes the transaction itself created as ancestors, then wrote
+	 * under again (a toolstack laying out a domain): no conflict. */
+	t1 = tx_begin(sock);
+	W(sock, t1, "/dom/1/console/ring-ref\0" "5");
+	W(sock, t1, "/dom/1/console/port\0" "2");
+	W(sock, t1, "/dom/1/cpu/0/availability\0online");
+	ok(sock, XS_TRANSACTION_END, t1, "T", 2);
+	send_str(sock, XS_READ, 0, "/dom/1/console/port");
+	expect_reply(sock, XS_READ, "2", 1);
 	/* A removal in a transaction is replayed too. */
 	t1 = tx_begin(sock);
 	ok(sock, XS_RM, t1, "/t/new", 7);

@@ -321,8 +321,12 @@ static int node_get_or_create(struct store *s, const struct caller *who,
 	while (*rest) {
 		const char *slash = strchr(rest, '/');
 		size_t nlen = slash ? (size_t)(slash - rest) : strlen(rest);
-		struct node *c = node_new(rest, nlen);
+		struct node *c;
 		struct node **tail;
+
+		/* Each node created here was missing before. */
+		note(s, path, rest + nlen - path, NULL);
+		c = node_new(rest, nlen);
 
 		if (!c || node_set_perms(c, n->perms, n->nr_perms)) {
 			node_free(c);
