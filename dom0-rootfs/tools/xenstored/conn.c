@@ -325,66 +325,63 @@ const struct domain_ops io_domain_ops = {
 
 /* ---- domain death ------------------------------------------------------- */
 
-static bool dominfo_find(const struct ward_dominfo *info, unsigned int nr,
-			 uint32_t domid, const struct ward_dominfo **out)
+/*
+ * The hypervisor's view of domain @domid: 1 and *info if it exists, 0 if
+ * it is gone, -errno if the question could not be asked. WARD_CTL_list
+ * reports domains from ctl.domid upward, so one entry answers it.
+ */
+static int dominfo_get(struct io *io, uint32_t domid,
+		       struct ward_dominfo *info)
 {
-	unsigned int i;
+	struct ward_ctl ctl;
+	int rc;
 
-	for (i = 0; i < nr; i++) {
-		if (info[i].domid == domid) {
-			*out = &info[i];
-			return true;
-		}
-	}
-	return false;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.cmd = WARD_CTL_list;
+	ctl.domid = domid;
+	ctl.u.list.buf = (uintptr_t)info;
+	ctl.u.list.max = 1;
+	rc = ward_ctl(io->privcmd_fd, &ctl);
+	if (rc)
+		return rc;
+	return ctl.u.list.nr == 1 && info->domid == domid;
 }
 
 /*
- * VIRQ_DOM_EXC fired: some domain changed state. Compare every introduced
- * domain with the hypervisor's list; fire @releaseDomain once per state
- * change, release dying and vanished ones (unmapping their page lets the
- * hypervisor free them).
+ * VIRQ_DOM_EXC fired: some domain changed state. Ask about every
+ * introduced domain; fire @releaseDomain once per state change, release
+ * dying and vanished ones (unmapping their page lets the hypervisor free
+ * them).
  */
 static void check_domains(struct xsd *d)
 {
-	static struct ward_dominfo info[256];
 	struct io *io = io_of(d);
-	struct ward_ctl ctl;
 	struct conn *c, *next;
-	unsigned int nr = 0;
 	bool fire = false;
-	int rc;
 
 	if (io->privcmd_fd < 0)
 		io->privcmd_fd = privcmd_open();
 	if (io->privcmd_fd < 0)
 		return;
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.cmd = WARD_CTL_list;
-	ctl.domid = 1;
-	ctl.u.list.buf = (uintptr_t)info;
-	ctl.u.list.max = sizeof(info) / sizeof(info[0]);
-	rc = ward_ctl(io->privcmd_fd, &ctl);
-	if (rc) {
-		xsd_log("WARD_CTL_list failed: %s", strerror(-rc));
-		return;
-	}
-	nr = ctl.u.list.nr;
-
 	for (c = d->conns; c; c = next) {
-		const struct ward_dominfo *di;
+		struct ward_dominfo info;
 		struct ring_io *r;
+		int rc;
 
 		next = c->next;
 		if (c->kind != CONN_RING || c->privileged)
 			continue;
 		r = c->io;
-		if (!dominfo_find(info, nr, c->domid, &di) ||
-		    (di->flags & WARD_DOMINF_dying)) {
+		rc = dominfo_get(io, c->domid, &info);
+		if (rc < 0) {
+			xsd_log("WARD_CTL_list failed: %s", strerror(-rc));
+			return;
+		}
+		if (!rc || (info.flags & WARD_DOMINF_dying)) {
 			xsd_log("domain %u is gone", c->domid);
 			ring_free(d, c);
 			fire = true;
-		} else if ((di->flags & WARD_DOMINF_shutdown) &&
+		} else if ((info.flags & WARD_DOMINF_shutdown) &&
 			   !r->shutdown_seen) {
 			r->shutdown_seen = true;
 			fire = true;
