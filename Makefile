@@ -8,7 +8,8 @@
 #                     dom0 payload that carries them (build/domU, ...)
 #   make run-kernel   boot build/ward.elf with QEMU -kernel (multiboot1)
 #   make test         install what is missing, build, run every test
-#   make check        host unit tests only
+#   make check        host unit tests only (hypervisor and dom0 tools)
+#   make tools        build the dom0 tools (wardctl, ...) into build/tools/
 #   make kernel       build our guest kernel (cached) into build/kernel/
 #   make guests       build the PV test guests into build/guests/
 #   make bench        benchmark native / Xen 4.17 / Ward; build/bench/report.*
@@ -20,6 +21,8 @@ ISO := $(BUILD)/ward.iso
 DEBIAN_KERNEL := $(BUILD)/debian/vmlinuz
 OUR_KERNEL := $(BUILD)/kernel/bzImage
 DOM0_INITRD := $(BUILD)/dom0-initrd.cpio.gz
+TOOLS_DIR := $(CURDIR)/$(BUILD)/tools
+TOOLS_STAGE := $(TOOLS_DIR)/stage
 
 all: iso
 
@@ -31,14 +34,21 @@ hypervisor:
 
 $(HV_ELF): hypervisor
 
+# dom0's tools (dom0-rootfs/tools/), installed into a staging tree that
+# becomes part of the initramfs.
+tools:
+	@$(MAKE) --no-print-directory -C dom0-rootfs/tools O=$(TOOLS_DIR) \
+		DESTDIR=$(TOOLS_STAGE) install
+
 # Cheap when cached: the script compares the archive's version first.
 $(DEBIAN_KERNEL): FORCE
 	@scripts/fetch-debian-kernel.sh $@
 
 # The initramfs also carries Debian's Xen driver modules (used only when
-# dom0 runs that kernel; ours has them built in).
-$(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null) $(DEBIAN_KERNEL)
-	@DOM0_EXTRA_DIRS=$(BUILD)/debian/modules dom0-rootfs/build.sh $@
+# dom0 runs that kernel; ours has them built in) and the tools. The tools'
+# sources are among the prerequisites, so 'tools' need only come first.
+$(DOM0_INITRD): $(shell find dom0-rootfs -type f 2>/dev/null) $(DEBIAN_KERNEL) | tools
+	@DOM0_EXTRA_DIRS=$(BUILD)/debian/modules:$(TOOLS_STAGE) dom0-rootfs/build.sh $@
 
 # domU side (docs/guests.md): the BusyBox ext4 root image, the initramfs
 # Debian's kernel needs as a domU, and the payload that puts both, the
@@ -100,6 +110,7 @@ run-kernel-ours: deps kernel
 
 check: hypervisor
 	@$(MAKE) --no-print-directory -C hypervisor O=../$(BUILD) check
+	@$(MAKE) --no-print-directory -C dom0-rootfs/tools O=$(TOOLS_DIR) check
 
 kernel:
 	@scripts/build-kernel.sh
@@ -119,4 +130,4 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor iso run run-kernel run-kernel-ours check kernel guests bench test clean FORCE
+.PHONY: all deps hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test clean FORCE

@@ -28,10 +28,13 @@ else
 fi
 
 echo "== host unit tests"
-if make --no-print-directory -C hypervisor O=../build unit-tests >"$logs/unit-build.log" 2>&1; then
-	for t in build/tests/unit/test-*; do
+if make --no-print-directory -C hypervisor O=../build unit-tests >"$logs/unit-build.log" 2>&1 &&
+	make --no-print-directory -C dom0-rootfs/tools O="$PWD/build/tools" unit-tests >>"$logs/unit-build.log" 2>&1; then
+	# The hypervisor's tests, then the dom0 tools' (named tools-test-* in logs).
+	for t in build/tests/unit/test-* build/tools/tests/test-*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
+		case $t in build/tools/*) name=tools-$name ;; esac
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/$name.log" 2>&1
 		rc=$?
 		# TAP: "# SKIP" marks a skipped case, whether cmocka prints ok or not ok.
