@@ -58,7 +58,7 @@ w guest2 'ward-selftest: guest2 done'
 sed 's/ward.name=guest2/ward.name=guest2 ward.test=crash/' /etc/ward/guest2.cfg >/tmp/crash2.cfg
 wardctl destroy guest2 && mv /var/log/ward/console-guest2.log /var/log/ward/console-guest2.2
 wardctl create /tmp/crash2.cfg && echo CRASHCFG-CREATED
-w guest2 'ward.test=crash'
+w guest2 'ward-domU: ward.test=crash'
 gone guest2
 p 10.0.0.2 G1-AFTER-CRASH
 wardctl destroy guest1 && echo DESTROY1-OK
@@ -110,7 +110,7 @@ for g in guest1:10.0.0.2:10.0.0.3 guest2:10.0.0.3:10.0.0.2; do
 done
 expect "$log" '^guest1 +[0-9]+ ' "wardctl list shows guest1"
 expect "$log" '^guest2 +[0-9]+ ' "wardctl list shows guest2"
-expect "$log" '^BRIF-vif[0-9]+\.0 vif[0-9]+\.0 $' "both vifs are in xenbr0"
+expect "$log" '^BRIF-vif[0-9]+\.0 vif[0-9]+\.0 ?$' "both vifs are in xenbr0"
 expect "$log" '^DESTROY-OK' "guest2 destroyed"
 expect "$log" '^PING-G1-AFTER-DESTROY-OK' "guest1 still answers dom0 after guest2 is destroyed"
 expect "$log" '^RECREATE-OK' "guest2 created again under the same name"
