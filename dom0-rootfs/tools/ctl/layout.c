@@ -175,6 +175,7 @@ static void emit_vbd(struct emitter *em, const struct cfg_disk *d,
 	emit(em, "device-type", "%s", d->cdrom ? "cdrom" : "disk");
 	/* blkback parses it with "%x:%x": hex, not decimal. */
 	emit(em, "physical-device", "%x:%x", b->disk_major[i], b->disk_minor[i]);
+	emit(em, "node", "%s", b->disk_node[i]);
 	emit(em, "state", "%d", XenbusStateInitialising);
 }
 

@@ -34,6 +34,8 @@ struct dom_build {
 	uint32_t store_port, console_port;
 	/* Per disk: the block device blkback opens (the loop device). */
 	unsigned int disk_major[CFG_MAX_DISKS], disk_minor[CFG_MAX_DISKS];
+	/* Its path ("/dev/loop0"); destroy detaches it when it is a loop. */
+	char disk_node[CFG_MAX_DISKS][32];
 	uint8_t vif_mac[CFG_MAX_VIFS][6];	/* chosen when the config had none */
 	char console_log[XS_PATH_MAX];
 };

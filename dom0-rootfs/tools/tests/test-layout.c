@@ -40,6 +40,7 @@ static int setup(void **state)
 	b.console_port = 2;
 	b.disk_major[0] = 7;
 	b.disk_minor[0] = 0;
+	snprintf(b.disk_node[0], sizeof(b.disk_node[0]), "/dev/loop0");
 	b.disk_major[1] = 259;
 	b.disk_minor[1] = 10;
 	memcpy(b.vif_mac[0], cfg.vifs[0].mac, 6);
@@ -118,6 +119,7 @@ static void test_vbd(void **state)
 	BE("mode", "w");
 	BE("dev", "xvda");
 	BE("physical-device", "7:0");
+	BE("node", "/dev/loop0");
 	BE("state", "1");
 	/* Second disk: read-only, and major 259 minor 10 in hex. */
 	has("/local/domain/0/backend/vbd/7/51728/mode", "r", "n0,r7");
