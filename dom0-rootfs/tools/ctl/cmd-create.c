@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -144,9 +145,7 @@ static bool name_in_use(const char *name, void *arg)
 static int setup_disk(struct create_state *s, unsigned int i)
 {
 	const struct cfg_disk *d = &s->cfg.disks[i];
-	char node[64], *argv[6];
 	struct stat st;
-	int argc = 0, rc;
 
 	if (stat(d->target, &st) < 0) {
 		pr_err("disk %s: %s", d->target, strerror(errno));
@@ -155,24 +154,13 @@ static int setup_disk(struct create_state *s, unsigned int i)
 	if (S_ISBLK(st.st_mode)) {
 		snprintf(s->b.disk_node[i], sizeof(s->b.disk_node[i]), "%s", d->target);
 	} else {
-		argv[argc++] = "losetup";
-		argv[argc++] = "-f";
-		argv[argc++] = "--show";
-		if (!d->writable)
-			argv[argc++] = "-r";
-		argv[argc++] = (char *)d->target;
-		argv[argc] = NULL;
-		rc = run(argv, node, sizeof(node));
-		if (rc != 0 || strncmp(node, "/dev/", 5) ||
-		    strlen(node) >= sizeof(s->b.disk_node[i])) {
-			pr_err("disk %s: losetup failed (is the loop driver loaded?)",
-			       d->target);
+		if (loop_attach(d->target, !d->writable, s->b.disk_node[i],
+				sizeof(s->b.disk_node[i])))
 			return -1;
-		}
-		strcpy(s->b.disk_node[i], node);
 		s->loop_attached[i] = true;
-		if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode)) {
-			pr_err("disk %s: %s is not a block device", d->target, node);
+		if (stat(s->b.disk_node[i], &st) < 0 || !S_ISBLK(st.st_mode)) {
+			pr_err("disk %s: %s is not a block device", d->target,
+			       s->b.disk_node[i]);
 			return -1;
 		}
 	}
@@ -185,12 +173,9 @@ static void detach_our_loops(struct create_state *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < s->cfg.nr_disks; i++) {
-		char *argv[] = { "losetup", "-d", s->b.disk_node[i], NULL };
-
+	for (i = 0; i < s->cfg.nr_disks; i++)
 		if (s->loop_attached[i])
-			run(argv, NULL, 0);
-	}
+			loop_detach(s->b.disk_node[i]);
 }
 
 static int pick_macs(struct create_state *s)
@@ -243,14 +228,18 @@ static int build(struct create_state *s, const char *cmdline)
 
 static int start_console(struct create_state *s, const char *file)
 {
-	char domid[16], mfn[24], port[16];
+	char domid[16], mfn[24], port[16], abs[PATH_MAX];
 	char *argv[] = {
 		CONSOLED_PATH, domid, mfn, port, s->cfg.name,
 		(char *)config_action_name(s->cfg.on_poweroff),
 		(char *)config_action_name(s->cfg.on_reboot),
 		(char *)config_action_name(s->cfg.on_crash),
-		(char *)file, NULL,
+		abs, NULL,
 	};
+
+	/* on_reboot = "restart" re-reads the file from the daemon's cwd. */
+	if (!realpath(file, abs))
+		snprintf(abs, sizeof(abs), "%s", file);
 
 	snprintf(domid, sizeof(domid), "%" PRIu32, s->b.domid);
 	snprintf(mfn, sizeof(mfn), "%" PRIu64, s->b.console_mfn);

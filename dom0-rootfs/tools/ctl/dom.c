@@ -17,9 +17,9 @@
 #define LIST_CHUNK		64	/* dominfo entries per WARD_CTL_list */
 #define DESTROY_RETRIES		50	/* -EAGAIN while the domain's memory goes */
 #define DESTROY_RETRY_US	100000
-#define LOOP_DETACH_RETRIES	20	/* blkback lets go of the loop shortly after */
-#define LOOP_DETACH_RETRY_US	100000
 #define TX_RETRIES		10
+#define CONSOLE_EXIT_TRIES	50	/* its cleanup is a few syscalls */
+#define CONSOLE_EXIT_WAIT_US	20000
 
 int ctl_open(void)
 {
@@ -178,19 +178,10 @@ int store_apply(struct xs_handle *xs, const struct xs_plan *plan)
 /* Detach the loop devices named by the domain's vbd backends. */
 static void detach_loops(char nodes[][32], unsigned int n)
 {
-	unsigned int i, try;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		char *argv[] = { "losetup", "-d", nodes[i], NULL };
-
-		for (try = 0; try < LOOP_DETACH_RETRIES; try++) {
-			if (run(argv, NULL, 0) == 0)
-				break;
-			usleep(LOOP_DETACH_RETRY_US);
-		}
-		if (try == LOOP_DETACH_RETRIES)
-			pr_warn("could not detach %s (still busy?)", nodes[i]);
-	}
+	for (i = 0; i < n; i++)
+		loop_detach(nodes[i]);
 }
 
 /* The loop nodes under /local/domain/0/backend/vbd/D/ before we remove it. */
@@ -218,6 +209,7 @@ static unsigned int collect_loops(struct xs_handle *xs, uint32_t domid,
 static void stop_console(uint32_t domid)
 {
 	char path[64], buf[32];
+	unsigned int try;
 	FILE *f;
 	long pid;
 
@@ -226,8 +218,11 @@ static void stop_console(uint32_t domid)
 	if (!f)
 		return;
 	if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
-	    pid != getpid())
-		kill((pid_t)pid, SIGTERM);
+	    pid != getpid() && kill((pid_t)pid, SIGTERM) == 0) {
+		/* Its exit unmaps the ring page, which the domain's death awaits. */
+		for (try = 0; try < CONSOLE_EXIT_TRIES && kill((pid_t)pid, 0) == 0; try++)
+			usleep(CONSOLE_EXIT_WAIT_US);
+	}
 	fclose(f);
 	unlink(path);
 }
@@ -249,7 +244,8 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 			break;
 		usleep(DESTROY_RETRY_US);
 	}
-	if (rc && rc != -ESRCH) {
+	/* Gone already (a concurrent teardown): carry on cleaning up. */
+	if (rc && rc != -ESRCH && rc != -ENOENT) {
 		pr_err("destroy domain %" PRIu32 ": %s", domid, strerror(-rc));
 		return rc;
 	}

@@ -82,6 +82,13 @@ int store_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
 /* Tear down everything create set up for @domid (any part may be absent). */
 int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid);
 
+/* ---- loop.c ---- */
+
+/* Attach @file to a free loop device; its path into @node. 0 or -1 (printed). */
+int loop_attach(const char *file, bool readonly, char *node, size_t len);
+/* Detach @node, waiting a little while it is busy. 0 or -errno. */
+int loop_detach(const char *node);
+
 /* ---- run.c: small programs (BusyBox applets) ---- */
 
 /*
