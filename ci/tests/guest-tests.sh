@@ -11,7 +11,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -21,11 +21,20 @@ expect_one() {
 	if [ "$n" -eq 1 ]; then ok "$3"; else bad "$3 ($n lines match /$2/ in $1)"; fi
 }
 
+# guest_modules NAME: the multiboot modules. domctl builds domUs from a
+# copy of itself, given as its initrd.
+guest_modules() {
+	case $1 in
+	domctl) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
+	*) echo "build/guests/$1.elf" ;;
+	esac
+}
+
 # boot_guest NAME: boot it, run the checks every guest shares; sets $log, $rc.
 boot_guest() {
 	log=$TEST_DIR/$1.log
 	rc=0
-	boot_kernel "$log" "$TIMEOUT" "$HV_ARGS" "build/guests/$1.elf" || rc=$?
+	boot_kernel "$log" "$TIMEOUT" "$HV_ARGS" "$(guest_modules "$1")" || rc=$?
 	[ -f "$log" ] || : >"$log"
 	if [ "$rc" -eq "$QEMU_TIMEOUT" ]; then bad "$1: timed out after ${TIMEOUT}s"; fi
 	expect "$log" '--- Ward test guest: ' "$1: guest started"

@@ -13,15 +13,26 @@
 #include <hv/page-type.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/errno.h>
+#include <hv/virq.h>
 #include <public/sched.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/time.h>
 #include <asm/pv.h>
 
-/* Indexed by domid; guarded by domlist_lock. */
+/*
+ * Indexed by domid; guarded by domlist_lock. id_taken also covers ids a
+ * creation has claimed but not yet published; next_id is where the search
+ * for a free domU id starts.
+ */
 static struct domain *domains[MAX_DOMAINS];
+static bool id_taken[MAX_DOMAINS];
+static domid_t next_id = 1;
 static DEFINE_SPINLOCK(domlist_lock);
+
+/* How long domain_kill waits for another CPU to switch a vCPU out. */
+#define KILL_WAIT_NS	(2ULL * 1000 * 1000 * 1000)
 
 static const char *const shutdown_names[] = {
 	[SHUTDOWN_poweroff] = "poweroff",
@@ -45,16 +56,57 @@ struct domain *domain_lookup(domid_t id)
 	return d;
 }
 
-struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged)
+/* Claim @id, or with DOMID_INVALID the next free domU id; DOMID_INVALID if none. */
+static domid_t claim_id(domid_t id)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+	domid_t got = DOMID_INVALID;
+
+	if (id != DOMID_INVALID) {
+		if (id < MAX_DOMAINS && !id_taken[id])
+			got = id;
+	} else {
+		for (unsigned int i = 0; i < MAX_DOMAINS - 1; i++) {
+			domid_t c = (domid_t)(1 + (next_id - 1 + i) % (MAX_DOMAINS - 1));
+
+			if (!id_taken[c]) {
+				got = c;
+				next_id = (domid_t)(c % (MAX_DOMAINS - 1) + 1);
+				break;
+			}
+		}
+	}
+	if (got != DOMID_INVALID)
+		id_taken[got] = true;
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	return got;
+}
+
+static void release_id(domid_t id)
+{
+	unsigned long flags = spin_lock_irqsave(&domlist_lock);
+
+	if (domains[id] == NULL)
+		id_taken[id] = false;
+	spin_unlock_irqrestore(&domlist_lock, flags);
+}
+
+struct domain *domain_create(domid_t req_id, unsigned int max_vcpus, bool privileged)
 {
 	struct domain *d;
 	unsigned long flags;
+	domid_t id;
 
-	if (id >= MAX_DOMAINS || !max_vcpus || max_vcpus > MAX_VCPUS)
+	if (!max_vcpus || max_vcpus > MAX_VCPUS)
+		return NULL;
+	id = claim_id(req_id);
+	if (id == DOMID_INVALID)
 		return NULL;
 	d = xzalloc(sizeof(*d));
-	if (!d)
+	if (!d) {
+		release_id(id);
 		return NULL;
+	}
 	d->domain_id = id;
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
@@ -90,10 +142,6 @@ struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged
 	if (domain_evtchn_init(d))
 		goto err;
 	flags = spin_lock_irqsave(&domlist_lock);
-	if (domains[id]) {
-		spin_unlock_irqrestore(&domlist_lock, flags);
-		goto err;
-	}
 	domains[id] = d;
 	spin_unlock_irqrestore(&domlist_lock, flags);
 	return d;
@@ -107,6 +155,7 @@ err:
 	}
 	free_pages(d->shared_info, 0);
 	xfree(d);
+	release_id(id);
 	return NULL;
 }
 
@@ -155,6 +204,8 @@ bool domain_shutdown(struct domain *d, unsigned int reason)
 	}
 	if (d->domain_id == 0)
 		dom0_gone(d);
+	else
+		domain_notify_dom0();
 	return true;
 }
 
@@ -182,12 +233,120 @@ void domain_crash(struct domain *d, const char *why)
 	}
 	if (d->domain_id == 0)
 		dom0_gone(d);
+	else
+		domain_notify_dom0();
+}
+
+void domain_notify_dom0(void)
+{
+	struct domain *d0 = domain_lookup(0);
+
+	if (d0 && !d0->is_dying)
+		send_guest_global_virq(d0, VIRQ_DOM_EXC);
+}
+
+void domain_pause(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+	bool first = d->pause_count++ == 0;
+
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (!first)
+		return;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_PAUSED, __ATOMIC_SEQ_CST);
+		vcpu_sleep(d->vcpu[i]);
+	}
+}
+
+int domain_unpause(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+	bool last;
+
+	if (!d->pause_count) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return -EINVAL;
+	}
+	last = --d->pause_count == 0;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (!last)
+		return 0;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		__atomic_and_fetch(&d->vcpu[i]->pause_flags, ~VPF_PAUSED, __ATOMIC_SEQ_CST);
+		vcpu_wake(d->vcpu[i]);
+	}
+	return 0;
+}
+
+int domain_for_each(domid_t first, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	/*
+	 * Domains are created and destroyed only by dom0's single control
+	 * path and at boot, so one seen here stays while fn runs.
+	 */
+	for (unsigned int id = first; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_lookup((domid_t)id);
+		int rc;
+
+		if (d && (rc = fn(d, ctx)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void domain_kill(struct domain *d)
+{
+	uint64_t deadline;
+	unsigned long flags = spin_lock_irqsave(&d->lock);
+
+	if (d->is_destroyed) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return;
+	}
+	d->is_destroyed = true;
+	d->is_dying = true;
+	spin_unlock_irqrestore(&d->lock, flags);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DYING, __ATOMIC_SEQ_CST);
+		vcpu_timers_stop(d->vcpu[i]);
+		vcpu_sleep(d->vcpu[i]);
+	}
+	/*
+	 * A vCPU still on another CPU leaves it at that CPU's next exit to
+	 * the guest (its timer tick at the latest); its page tables and frames
+	 * must not go before. Bounded: a CPU that never gets there is a
+	 * hypervisor bug, and then the memory is leaked rather than freed
+	 * under a running vCPU.
+	 */
+	deadline = now_ns() + KILL_WAIT_NS;
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		while (READ_ONCE(d->vcpu[i]->processor) >= 0) {
+			if (now_ns() > deadline) {
+				pr_err("d%u: vCPU %u did not leave CPU %d; its memory is leaked\n",
+				       d->domain_id, i, d->vcpu[i]->processor);
+				return;
+			}
+			cpu_relax();
+		}
+	domain_destroy(d);
+	domain_notify_dom0();
+}
+
+void domain_free_orphan(struct page_info *pg)
+{
+	pg->owner = PAGE_OWNER_NONE;
+	pg->count_info = 0;
+	pg->type_info = 0;
+	pg->foreign_refs = 0;
+	free_frames((mfn_t)(pg - mfn_to_page(0)), 0);
 }
 
 void domain_destroy(struct domain *d)
 {
-	unsigned long flags;
+	unsigned long flags, orphans = 0;
 	mfn_t n = page_alloc_nr_frames();
+	domid_t id = d->domain_id;
 
 	flags = spin_lock_irqsave(&domlist_lock);
 	if (domains[d->domain_id] == d)
@@ -196,18 +355,25 @@ void domain_destroy(struct domain *d)
 
 	domain_evtchn_destroy(d);
 	pv_domain_destroy(d);
-	/* Owned frames are found in the frame table (no per-domain list yet). */
+	/*
+	 * Owned frames are found in the frame table (no per-domain list yet).
+	 * The domain's own references die with it; a frame another domain
+	 * still maps stays as an orphan until that reference goes.
+	 */
 	for (mfn_t mfn = 0; mfn < n; mfn++) {
 		struct page_info *pg = mfn_to_page(mfn);
 
-		if (pg->state == PGS_INUSE && pg->owner == d->domain_id &&
-		    !(pg->count_info & PGC_XEN_HEAP)) {
-			pg->owner = UINT16_MAX;
-			pg->count_info = 0;
-			pg->type_info = 0;
-			free_frames(mfn, 0);
-		}
+		if (pg->state != PGS_INUSE || pg->owner != d->domain_id ||
+		    (pg->count_info & PGC_XEN_HEAP))
+			continue;
+		if (page_orphan(pg))
+			domain_free_orphan(pg);
+		else
+			orphans++;
 	}
+	if (orphans)
+		pr_info("d%u: %lu frames stay until other domains unmap them\n", d->domain_id,
+			orphans);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		xfree(d->vcpu[i]);
 	{
@@ -219,6 +385,7 @@ void domain_destroy(struct domain *d)
 	}
 	free_pages(d->shared_info, 0);
 	xfree(d);
+	release_id(id);
 }
 
 /*

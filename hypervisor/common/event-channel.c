@@ -52,6 +52,15 @@ void domain_evtchn_destroy(struct domain *d)
 	d->evtchn = NULL;
 }
 
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote, evtchn_port_t *port)
+{
+	unsigned long f = spin_lock_irqsave(&d->evtchn_lock);
+	int rc = evtchn_alloc_unbound(d->evtchn, remote, port);
+
+	spin_unlock_irqrestore(&d->evtchn_lock, f);
+	return rc;
+}
+
 /* Lock two domains' tables in domid order (one lock when they are the same). */
 static void lock_pair(struct domain *a, struct domain *b, unsigned long *fa, unsigned long *fb)
 {

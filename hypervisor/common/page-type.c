@@ -12,22 +12,88 @@
 #include <hv/bug.h>
 #include <hv/errno.h>
 
+/*
+ * Counts change atomically: another domain's vCPU (dom0 mapping this
+ * frame, a grant mapping) may take or drop a reference while the owner's
+ * vCPU, under the owner's mm_lock, does the same.
+ */
 bool get_page(struct page_info *pg, uint16_t owner)
 {
-	uint32_t refs = pg->count_info & PGC_COUNT_MASK;
+	uint32_t old = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 
-	if (pg->state != PGS_INUSE || pg->owner != owner)
-		return false;
-	if (refs == PGC_COUNT_MASK)
-		return false;	/* overflow: refuse rather than wrap */
-	pg->count_info++;
+	do {
+		if (pg->state != PGS_INUSE || pg->owner != owner || (old & PGC_ORPHAN))
+			return false;
+		if ((old & PGC_COUNT_MASK) == PGC_COUNT_MASK)
+			return false;	/* overflow: refuse rather than wrap */
+	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, old + 1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
 	return true;
+}
+
+/* Drop one reference; returns the count_info it found. Underflow is a bug. */
+static uint32_t drop_ref(struct page_info *pg)
+{
+	uint32_t old = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
+
+	do {
+		BUG_ON(!(old & PGC_COUNT_MASK));
+	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, old - 1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return old;
 }
 
 void put_page(struct page_info *pg)
 {
-	BUG_ON(!(pg->count_info & PGC_COUNT_MASK));
-	pg->count_info--;
+	drop_ref(pg);
+}
+
+bool get_page_foreign(struct page_info *pg, uint16_t owner)
+{
+	uint16_t old = __atomic_load_n(&pg->foreign_refs, __ATOMIC_RELAXED);
+
+	do {
+		if (old == PGC_FOREIGN_MAX)
+			return false;
+	} while (!__atomic_compare_exchange_n(&pg->foreign_refs, &old, old + 1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	if (get_page(pg, owner))
+		return true;
+	__atomic_fetch_sub(&pg->foreign_refs, 1, __ATOMIC_ACQ_REL);
+	return false;
+}
+
+bool put_page_foreign(struct page_info *pg)
+{
+	uint32_t old;
+
+	BUG_ON(!__atomic_load_n(&pg->foreign_refs, __ATOMIC_RELAXED));
+	__atomic_fetch_sub(&pg->foreign_refs, 1, __ATOMIC_ACQ_REL);
+	old = drop_ref(pg);
+	return (old & PGC_ORPHAN) && (old & PGC_COUNT_MASK) == 1;
+}
+
+bool page_orphan(struct page_info *pg)
+{
+	uint32_t old = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED), new;
+
+	/*
+	 * The owner's own references (its page tables, pins) die with it;
+	 * what remains is exactly the foreign ones. A racing put_page_foreign
+	 * either lands before (we see fewer) or after the exchange (it sees
+	 * the orphan bit and frees at the last).
+	 */
+	do {
+		uint16_t f = __atomic_load_n(&pg->foreign_refs, __ATOMIC_ACQUIRE);
+
+		if (!f)
+			return true;
+		new = PGC_ORPHAN | f;
+	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, new, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	pg->owner = PAGE_OWNER_NONE;
+	pg->type_info = 0;
+	return false;
 }
 
 int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn validate,

@@ -15,7 +15,7 @@
 #include <hv/printk.h>
 #include <hv/version.h>
 #include <hv/sched.h>
-#include <asm/dom0-build.h>
+#include <asm/domain-build.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 

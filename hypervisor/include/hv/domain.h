@@ -11,7 +11,10 @@
 #include <public/xen.h>
 #include <hv/timer.h>
 #include <public/vcpu.h>
+#include <public/event_channel.h>
 #include <asm/domain.h>
+
+struct page_info;
 
 #define MAX_DOMAINS	64
 #define MAX_VCPUS	8
@@ -20,6 +23,7 @@
 #define VPF_BLOCKED	(1u << 0)	/* SCHEDOP_block: waiting for an event */
 #define VPF_DOWN	(1u << 1)	/* not brought up, or domain shut down */
 #define VPF_DYING	(1u << 2)	/* domain is being destroyed */
+#define VPF_PAUSED	(1u << 3)	/* the toolstack paused the domain */
 
 struct vcpu {
 	struct domain *domain;
@@ -45,7 +49,12 @@ struct domain {
 	bool is_privileged;		/* dom0: may use the control interface */
 	bool is_dying;
 	bool is_shut_down;
+	bool is_destroyed;		/* teardown started: no second one */
 	unsigned int shutdown_code;	/* SHUTDOWN_* when is_shut_down */
+	unsigned int pause_count;	/* toolstack pauses; guarded by lock */
+	/* A domU's rings, as the builder made them (WARD_CTL_list reports them). */
+	mfn_t store_mfn, console_mfn;
+	evtchn_port_t store_port, console_port;
 	unsigned int max_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	spinlock_t mm_lock;		/* guards page-table changes (PV MMU) */
@@ -58,8 +67,32 @@ struct domain {
 	struct pv_domain arch;
 };
 
-/* Create a domain with @max_vcpus vCPUs (all down); NULL on failure. */
+/*
+ * Create a domain with @max_vcpus vCPUs (all down); NULL on failure. @id
+ * DOMID_INVALID picks a free id, going round rather than reusing the
+ * lowest, so that a stale id held somewhere finds nothing, not a newcomer.
+ */
 struct domain *domain_create(domid_t id, unsigned int max_vcpus, bool privileged);
+
+/* Toolstack pause and unpause (counted). Unpause fails with -EINVAL at count 0. */
+void domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+
+/*
+ * Destroy @d on the toolstack's behalf: stop its vCPUs, wait until no CPU
+ * runs them, tear it down and tell dom0 (VIRQ_DOM_EXC). Frames other
+ * domains still map outlive it as orphans. Not for dom0.
+ */
+void domain_kill(struct domain *d);
+
+/* Free a frame whose last foreign reference went after its domain died. */
+void domain_free_orphan(struct page_info *pg);
+
+/* Tell dom0 that some domain changed state (VIRQ_DOM_EXC). */
+void domain_notify_dom0(void);
+
+/* Call @fn on every domain with id >= @first, in id order, until it returns non-zero. */
+int domain_for_each(domid_t first, int (*fn)(struct domain *d, void *ctx), void *ctx);
 
 /* The domain with @id, or NULL. DOMID_SELF is resolved by callers. */
 struct domain *domain_lookup(domid_t id);
@@ -89,6 +122,8 @@ bool domain_owns_frame(const struct domain *d, mfn_t mfn);
 /* event-channel.c: the domain's port table. */
 int domain_evtchn_init(struct domain *d);
 void domain_evtchn_destroy(struct domain *d);
+/* A port of @d, unbound, that domain @remote may bind (the domU builder's rings). */
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote, evtchn_port_t *port);
 
 /* vcpu-op.c: per-vCPU timers and runstate. */
 void vcpu_timers_init(struct vcpu *v);

@@ -9,6 +9,8 @@
 
 #define INVALID_MFN	(~(mfn_t)0)
 #define PAGE_LIST_NONE	UINT32_MAX
+/* page_info.owner of a frame no domain owns (free, or an orphan). */
+#define PAGE_OWNER_NONE	UINT16_MAX
 /* Largest block: 2^18 frames = 1 GiB. */
 #define MAX_ORDER	18
 /* page_info.order of an allocated frame that is not a block's head. */
@@ -28,6 +30,7 @@ struct page_info {
 	uint16_t owner;		/* domid of the owner, DOMID_INVALID when none */
 	uint8_t state;		/* enum page_state */
 	uint8_t order;		/* block order, on the head frame */
+	uint16_t foreign_refs;	/* of count_info, those held by other domains */
 };
 
 /*

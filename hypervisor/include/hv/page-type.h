@@ -29,9 +29,15 @@ enum page_type {
 #define PGT_PINNED		(1u << 27)
 #define PGT_VALIDATING		(1u << 26)
 #define PGT_COUNT_MASK		((1u << 26) - 1)
-/* page_info.count_info: [31] hypervisor page shared with a domain, [30:0] references. */
+/*
+ * page_info.count_info: [31] hypervisor page shared with a domain, [30] an
+ * orphan: its domain is gone but other domains still map it, so it lives
+ * until their last reference; [29:0] references.
+ */
 #define PGC_XEN_HEAP		(1u << 31)
-#define PGC_COUNT_MASK		((1u << 31) - 1)
+#define PGC_ORPHAN		(1u << 30)
+#define PGC_COUNT_MASK		((1u << 30) - 1)
+#define PGC_FOREIGN_MAX		UINT16_MAX
 
 static inline enum page_type page_get_type(const struct page_info *pg)
 {
@@ -51,6 +57,23 @@ static inline bool page_type_is_table(enum page_type t)
 /* A reference on @pg for domain @owner: false if it is not @owner's. */
 bool get_page(struct page_info *pg, uint16_t owner);
 void put_page(struct page_info *pg);
+
+/*
+ * A reference that another domain than @owner holds (dom0 mapping a
+ * domU's frame, a grant mapping): counted apart as well, so that when
+ * @owner is destroyed the frame outlives it exactly as long as such
+ * references remain. put_page_foreign() returns true when it dropped the
+ * last reference of an orphan: the caller then frees the frame.
+ */
+bool get_page_foreign(struct page_info *pg, uint16_t owner);
+bool put_page_foreign(struct page_info *pg);
+
+/*
+ * The owner is being destroyed: keep @pg only for the foreign references
+ * it still has. Returns true when there are none (the caller frees it
+ * now); otherwise the frame becomes an orphan with no owner and no type.
+ */
+bool page_orphan(struct page_info *pg);
 
 /*
  * Validate a frame's contents as @type, taking the references its entries

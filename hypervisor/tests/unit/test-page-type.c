@@ -437,6 +437,75 @@ static void test_put_page_underflow_is_a_bug(void **state)
 	assert_int_equal(pg->count_info, 0);
 }
 
+/* ---- foreign references and orphans ------------------------------------- */
+
+static void test_foreign_refs_counted_apart(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	assert_true(get_page(pg, DOM));			/* the owner's own */
+	assert_true(get_page_foreign(pg, DOM));
+	assert_true(get_page_foreign(pg, DOM));
+	assert_int_equal(pg->count_info, 3);
+	assert_int_equal(pg->foreign_refs, 2);
+	/* The owner is alive: no put says "free it". */
+	assert_false(put_page_foreign(pg));
+	assert_int_equal(pg->count_info, 2);
+	assert_int_equal(pg->foreign_refs, 1);
+	assert_false(put_page_foreign(pg));
+	put_page(pg);
+	assert_int_equal(pg->count_info, 0);
+	assert_int_equal(pg->foreign_refs, 0);
+}
+
+static void test_foreign_ref_refused_leaves_no_trace(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	assert_false(get_page_foreign(pg, OTHER_DOM));	/* not OTHER_DOM's frame */
+	assert_int_equal(pg->foreign_refs, 0);
+	assert_int_equal(pg->count_info, 0);
+	pg->foreign_refs = PGC_FOREIGN_MAX;
+	assert_false(get_page_foreign(pg, DOM));	/* full: refused, no wrap */
+	assert_int_equal(pg->foreign_refs, PGC_FOREIGN_MAX);
+	assert_int_equal(pg->count_info, 0);
+	pg->foreign_refs = 0;
+	expect_bug(put_page_foreign(pg));		/* none to drop */
+	assert_int_equal(pg->foreign_refs, 0);
+}
+
+static void test_orphan_without_foreign_refs_is_freed_now(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	assert_true(get_page(pg, DOM));
+	assert_true(get_page(pg, DOM));
+	assert_true(page_orphan(pg));	/* the owner's references die with it */
+}
+
+static void test_orphan_lives_until_last_foreign_ref(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	assert_true(get_page(pg, DOM));
+	assert_int_equal(get_page_type(pg, PGT_writable, model_validate, NULL), 0);
+	assert_true(get_page_foreign(pg, DOM));
+	assert_true(get_page_foreign(pg, DOM));
+	assert_false(page_orphan(pg));
+	assert_int_equal(pg->count_info, PGC_ORPHAN | 2);
+	assert_int_equal(pg->owner, PAGE_OWNER_NONE);
+	assert_int_equal(pg->type_info, 0);
+	/* Nobody new gets at it, not even under the old owner's id. */
+	assert_false(get_page(pg, DOM));
+	assert_false(get_page_foreign(pg, DOM));
+	assert_false(put_page_foreign(pg));
+	assert_true(put_page_foreign(pg));	/* the last one: caller frees */
+}
+
 /* ---- get_page_type / put_page_type -------------------------------------- */
 
 static void test_type_none_to_writable_and_back(void **state)
@@ -1190,6 +1259,10 @@ int main(void)
 		CASE(test_get_page_frame_not_in_use_refused),
 		CASE(test_get_page_count_overflow_refused),
 		CASE(test_put_page_underflow_is_a_bug),
+		CASE(test_foreign_refs_counted_apart),
+		CASE(test_foreign_ref_refused_leaves_no_trace),
+		CASE(test_orphan_without_foreign_refs_is_freed_now),
+		CASE(test_orphan_lives_until_last_foreign_ref),
 		CASE(test_type_none_to_writable_and_back),
 		CASE(test_writable_in_use_refuses_l1),
 		CASE(test_l1_in_use_refuses_writable),

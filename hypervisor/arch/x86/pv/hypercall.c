@@ -9,6 +9,7 @@
 #include <hv/errno.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <ward/ctl.h>
 #include <asm/hypercall.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
@@ -45,6 +46,7 @@ long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs
 	case __HYPERVISOR_physdev_op:		return do_physdev_op(a[0], a[1]);
 	case __HYPERVISOR_vcpu_op:		return do_vcpu_op(a[0], a[1], a[2]);
 	case __HYPERVISOR_event_channel_op:	return do_event_channel_op(a[0], a[1]);
+	case WARD_HYPERCALL_ctl:		return do_ward_ctl(a[0]);
 	default:				return -ENOSYS;
 	}
 }

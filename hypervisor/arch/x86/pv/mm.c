@@ -106,9 +106,13 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 	if (!(e & PTE_P))
 		return 0;
 	if (level == 1) {
+		bool foreign = false;
+
 		pg = owned_page(d, mfn);
-		if (!pg)
+		if (!pg) {
 			pg = foreign_page(d, mfn);
+			foreign = pg != NULL;
+		}
 		if (!pg && mfn < page_alloc_nr_frames() &&
 		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
 		    mfn_to_page(mfn)->owner == d->domain_id)
@@ -118,11 +122,14 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		 * table; -EINVAL for what would be I/O memory (the first MiB, and
 		 * frames that are not RAM), which no domain may map yet.
 		 */
-		if (!pg || !get_page(pg, pg->owner))
+		if (!pg || !(foreign ? get_page_foreign(pg, pg->owner) : get_page(pg, pg->owner)))
 			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
 			       mfn_to_page(mfn)->state != PGS_RESERVED ? -EBUSY : -EINVAL;
 		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
-			put_page(pg);
+			if (foreign)
+				put_page_foreign(pg);	/* the owner is alive: not an orphan */
+			else
+				put_page(pg);
 			return -EBUSY;
 		}
 		return 0;
@@ -140,9 +147,15 @@ static void put_entry(struct domain *d, unsigned int level, uint64_t e)
 		return;
 	pg = mfn_to_page(pte_mfn(e));
 	if (level == 1) {
-		if (e & PTE_RW)
+		/* Another domain's frame (or an orphan of a dead one) dom0 mapped. */
+		bool foreign = pg->owner != d->domain_id;
+
+		if ((e & PTE_RW) && !(pg->count_info & PGC_ORPHAN))
 			put_page_type(pg, devalidate_table, d);
-		put_page(pg);
+		if (!foreign)
+			put_page(pg);
+		else if (put_page_foreign(pg))
+			domain_free_orphan(pg);
 		return;
 	}
 	put_typed(d, pte_mfn(e));

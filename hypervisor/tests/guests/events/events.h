@@ -12,14 +12,6 @@
 #define NR_PORTS	EVTCHN_2L_NR_CHANNELS	/* 4096 on x86-64 */
 #define MS		1000000ULL		/* ns */
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");

@@ -20,26 +20,7 @@ volatile struct vcpu_info *vi;
 
 uint64_t now_ns(void)
 {
-	volatile struct vcpu_time_info *t = &vi->time;
-	uint32_t ver, mul;
-	uint64_t tsc, sys, delta;
-	int8_t shift;
-
-	do {
-		ver = t->version;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		tsc = t->tsc_timestamp;
-		sys = t->system_time;
-		mul = t->tsc_to_system_mul;
-		shift = t->tsc_shift;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while ((ver & 1) || ver != t->version);
-	delta = rdtsc() - tsc;
-	if (shift >= 0)
-		delta <<= shift;
-	else
-		delta >>= -shift;
-	return sys + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+	return pvclock_ns(&vi->time);
 }
 
 static void upcall_hook(struct trap_frame *f)

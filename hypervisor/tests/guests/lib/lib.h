@@ -60,6 +60,9 @@ long unmap_page(void *va);
 #define BAD_PTR_M2P		((void *)0xffff800000000000UL)
 #define BAD_PTR_HYPERVISOR	((void *)0xffff830000000000UL)
 
+/* time.c: system time in ns from @t (version-checked read). */
+uint64_t pvclock_ns(const volatile struct vcpu_time_info *t);
+
 /* string.c */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

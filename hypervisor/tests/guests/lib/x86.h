@@ -77,3 +77,12 @@
 
 /* Canonical-address helpers for 48-bit virtual addresses. */
 #define NONCANONICAL_ADDR	0x8000000000000000UL
+
+/* The time-stamp counter. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}

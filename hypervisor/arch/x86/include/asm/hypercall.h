@@ -32,4 +32,5 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer)
 long do_xen_version(unsigned long cmd, unsigned long arg);
 long do_sched_op(unsigned long cmd, unsigned long arg);
 long do_event_channel_op(unsigned long cmd, unsigned long arg);
+long do_ward_ctl(unsigned long arg);
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The PV domain builder for dom0. From the kernel module (ELF, gzip'd ELF,
- * or bzImage with an xz/gzip payload) and the optional initrd module it
+ * The PV domain builder, for dom0 and for domUs. From a kernel image (ELF,
+ * gzip'd ELF, or bzImage with an xz/gzip payload) and an optional initrd it
  * builds the start-of-day state the ABI describes (<public/xen.h>, "Start
  * of day memory layout"; pv-abi-core.md §2): a bootstrap region at
  * VIRT_BASE mapping pseudo-physical frames 0.. linearly, holding the
- * kernel, the p2m list, start_info, the bootstrap page tables (read-only)
- * and a stack, padded to a 4 MiB boundary. The initrd sits after it,
+ * kernel, the p2m list, start_info, a domU's xenstore and console pages,
+ * the bootstrap page tables (read-only) and a stack, padded to a 4 MiB
+ * boundary. The initrd sits after it,
  * unmapped, when the kernel accepts it by PFN (MOD_START_PFN note).
  */
 #include <hv/bootinfo.h>
@@ -22,7 +23,7 @@
 #include <hv/sched.h>
 #include <public/elfnote.h>
 #include <public/features.h>
-#include <asm/dom0-build.h>
+#include <asm/domain-build.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -58,6 +59,8 @@ struct layout {
 	bool initrd_mapped;		/* inside the region (no MOD_START_PFN) */
 	unsigned long p2m_pfn, p2m_pages;
 	unsigned long si_pfn;
+	unsigned long special_pfn;	/* domUs: the console page, then xenstore's */
+	unsigned long special_pages;
 	unsigned long pt_pfn, pt_pages;	/* L4, L3, L2, then L1s */
 	unsigned long stack_pfn;
 	unsigned long end_pfn;		/* region end, 4 MiB aligned */
@@ -129,6 +132,8 @@ static int plan_layout(struct layout *l, const struct xen_elf_info *info, uint64
 		l->p2m_pages = PFN_UP(l->nr_pages * sizeof(unsigned long));
 		pfn += l->p2m_pages;
 		l->si_pfn = pfn++;
+		l->special_pfn = pfn;
+		pfn += l->special_pages;
 		l->pt_pfn = pfn;
 		pfn += l->pt_pages;
 		l->stack_pfn = pfn++;
@@ -146,7 +151,7 @@ static int plan_layout(struct layout *l, const struct xen_elf_info *info, uint64
 		return -EINVAL;
 	}
 	if (l->end_pfn + (l->initrd_mapped ? 0 : l->initrd_pages) > l->nr_pages) {
-		*why = "dom0_mem is too small for the kernel, initrd and boot structures";
+		*why = "the memory size is too small for the kernel, initrd and boot structures";
 		return -ENOMEM;
 	}
 	return 0;
@@ -251,12 +256,36 @@ static const char *module_args(const char *s)
 	return s;
 }
 
-int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
+#define SPECIAL_CONSOLE	0
+#define SPECIAL_STORE	1
+#define NR_SPECIAL	2
+
+/* dom0 has no rings of its own; a domU's wait for dom0, by port and page. */
+static int setup_domu_rings(struct builder *b, struct pv_build *pb, struct start_info *si)
 {
-	const struct boot_module *km = &bi->mods[0], *im = bi->nr_mods > 1 ? &bi->mods[1] : NULL;
+	const struct layout *l = &b->lay;
+	int rc;
+
+	pb->console_mfn = b->p2m[l->special_pfn + SPECIAL_CONSOLE];
+	pb->store_mfn = b->p2m[l->special_pfn + SPECIAL_STORE];
+	rc = evtchn_alloc_unbound_for(b->d, 0, &pb->console_port);
+	if (!rc)
+		rc = evtchn_alloc_unbound_for(b->d, 0, &pb->store_port);
+	if (rc)
+		return rc;
+	si->store_mfn = pb->store_mfn;
+	si->store_evtchn = pb->store_port;
+	si->console.domU.mfn = pb->console_mfn;
+	si->console.domU.evtchn = pb->console_port;
+	return 0;
+}
+
+int pv_build_domain(struct pv_build *pb, const char **why)
+{
+	bool dom0 = pb->flags & PV_BUILD_DOM0;
 	struct kernel_image_desc desc;
 	const void *elf_data;
-	size_t elf_len, initrd_len = im ? im->end - im->start : 0;
+	size_t elf_len;
 	struct elf_image elf;
 	struct xen_elf_info info;
 	struct builder b = { 0 };
@@ -265,100 +294,81 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 	struct vcpu *v;
 	unsigned int unpack_order = 0;
 	void *unpacked = NULL;
-	const char *why = NULL;
+	char name[8];
 	int rc;
 
-	if (!bi->nr_mods) {
-		pr_warn("dom0: no kernel module given\n");
+	pb->d = NULL;
+	if (kernel_image_probe(pb->kernel, pb->kernel_len, &desc, why))
 		return -EINVAL;
-	}
-	if (kernel_image_probe(maddr_to_virt(km->start), km->end - km->start, &desc, &why)) {
-		pr_err("dom0: kernel refused: %s\n", why);
-		return -EINVAL;
-	}
-	pr_info("dom0: kernel: %s, %zu KiB -> %zu KiB ELF\n", kernel_image_format(&desc),
-		(size_t)(km->end - km->start) >> 10, desc.elf_len >> 10);
-	rc = kernel_image_unpack(maddr_to_virt(km->start), km->end - km->start, unpack_alloc,
-				 &unpack_order, &elf_data, &elf_len, &why);
-	if (rc) {
-		pr_err("dom0: kernel refused: %s\n", why);
+	rc = kernel_image_unpack(pb->kernel, pb->kernel_len, unpack_alloc, &unpack_order,
+				 &elf_data, &elf_len, why);
+	if (rc)
 		goto out;
-	}
-	if ((void *)elf_data != maddr_to_virt(km->start))
+	if (elf_data != pb->kernel)
 		unpacked = (void *)elf_data;
-	rc = elf_init(&elf, elf_data, elf_len, &why);
+	rc = elf_init(&elf, elf_data, elf_len, why);
 	if (!rc)
-		rc = elf_xen_parse(&elf, &info, &why);
-	if (rc) {
-		pr_err("dom0: kernel refused: %s\n", why);
+		rc = elf_xen_parse(&elf, &info, why);
+	if (rc)
 		goto out;
-	}
-	if (!xen_elf_supports(&info, XENFEAT_dom0)) {
-		pr_err("dom0: kernel refused: it does not declare XENFEAT_dom0 support\n");
+	if (dom0 && !xen_elf_supports(&info, XENFEAT_dom0)) {
+		*why = "the kernel does not declare XENFEAT_dom0 support";
 		rc = -EINVAL;
 		goto out;
 	}
-	pr_info("dom0: guest OS %s, entry %#lx, virt base %#lx, image %#lx-%#lx%s\n",
+	l->virt_base = info.virt_base;
+	l->special_pages = dom0 ? 0 : NR_SPECIAL;
+	rc = plan_layout(l, &info, pb->mem, pb->initrd_len, why);
+	if (rc)
+		goto out;
+
+	b.d = domain_create(pb->domid, pb->vcpus, dom0);
+	if (!b.d) {
+		*why = "no domain could be created (out of memory or domain ids)";
+		rc = -ENOMEM;
+		goto out;
+	}
+	snprintf(name, sizeof(name), dom0 ? "dom0" : "d%u", b.d->domain_id);
+	pr_info("%s: kernel: %s, %zu KiB -> %zu KiB ELF\n", name, kernel_image_format(&desc),
+		pb->kernel_len >> 10, desc.elf_len >> 10);
+	pr_info("%s: guest OS %s, entry %#lx, virt base %#lx, image %#lx-%#lx%s\n", name,
 		info.guest_os, (unsigned long)info.entry, (unsigned long)info.virt_base,
 		(unsigned long)info.virt_kstart, (unsigned long)info.virt_kend,
 		xen_elf_has(&info, XEN_ELFNOTE_HYPERCALL_PAGE) ? ", hypercall page" : "");
-
-	if (!dom0_mem)
-		dom0_mem = min(DOM0_DEFAULT_MEM,
-			       (page_alloc_free_frames() << PAGE_SHIFT) - HV_RESERVE);
-	if (dom0_mem < DOM0_MIN_MEM ||
-	    (dom0_mem >> PAGE_SHIFT) + (HV_RESERVE >> PAGE_SHIFT) > page_alloc_free_frames()) {
-		pr_err("dom0: dom0_mem=%lluM does not fit (%llu MiB free, min %llu MiB)\n",
-		       (unsigned long long)(dom0_mem >> 20),
-		       (unsigned long long)(page_alloc_free_frames() >> (20 - PAGE_SHIFT)),
-		       (unsigned long long)(DOM0_MIN_MEM >> 20));
-		rc = -ENOMEM;
-		goto out;
-	}
-	l->virt_base = info.virt_base;
-	rc = plan_layout(l, &info, dom0_mem, initrd_len, &why);
-	if (rc) {
-		pr_err("dom0: %s\n", why);
-		goto out;
-	}
-
-	b.d = domain_create(0, 1, true);
-	if (!b.d) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	/* A kernel that requires writable page tables gets the assist from the start. */
 	if (xen_elf_requires(&info, XENFEAT_writable_page_tables))
 		b.d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
 	b.p2m = xmalloc(l->nr_pages * sizeof(mfn_t));
 	if (!b.p2m) {
+		*why = "out of hypervisor memory for the p2m";
 		rc = -ENOMEM;
 		goto out;
 	}
+	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++)
+		b.p2m[pfn] = INVALID_MFN;
 	b.d->arch.p2m = b.p2m;
 	b.d->arch.nr_pfns = l->nr_pages;
 	b.d->max_pages = l->nr_pages;
 	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++) {
 		b.p2m[pfn] = domain_alloc_frame(b.d);
 		if (b.p2m[pfn] == INVALID_MFN) {
+			*why = "out of memory for the domain's frames";
 			rc = -ENOMEM;
 			goto out;
 		}
 		m2p_set(b.p2m[pfn], pfn);
 	}
 
-	rc = elf_load(&elf, &info, elf_dest, &b, &why);
-	if (rc) {
-		pr_err("dom0: loading the kernel failed: %s\n", why);
+	rc = elf_load(&elf, &info, elf_dest, &b, why);
+	if (rc)
 		goto out;
-	}
 	if (xen_elf_has(&info, XEN_ELFNOTE_HYPERCALL_PAGE))
 		fill_hypercall_page(&b, info.hypercall_page);
 	/* The initrd, page by page, into its frames. */
 	for (unsigned long i = 0; i < l->initrd_pages; i++) {
-		size_t n = min((size_t)PAGE_SIZE, initrd_len - i * PAGE_SIZE);
+		size_t n = min((size_t)PAGE_SIZE, pb->initrd_len - i * PAGE_SIZE);
 
-		memcpy(pfn_ptr(&b, l->initrd_pfn + i), maddr_to_virt(im->start + i * PAGE_SIZE), n);
+		memcpy(pfn_ptr(&b, l->initrd_pfn + i), (const char *)pb->initrd + i * PAGE_SIZE, n);
 	}
 	/* The guest's p2m list: mfn_list[pfn] = mfn. */
 	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++)
@@ -370,12 +380,12 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 	strlcpy(si->magic, START_INFO_MAGIC, sizeof(si->magic));
 	si->nr_pages = l->nr_pages;
 	si->shared_info = virt_to_maddr(b.d->shared_info);
-	si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+	si->flags = dom0 ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
 	si->pt_base = pfn_va(l, l->pt_pfn);
 	si->nr_pt_frames = l->pt_pages;
 	si->mfn_list = pfn_va(l, l->p2m_pfn);
-	if (initrd_len) {
-		si->mod_len = initrd_len;
+	if (pb->initrd_len) {
+		si->mod_len = pb->initrd_len;
 		if (l->initrd_mapped) {
 			si->mod_start = pfn_va(l, l->initrd_pfn);
 		} else {
@@ -383,14 +393,21 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 			si->flags |= SIF_MOD_START_PFN;
 		}
 	}
-	strlcpy((char *)si->cmd_line, module_args(km->cmdline), sizeof(si->cmd_line));
+	strlcpy((char *)si->cmd_line, pb->cmdline ? pb->cmdline : "", sizeof(si->cmd_line));
+	if (!dom0) {
+		rc = setup_domu_rings(&b, pb, si);
+		if (rc) {
+			*why = "no event channel ports for the xenstore and console rings";
+			goto out;
+		}
+	}
 
 	v = b.d->vcpu[0];
 	v->arch.kernel_cr3 = b.p2m[l->pt_pfn];
 	/* The bootstrap tables go through the same validation as any guest's. */
 	rc = pv_mm_take_initial_tables(v, v->arch.kernel_cr3);
 	if (rc) {
-		pr_err("dom0: the bootstrap page tables do not validate (a builder bug)\n");
+		*why = "the bootstrap page tables do not validate (a builder bug)";
 		goto out;
 	}
 	/* Virtual IOPL 0, as on Xen: Linux raises it with PHYSDEVOP_set_iopl. */
@@ -400,19 +417,64 @@ int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 	v->arch.regs.rsi = pfn_va(l, l->si_pfn);
 	init_time(v);
 
-	pr_info("dom0: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
-		l->nr_pages >> (20 - PAGE_SHIFT), pfn_va(l, 0), pfn_va(l, l->end_pfn),
-		pfn_va(l, l->p2m_pfn), pfn_va(l, l->si_pfn), l->pt_pages,
-		initrd_len ? (l->initrd_mapped ? ", initrd mapped" : ", initrd by pfn") : "");
-	pr_info("dom0: command line: %s\n", (const char *)si->cmd_line);
-
+	pr_info("%s: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
+		name, l->nr_pages >> (20 - PAGE_SHIFT), pfn_va(l, 0),
+		pfn_va(l, l->end_pfn), pfn_va(l, l->p2m_pfn), pfn_va(l, l->si_pfn), l->pt_pages,
+		pb->initrd_len ? (l->initrd_mapped ? ", initrd mapped" : ", initrd by pfn") : "");
+	pr_info("%s: command line: %s\n", name, (const char *)si->cmd_line);
 	__atomic_and_fetch(&v->pause_flags, ~VPF_DOWN, __ATOMIC_SEQ_CST);
-	vcpu_wake(v);
+	pb->d = b.d;
 	rc = 0;
 out:
 	if (unpacked)
 		free_pages(unpacked, unpack_order);
-	if (rc && b.d)
+	if (rc && b.d) {
+		/* Not yet running anywhere: its memory can go straight back. */
+		b.d->is_dying = true;
 		domain_destroy(b.d);
+	}
 	return rc;
+}
+
+int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
+{
+	const struct boot_module *km = &bi->mods[0], *im = bi->nr_mods > 1 ? &bi->mods[1] : NULL;
+	struct pv_build pb = {
+		.vcpus = 1,
+		.flags = PV_BUILD_DOM0,
+		.domid = 0,
+	};
+	const char *why = NULL;
+	int rc;
+
+	if (!bi->nr_mods) {
+		pr_warn("dom0: no kernel module given\n");
+		return -EINVAL;
+	}
+	pb.kernel = maddr_to_virt(km->start);
+	pb.kernel_len = km->end - km->start;
+	if (im) {
+		pb.initrd = maddr_to_virt(im->start);
+		pb.initrd_len = im->end - im->start;
+	}
+	pb.cmdline = module_args(km->cmdline);
+	if (!dom0_mem)
+		dom0_mem = min(DOM0_DEFAULT_MEM,
+			       (page_alloc_free_frames() << PAGE_SHIFT) - HV_RESERVE);
+	if (dom0_mem < DOM0_MIN_MEM ||
+	    (dom0_mem >> PAGE_SHIFT) + (HV_RESERVE >> PAGE_SHIFT) > page_alloc_free_frames()) {
+		pr_err("dom0: dom0_mem=%lluM does not fit (%llu MiB free, min %llu MiB)\n",
+		       (unsigned long long)(dom0_mem >> 20),
+		       (unsigned long long)(page_alloc_free_frames() >> (20 - PAGE_SHIFT)),
+		       (unsigned long long)(DOM0_MIN_MEM >> 20));
+		return -ENOMEM;
+	}
+	pb.mem = dom0_mem;
+	rc = pv_build_domain(&pb, &why);
+	if (rc) {
+		pr_err("dom0: kernel refused: %s\n", why);
+		return rc;
+	}
+	vcpu_wake(pb.d->vcpu[0]);
+	return 0;
 }

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * domctl: Ward's toolstack control interface (ward/ctl.h, docs/control.md)
+ * end to end, with no Linux involved. This guest boots as dom0 with a copy
+ * of itself as its initrd; it builds that copy as a domU ("the child"),
+ * binds the child's console port and VIRQ_DOM_EXC, unpauses it, and checks
+ * what the child did and what the hypervisor reports: list flags, the
+ * shutdown reason, a crash that stays the child's own, destroy giving all
+ * memory back, ports left unbound, and every refused argument.
+ *
+ * The child (start_info without SIF_INITDOMAIN) checks its start of day
+ * (xenstore and console rings, ports, command line), that the control
+ * interface refuses it (-EPERM: the one check only a domU can make),
+ * notifies its console port and shuts down: poweroff when all was well,
+ * reboot when a check failed, and with "crash" on its command line it
+ * takes a page fault with no trap table so the hypervisor crashes it.
+ *
+ * Ward only: Xen has no such interface (guest-tests-xen.sh skips it).
+ */
+#include "lib.h"
+#include <ward/ctl.h>
+
+const char test_title[] = "domctl: Ward's control interface, a domU built and torn down";
+
+#define CHILD_MEM_KB		(32u * 1024)	/* the image sits at 16 MiB */
+#define EVENT_WAIT_NS		(20ULL * 1000 * 1000 * 1000)
+#define POLL_SLICE_NS		(100ULL * 1000 * 1000)
+/* Hypervisor heap pages that may come and go around a create/destroy. */
+#define FREE_SLACK_PAGES	64
+#define NR_INFO			8
+/* A domid no domain has (above any Ward gives out). */
+#define NO_SUCH_DOMID		0x7000
+
+static long ctl_call(struct ward_ctl *c)
+{
+	return hypercall1(WARD_HYPERCALL_ctl, c);
+}
+
+static void ctl_init(struct ward_ctl *c, uint32_t cmd, uint32_t domid)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->version = WARD_CTL_VERSION;
+	c->domid = domid;
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+static void __noreturn child_main(start_info_t *si)
+{
+	struct ward_ctl c;
+	struct evtchn_send send = { .port = si->console.domU.evtchn };
+	bool good = true;
+	long rc;
+
+	printk("child: up: store mfn %lx port %u, console mfn %lx port %u\n",
+	       (unsigned long)si->store_mfn, si->store_evtchn,
+	       (unsigned long)si->console.domU.mfn, si->console.domU.evtchn);
+	if (!si->store_mfn || !si->console.domU.mfn || !si->store_evtchn ||
+	    !si->console.domU.evtchn || si->store_evtchn == si->console.domU.evtchn) {
+		printk("child: FAILED: start_info rings\n");
+		good = false;
+	}
+	if (si->flags & (SIF_PRIVILEGED | SIF_INITDOMAIN)) {
+		printk("child: FAILED: flags %x\n", si->flags);
+		good = false;
+	}
+	if (!cmdline_has("child")) {
+		printk("child: FAILED: command line '%s'\n", (const char *)si->cmd_line);
+		good = false;
+	}
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	rc = ctl_call(&c);
+	if (rc != -XEN_EPERM) {
+		printk("child: FAILED: ward_ctl from a domU gave %ld, not -EPERM\n", rc);
+		good = false;
+	}
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+	if (rc) {
+		printk("child: FAILED: send on the console port: %ld\n", rc);
+		good = false;
+	}
+	if (cmdline_has("crash")) {
+		printk("child: faulting with no trap table\n");
+		*(volatile int *)BAD_PTR_UNMAPPED = 1;
+		printk("child: FAILED: still alive after the fault\n");
+		guest_shutdown(SHUTDOWN_reboot);
+	}
+	printk("child: %s\n", good ? "all checks passed" : "FAILED");
+	guest_shutdown(good ? SHUTDOWN_poweroff : SHUTDOWN_reboot);
+}
+
+/* ---- dom0's side ---------------------------------------------------------- */
+
+static evtchn_port_t dom_exc_port;
+static unsigned long free_at_start;
+
+static bool port_pending(evtchn_port_t p)
+{
+	return shared_info->evtchn_pending[p / 64] & (1UL << (p % 64));
+}
+
+static void port_clear(evtchn_port_t p)
+{
+	__atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~(1UL << (p % 64)),
+			   __ATOMIC_SEQ_CST);
+}
+
+/* Wait (SCHEDOP_poll) until @p is pending, then clear it; false on timeout. */
+static bool wait_port(evtchn_port_t p)
+{
+	const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+	uint64_t deadline = pvclock_ns(t) + EVENT_WAIT_NS;
+
+	for (;;) {
+		struct sched_poll sp = { .nr_ports = 1 };
+		uint64_t now = pvclock_ns(t);
+
+		if (port_pending(p)) {
+			port_clear(p);
+			return true;
+		}
+		if (now >= deadline)
+			return false;
+		set_xen_guest_handle(sp.ports, &p);
+		sp.timeout = now + POLL_SLICE_NS;	/* absolute system time */
+		HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
+	}
+}
+
+static unsigned long free_pages_now(void)
+{
+	struct ward_ctl c;
+
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	if (ctl_call(&c))
+		return 0;
+	return c.u.physinfo.free_pages;
+}
+
+/* WARD_CTL_list from domid 0; the number of domains, -1 on error. */
+static int list(struct ward_dominfo *info)
+{
+	struct ward_ctl c;
+	long rc;
+
+	ctl_init(&c, WARD_CTL_list, 0);
+	c.u.list.buf = (uint64_t)(unsigned long)info;
+	c.u.list.max = NR_INFO;
+	rc = ctl_call(&c);
+	if (rc) {
+		test_fail("WARD_CTL_list: rc %ld %s", rc, errno_name(rc));
+		return -1;
+	}
+	return (int)c.u.list.nr;
+}
+
+static const struct ward_dominfo *find(const struct ward_dominfo *info, int n, uint32_t domid)
+{
+	for (int i = 0; i < n; i++)
+		if (info[i].domid == domid)
+			return &info[i];
+	return NULL;
+}
+
+static void create_args(struct ward_ctl *c, const char *cmdline)
+{
+	ctl_init(c, WARD_CTL_create, 0);
+	c->u.create.mem_kb = CHILD_MEM_KB;
+	c->u.create.kernel = start_info->mod_start;
+	c->u.create.kernel_len = start_info->mod_len;
+	c->u.create.cmdline = (uint64_t)(unsigned long)cmdline;
+	c->u.create.vcpus = 1;
+}
+
+static void test_physinfo(void)
+{
+	struct ward_ctl c;
+
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	if (!check_rc("WARD_CTL_physinfo", ctl_call(&c), 0))
+		return;
+	CHECK(c.u.physinfo.nr_cpus >= 1, "physinfo: %u CPUs", c.u.physinfo.nr_cpus);
+	CHECK(c.u.physinfo.free_pages && c.u.physinfo.free_pages < c.u.physinfo.total_pages,
+	      "physinfo: free %lu of %lu pages", (unsigned long)c.u.physinfo.free_pages,
+	      (unsigned long)c.u.physinfo.total_pages);
+	CHECK(c.u.physinfo.cpu_khz > 0, "physinfo: cpu_khz 0");
+	free_at_start = c.u.physinfo.free_pages;
+}
+
+static void test_refused_calls(void)
+{
+	struct ward_ctl c;
+
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	c.version = WARD_CTL_VERSION + 1;
+	check_rc("a wrong interface version", ctl_call(&c), -XEN_EACCES);
+	ctl_init(&c, 99, 0);
+	check_rc("an unknown command", ctl_call(&c), -XEN_ENOSYS);
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	c.pad = 1;
+	check_rc("non-zero padding", ctl_call(&c), -XEN_EINVAL);
+	check_rc("an unmapped argument", hypercall1(WARD_HYPERCALL_ctl, BAD_PTR_UNMAPPED),
+		 -XEN_EFAULT);
+	check_rc("a non-canonical argument",
+		 hypercall1(WARD_HYPERCALL_ctl, BAD_PTR_NONCANONICAL), -XEN_EFAULT);
+	check_rc("an argument in the hypervisor",
+		 hypercall1(WARD_HYPERCALL_ctl, BAD_PTR_HYPERVISOR), -XEN_EFAULT);
+	ctl_init(&c, WARD_CTL_destroy, 0);
+	check_rc("destroying dom0", ctl_call(&c), -XEN_EINVAL);
+	ctl_init(&c, WARD_CTL_pause, NO_SUCH_DOMID);
+	check_rc("pausing a domain that does not exist", ctl_call(&c), -XEN_ESRCH);
+	ctl_init(&c, WARD_CTL_unpause, 0xffff);
+	check_rc("unpausing domid 0xffff", ctl_call(&c), -XEN_ESRCH);
+	ctl_init(&c, WARD_CTL_shutdown, 0);
+	check_rc("shutting dom0 down through the toolstack", ctl_call(&c), -XEN_EINVAL);
+}
+
+static void test_list_dom0_only(void)
+{
+	struct ward_dominfo info[NR_INFO];
+	struct ward_ctl c;
+	int n = list(info);
+
+	if (n < 0)
+		return;
+	CHECK(n == 1, "list: %d domains before any create", n);
+	CHECK(info[0].domid == 0 && (info[0].flags & WARD_DOMINF_privileged) &&
+	      (info[0].flags & WARD_DOMINF_running) && !(info[0].flags & WARD_DOMINF_shutdown),
+	      "list: dom0 domid %u flags %#x", info[0].domid, info[0].flags);
+	CHECK(info[0].tot_pages > 0 && info[0].tot_pages <= info[0].max_pages,
+	      "list: dom0 %lu of %lu pages", (unsigned long)info[0].tot_pages,
+	      (unsigned long)info[0].max_pages);
+	ctl_init(&c, WARD_CTL_list, 0);
+	c.u.list.buf = (uint64_t)(unsigned long)BAD_PTR_UNMAPPED;
+	c.u.list.max = 1;
+	check_rc("list into an unmapped buffer", ctl_call(&c), -XEN_EFAULT);
+	ctl_init(&c, WARD_CTL_list, 0);
+	c.u.list.buf = (uint64_t)(unsigned long)info;
+	c.u.list.max = 0;
+	if (check_rc("list with room for none", ctl_call(&c), 0))
+		CHECK(c.u.list.nr == 0, "list max 0 wrote %u", c.u.list.nr);
+	ctl_init(&c, WARD_CTL_list, 1);
+	c.u.list.buf = (uint64_t)(unsigned long)info;
+	c.u.list.max = NR_INFO;
+	if (check_rc("list from domid 1", ctl_call(&c), 0))
+		CHECK(c.u.list.nr == 0, "list from 1 found %u domains", c.u.list.nr);
+}
+
+static char long_cmdline[WARD_CTL_CMDLINE_MAX + 16];
+
+static void test_create_refused(void)
+{
+	static const uint8_t not_a_kernel[PAGE_SIZE];
+	struct ward_ctl c;
+
+	create_args(&c, "child");
+	c.u.create.flags = 1;
+	check_rc("create: unknown flags", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.vcpus = 0;
+	check_rc("create: 0 vCPUs", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.vcpus = WARD_CTL_MAX_VCPUS + 1;
+	check_rc("create: too many vCPUs", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.vcpus = 2;
+	check_rc("create: 2 vCPUs (not yet supported)", ctl_call(&c), -XEN_EOPNOTSUPP);
+	create_args(&c, "child");
+	c.u.create.mem_kb = WARD_CTL_MIN_MEM_KB - 4;
+	check_rc("create: too little memory", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.mem_kb = 1ULL << 40;
+	check_rc("create: more memory than the machine has", ctl_call(&c), -XEN_ENOMEM);
+	create_args(&c, "child");
+	c.u.create.kernel_len = 0;
+	check_rc("create: empty kernel", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.kernel = (uint64_t)(unsigned long)BAD_PTR_UNMAPPED;
+	check_rc("create: unmapped kernel", ctl_call(&c), -XEN_EFAULT);
+	create_args(&c, "child");
+	c.u.create.kernel = (uint64_t)(unsigned long)not_a_kernel;
+	c.u.create.kernel_len = sizeof(not_a_kernel);
+	check_rc("create: not a kernel", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, "child");
+	c.u.create.ramdisk_len = PAGE_SIZE;
+	check_rc("create: ramdisk length without a ramdisk", ctl_call(&c), -XEN_EINVAL);
+	memset(long_cmdline, 'x', sizeof(long_cmdline));
+	create_args(&c, long_cmdline);
+	check_rc("create: unterminated command line", ctl_call(&c), -XEN_EINVAL);
+	create_args(&c, (const char *)BAD_PTR_UNMAPPED);
+	check_rc("create: unmapped command line", ctl_call(&c), -XEN_EFAULT);
+
+	{
+		struct ward_dominfo info[NR_INFO];
+		unsigned long now = free_pages_now();
+
+		CHECK(list(info) == 1, "a refused create left a domain behind");
+		CHECK(now + FREE_SLACK_PAGES >= free_at_start,
+		      "refused creates leaked memory: %lu free pages, %lu before", now,
+		      free_at_start);
+	}
+}
+
+/* Create the child with @cmdline; its domid, or 0 on failure. */
+static uint32_t create_child(const char *cmdline, struct ward_ctl *c)
+{
+	create_args(c, cmdline);
+	if (!check_rc("WARD_CTL_create", ctl_call(c), 0))
+		return 0;
+	CHECK(c->domid > 0 && c->domid < 0x7ff0, "create: domid %u", c->domid);
+	CHECK(c->u.create.store_port && c->u.create.console_port &&
+	      c->u.create.store_port != c->u.create.console_port,
+	      "create: ports %u/%u", c->u.create.store_port, c->u.create.console_port);
+	CHECK(c->u.create.store_mfn && c->u.create.console_mfn &&
+	      c->u.create.store_mfn != c->u.create.console_mfn,
+	      "create: ring frames %lx/%lx", (unsigned long)c->u.create.store_mfn,
+	      (unsigned long)c->u.create.console_mfn);
+	return c->domid;
+}
+
+static void destroy_child(uint32_t domid, const char *what)
+{
+	struct ward_dominfo info[NR_INFO];
+	struct ward_ctl c;
+	int n;
+
+	ctl_init(&c, WARD_CTL_destroy, domid);
+	if (!check_rc(what, ctl_call(&c), 0))
+		return;
+	CHECK(wait_port(dom_exc_port), "%s: no VIRQ_DOM_EXC after destroy", what);
+	n = list(info);
+	CHECK(n == 1 && !find(info, n, domid), "%s: %d domains listed after destroy", what, n);
+	ctl_init(&c, WARD_CTL_destroy, domid);
+	check_rc("destroying it again", ctl_call(&c), -XEN_ESRCH);
+}
+
+static void test_child_lifecycle(void)
+{
+	struct ward_dominfo info[NR_INFO];
+	const struct ward_dominfo *ci;
+	struct evtchn_bind_interdomain bi = { 0 };
+	struct evtchn_status st = { 0 };
+	struct ward_ctl c, u;
+	uint32_t domid;
+	unsigned long free_now;
+	int n;
+
+	domid = create_child("child", &c);
+	if (!domid)
+		return;
+	n = list(info);
+	ci = find(info, n, domid);
+	CHECK(n == 2 && ci, "list after create: %d domains", n);
+	if (ci) {
+		CHECK((ci->flags & WARD_DOMINF_paused) && !(ci->flags & WARD_DOMINF_shutdown) &&
+		      !(ci->flags & WARD_DOMINF_privileged),
+		      "a new domain's flags %#x (want paused)", ci->flags);
+		CHECK(ci->tot_pages == CHILD_MEM_KB / 4 && ci->max_pages == CHILD_MEM_KB / 4,
+		      "the child has %lu/%lu pages, want %u", (unsigned long)ci->tot_pages,
+		      (unsigned long)ci->max_pages, CHILD_MEM_KB / 4);
+		CHECK(ci->console_port == c.u.create.console_port &&
+		      ci->store_mfn == c.u.create.store_mfn,
+		      "list does not report the rings create returned");
+	}
+
+	/* The console port waits for dom0 (remote 0), as the builder promised. */
+	bi.remote_dom = (domid_t)domid;
+	bi.remote_port = c.u.create.console_port;
+	if (!check_rc("bind_interdomain to the child's console port",
+		      HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0))
+		return;
+	port_clear(bi.local_port);	/* a fresh binding starts pending */
+
+	ctl_init(&u, WARD_CTL_unpause, domid);
+	check_rc("unpause", ctl_call(&u), 0);
+	ctl_init(&u, WARD_CTL_unpause, domid);
+	check_rc("unpause once too often", ctl_call(&u), -XEN_EINVAL);
+	CHECK(wait_port(bi.local_port), "no console notification from the child");
+	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC when the child shut down");
+	n = list(info);
+	ci = find(info, n, domid);
+	CHECK(ci && (ci->flags & WARD_DOMINF_shutdown) && ci->shutdown_reason == SHUTDOWN_poweroff,
+	      "the child's end: flags %#x reason %u (want shutdown, poweroff; reboot means a child check failed)",
+	      ci ? ci->flags : 0, ci ? ci->shutdown_reason : 0);
+
+	destroy_child(domid, "destroy the shut-down child");
+	/* Our end of the interdomain channel is unbound now, still ours. */
+	st.dom = DOMID_SELF;
+	st.port = bi.local_port;
+	if (check_rc("EVTCHNOP_status of the orphaned port",
+		     HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0))
+		CHECK(st.status == EVTCHNSTAT_unbound, "port status %u after the peer died",
+		      st.status);
+	free_now = free_pages_now();
+	CHECK(free_now + FREE_SLACK_PAGES >= free_at_start,
+	      "destroy did not give the memory back: %lu free pages, %lu before", free_now,
+	      free_at_start);
+}
+
+static void test_paused_destroy_and_new_id(void)
+{
+	struct ward_ctl c;
+	uint32_t first, second;
+
+	first = create_child("child", &c);
+	if (!first)
+		return;
+	ctl_init(&c, WARD_CTL_pause, first);
+	check_rc("pause a paused domain (counted)", ctl_call(&c), 0);
+	destroy_child(first, "destroy a domain that never ran");
+	second = create_child("child", &c);
+	if (!second)
+		return;
+	CHECK(second != first, "a new domain got the id %u of the one just destroyed", first);
+	ctl_init(&c, WARD_CTL_shutdown, second);
+	c.u.shutdown.reason = 77;
+	check_rc("shutdown with an unknown reason", ctl_call(&c), -XEN_EINVAL);
+	ctl_init(&c, WARD_CTL_shutdown, second);
+	c.u.shutdown.reason = SHUTDOWN_poweroff;
+	check_rc("shutdown by the toolstack", ctl_call(&c), 0);
+	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC after a toolstack shutdown");
+	destroy_child(second, "destroy after a toolstack shutdown");
+}
+
+static void test_crash_stays_in_the_child(void)
+{
+	struct ward_dominfo info[NR_INFO];
+	const struct ward_dominfo *ci;
+	struct ward_ctl c;
+	uint32_t domid;
+	int n;
+
+	domid = create_child("child crash", &c);
+	if (!domid)
+		return;
+	ctl_init(&c, WARD_CTL_unpause, domid);
+	check_rc("unpause the crashing child", ctl_call(&c), 0);
+	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC when the child crashed");
+	n = list(info);
+	ci = find(info, n, domid);
+	CHECK(ci && (ci->flags & WARD_DOMINF_shutdown) && ci->shutdown_reason == SHUTDOWN_crash,
+	      "the crashed child: flags %#x reason %u", ci ? ci->flags : 0,
+	      ci ? ci->shutdown_reason : 0);
+	destroy_child(domid, "destroy the crashed child");
+	CHECK(free_pages_now() + FREE_SLACK_PAGES >= free_at_start,
+	      "the crashed child's memory did not come back");
+}
+
+void test_main(start_info_t *si)
+{
+	static const struct test_case cases[] = {
+		{ "physinfo", test_physinfo },
+		{ "refused calls", test_refused_calls },
+		{ "list with dom0 alone", test_list_dom0_only },
+		{ "create refused", test_create_refused },
+		{ "a child's life", test_child_lifecycle },
+		{ "destroy while paused; ids go round", test_paused_destroy_and_new_id },
+		{ "a crash stays in the child", test_crash_stays_in_the_child },
+	};
+	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+	long rc;
+
+	if (!(si->flags & SIF_INITDOMAIN))
+		child_main(si);
+	if (cmdline_has("ref=xen"))
+		test_skip("Ward's own interface: Xen has none");
+	if (!si->mod_start || !si->mod_len)
+		test_error("no initrd: boot this guest with a copy of itself as its module");
+	if (!map_shared_info(&rc))
+		test_error("mapping shared_info: %ld", rc);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);
+	if (rc)
+		test_error("binding VIRQ_DOM_EXC: %ld", rc);
+	dom_exc_port = bv.port;
+	run_cases(cases, ARRAY_SIZE(cases));
+}
