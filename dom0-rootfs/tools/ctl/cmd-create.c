@@ -30,6 +30,12 @@
 #define VIF_WAIT_US		100000
 
 #define FLAG_CONSOLE	(1u << 0)	/* -c */
+/*
+ * -n: no xenstore. The domain gets its console and nothing else, and Linux
+ * stalls in xenbus probing after its early boot: a bring-up aid for the
+ * hypervisor side (pv-abi-devices.md §8 step 7), not for real guests.
+ */
+#define FLAG_NO_STORE	(1u << 1)
 
 /* Everything create acquired, so that a failure can give it back. */
 struct create_state {
@@ -353,6 +359,27 @@ static int check(struct create_state *s, const char *file)
 	return 0;
 }
 
+/* Write the domain's nodes and hand its store ring to xenstored. */
+static int introduce(struct create_state *s, struct xs_plan *plan)
+{
+	int rc = layout_domain(&s->cfg, &s->b, plan);
+
+	if (rc) {
+		pr_err("xenstore layout: %s", strerror(-rc));
+		return -1;
+	}
+	if (store_apply(s->xs, plan))
+		return -1;
+	s->stored = true;
+	rc = xs_introduce(s->xs, s->b.domid, s->b.store_mfn, s->b.store_port);
+	if (rc) {
+		pr_err("introduce domain %" PRIu32 " to xenstored: %s", s->b.domid,
+		       strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	static struct xs_entry entries[PLAN_MAX];
@@ -361,9 +388,8 @@ int cmd_create(int argc, char **argv)
 	struct verb_args args;
 	char cmdline[WARD_CTL_CMDLINE_MAX + 8];
 	unsigned int i;
-	int rc;
 
-	if (verb_parse(argc, argv, "c", "config FILE", &args))
+	if (verb_parse(argc, argv, "cn", "config FILE", &args))
 		return 2;
 	/* Like xl, on stderr, so that stdout carries only results. */
 	fprintf(stderr, "Parsing config from %s\n", args.pos);
@@ -372,8 +398,17 @@ int cmd_create(int argc, char **argv)
 	s.fd = ctl_open();
 	if (s.fd < 0)
 		return 1;
-	s.xs = store_open();
-	if (!s.xs || check(&s, args.pos))
+	if (args.flags & FLAG_NO_STORE) {
+		if (s.cfg.nr_disks || s.cfg.nr_vifs) {
+			pr_err("create -n: disks and vifs need xenstore");
+			return 1;
+		}
+	} else {
+		s.xs = store_open();
+		if (!s.xs)
+			return 1;
+	}
+	if (check(&s, args.pos))
 		return 1;
 	config_cmdline(&s.cfg, cmdline, sizeof(cmdline));
 	snprintf(s.b.console_log, sizeof(s.b.console_log),
@@ -385,20 +420,8 @@ int cmd_create(int argc, char **argv)
 	if (pick_macs(&s) || build(&s, cmdline))
 		goto fail;
 
-	rc = layout_domain(&s.cfg, &s.b, &plan);
-	if (rc) {
-		pr_err("xenstore layout: %s", strerror(-rc));
+	if (s.xs && introduce(&s, &plan))
 		goto fail;
-	}
-	if (store_apply(s.xs, &plan))
-		goto fail;
-	s.stored = true;
-	rc = xs_introduce(s.xs, s.b.domid, s.b.store_mfn, s.b.store_port);
-	if (rc) {
-		pr_err("introduce domain %" PRIu32 " to xenstored: %s", s.b.domid,
-		       strerror(-rc));
-		goto fail;
-	}
 	if (start_console(&s, args.pos))
 		goto fail;
 	for (i = 0; i < s.cfg.nr_vifs; i++)
@@ -412,7 +435,8 @@ int cmd_create(int argc, char **argv)
 	}
 	printf("Started domain %s (id=%" PRIu32 ")\n", s.cfg.name, s.b.domid);
 	fflush(stdout);
-	xs_close(s.xs);
+	if (s.xs)
+		xs_close(s.xs);
 	if (args.flags & FLAG_CONSOLE) {
 		char id[16];
 		char *cargv[] = { "console", id, NULL };

@@ -11,7 +11,7 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "create", cmd_create, "FILE [-c]", "create a domain from a config file (-c: attach its console)" },
+	{ "create", cmd_create, "FILE [-c] [-n]", "create a domain from a config file (-c: attach its console; -n: no xenstore, console only)" },
 	{ "list", cmd_list, "", "list domains" },
 	{ "console", cmd_console, "NAME|ID", "attach to a domain's console (Ctrl-] detaches)" },
 	{ "shutdown", cmd_shutdown, "NAME|ID [-w]", "ask a domain to power off (-w: wait, then clean up)" },
