@@ -207,6 +207,7 @@ static int build(struct create_state *s, const char *cmdline)
 {
 	struct ward_ctl ctl = { .cmd = WARD_CTL_create };
 	struct ward_ctl_create *c = &ctl.u.create;
+	int rc;
 
 	c->mem_kb = s->cfg.memory_mb * 1024;
 	c->vcpus = s->cfg.vcpus;
@@ -218,7 +219,18 @@ static int build(struct create_state *s, const char *cmdline)
 		munmap((void *)(uintptr_t)c->kernel, c->kernel_len);
 		return -1;
 	}
-	if (ctl_call(s->fd, &ctl, "create domain") == 0) {
+	rc = ward_ctl(s->fd, &ctl);
+	if (rc == -EOPNOTSUPP && c->vcpus > 1)
+		pr_err("create domain: the hypervisor runs domUs with 1 vCPU only for now (vcpus = %u)",
+		       c->vcpus);
+	else if (rc == -ENOMEM)
+		pr_err("create domain: not enough free memory for %" PRIu64 " MiB (the hypervisor keeps a reserve)",
+		       s->cfg.memory_mb);
+	else if (rc == -EINVAL)
+		pr_err("create domain: refused (kernel format or size? the hypervisor console says why)");
+	else if (rc)
+		ctl_report(rc, "create domain");
+	if (rc == 0) {
 		s->built = true;
 		s->b.domid = ctl.domid;
 		s->b.store_mfn = c->store_mfn;

@@ -31,10 +31,8 @@ int ctl_open(void)
 	return fd;
 }
 
-int ctl_call(int fd, struct ward_ctl *ctl, const char *what)
+void ctl_report(int rc, const char *what)
 {
-	int rc = ward_ctl(fd, ctl);
-
 	if (rc == -EACCES)
 		pr_err("%s: the hypervisor speaks another control version than wardctl (%d)",
 		       what, WARD_CTL_VERSION);
@@ -42,6 +40,13 @@ int ctl_call(int fd, struct ward_ctl *ctl, const char *what)
 		pr_err("%s: the hypervisor has no Ward control interface", what);
 	else if (rc)
 		pr_err("%s: %s", what, strerror(-rc));
+}
+
+int ctl_call(int fd, struct ward_ctl *ctl, const char *what)
+{
+	int rc = ward_ctl(fd, ctl);
+
+	ctl_report(rc, what);
 	return rc;
 }
 

@@ -60,6 +60,8 @@ struct xs_handle;
 
 /* privcmd fd, or -1 after printing why. */
 int ctl_open(void);
+/* Print "@what: reason" for a failed call (nothing for rc 0). */
+void ctl_report(int rc, const char *what);
 /* Issue @ctl; on failure print "@what: reason" and return -errno. */
 int ctl_call(int fd, struct ward_ctl *ctl, const char *what);
 
