@@ -41,7 +41,8 @@ wardctl list | grep -c '^(domain 1) ' | sed 's/^/LISTED-/'
 wardctl pause 1; echo RC-PAUSE=$?
 wardctl list | grep '^(domain 1) ' | grep -q -- '--p---' && echo PAUSED-SHOWN
 wardctl unpause 1; echo RC-UNPAUSE=$?
-sleep 20
+wardctl shutdown 1; echo RC-SHUTDOWN-NOXS=$?
+sleep 10
 grep -c 'Linux version' /var/log/ward/console-t.log | sed 's/^/CONSOLE-LINES-/'
 tail -n 3 /var/log/ward/console-t.log
 (sleep 1; printf 'x\035') | wardctl console t; echo RC-CONSOLE-NAME=$?
@@ -50,6 +51,16 @@ wardctl destroy 1; echo RC-DESTROY=$?
 wardctl list | grep -c '^(domain 1) ' | sed 's/^/AFTER-/'
 ls /run/ward/ | wc -l | sed 's/^/RUN-FILES-/'
 pidof ward-consoled || echo NO-CONSOLED
+wardctl create -n /etc/ward/child.cfg; echo RC-CHILD=$?
+sleep 5
+wardctl list | grep -c '^(domain' | sed 's/^/CHILD-LEFT-/'
+pidof ward-consoled || echo NO-CONSOLED-AFTER-POWEROFF
+wardctl create -n /etc/ward/crash.cfg; echo RC-CRASH=$?
+sleep 5
+wardctl list
+wardctl list | grep -q -- '----c' && echo CRASH-SHOWN
+wardctl destroy $(wardctl list | awk '/----c/ { print $3 }'); echo RC-DESTROY-CRASHED=$?
+wardctl list | grep -c '^(domain' | sed 's/^/FINAL-/'
 poweroff
 CMDS
 	sleep 30
@@ -59,6 +70,8 @@ CMDS
 make --no-print-directory tools >/dev/null || { bad "tools build"; finish; }
 scripts/build-kernel.sh >/dev/null || { bad "kernel build"; finish; }
 make --no-print-directory hypervisor >/dev/null || { bad "hypervisor build"; finish; }
+make --no-print-directory -C hypervisor/tests/guests GUESTS=domctl >/dev/null ||
+	{ bad "domctl guest build"; finish; }
 
 # The dom0 initramfs plus a domU kernel and configs.
 extra=$TEST_DIR/extra
@@ -73,6 +86,13 @@ kernel = "/boot/domU-vmlinuz"
 extra = "console=hvc0"
 CFG
 printf 'name = "t"\nmemory = x\n' >"$extra/etc/ward/bad.cfg"
+# The domctl test guest as a domU powers off at once ("child"), or
+# crashes ("child crash"): on_poweroff destroys it, on_crash keeps it.
+cp build/guests/domctl.elf "$extra/boot/domctl.elf"
+printf 'name = "c"\nmemory = 32\nkernel = "/boot/domctl.elf"\ncmdline = "child"\non_poweroff = "destroy"\n' \
+	>"$extra/etc/ward/child.cfg"
+printf 'name = "k"\nmemory = 32\nkernel = "/boot/domctl.elf"\ncmdline = "child crash"\non_crash = "preserve"\n' \
+	>"$extra/etc/ward/crash.cfg"
 printf 'name = "big"\nmemory = 100000\nkernel = "/boot/domU-vmlinuz"\n' >"$extra/etc/ward/big.cfg"
 initrd=$TEST_DIR/initrd.cpio.gz
 DOM0_EXTRA_DIRS=$PWD/build/tools/stage:$extra dom0-rootfs/build.sh "$initrd" >/dev/null ||
@@ -85,7 +105,7 @@ cat "$base.out" >"$log" &
 reader=$!
 type_into "$base.in" "$log" &
 feeder=$!
-WARD_SERIAL_PIPE=$base WARD_TIMEOUT=420 scripts/run-qemu.sh kernel build/ward.elf \
+WARD_SERIAL_PIPE=$base WARD_TIMEOUT=300 scripts/run-qemu.sh kernel build/ward.elf \
 	"test_exit loglvl=all dom0_mem=512M" \
 	"build/kernel/bzImage console=hvc0 earlyprintk=xen,$initrd" || rc=$?
 kill "$feeder" 2>/dev/null
@@ -115,9 +135,19 @@ expect "$log" '^RC-UNPAUSE=0' "unpause"
 expect "$log" '^CONSOLE-LINES-[1-9]' "the domU's boot log reached /var/log/ward/console-t.log"
 expect "$log" "^wardctl: no domain 't'" "without xenstore the domU has no name"
 expect "$log" '^RC-CONSOLE=0' "console attaches and Ctrl-] detaches"
+expect "$log" '^wardctl: cannot connect to xenstored' "shutdown without xenstored: one line"
+expect "$log" '^RC-SHUTDOWN-NOXS=1' "shutdown without xenstored: status 1"
 expect "$log" '^RC-DESTROY=0' "destroy"
 expect "$log" '^AFTER-0' "the domU is gone from the list"
 expect "$log" '^RUN-FILES-0' "no socket or pid file left"
 expect "$log" '^NO-CONSOLED' "the console daemon exited"
+expect "$log" '^RC-CHILD=0' "create the powering-off child"
+expect "$log" '^\(d[0-9]+\) child: all checks passed' "the child ran as a domU"
+expect "$log" '^CHILD-LEFT-0' "on_poweroff = destroy: the console daemon destroyed it"
+expect "$log" '^NO-CONSOLED-AFTER-POWEROFF' "and exited"
+expect "$log" '^RC-CRASH=0' "create the crashing child"
+expect "$log" '^CRASH-SHOWN' "on_crash = preserve: list shows it crashed"
+expect "$log" '^RC-DESTROY-CRASHED=0' "destroy the crashed domain"
+expect "$log" '^FINAL-0' "no domU left"
 reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault anywhere"
 finish

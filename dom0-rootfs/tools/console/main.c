@@ -256,14 +256,17 @@ static int domain_state(uint32_t *reason)
 	ctl.u.list.max = 1;
 	if (ward_ctl(d.privcmd, &ctl))
 		return 0;	/* cannot tell: keep serving */
-	if (ctl.u.list.nr == 0 || info.domid != d.domid ||
-	    (info.flags & WARD_DOMINF_dying))
+	if (ctl.u.list.nr == 0 || info.domid != d.domid)
 		return -1;
+	/*
+	 * Shutdown first: a domain the hypervisor crashed is dying and shut
+	 * down (reason crash) at once, and on_crash still applies to it.
+	 */
 	if (info.flags & WARD_DOMINF_shutdown) {
 		*reason = info.shutdown_reason;
 		return 1;
 	}
-	return 0;
+	return (info.flags & WARD_DOMINF_dying) ? -1 : 0;
 }
 
 static void cleanup(void)

@@ -224,7 +224,7 @@ static int build(struct create_state *s, const char *cmdline)
 		pr_err("create domain: the hypervisor runs domUs with 1 vCPU only for now (vcpus = %u)",
 		       c->vcpus);
 	else if (rc == -ENOMEM)
-		pr_err("create domain: not enough free memory for %" PRIu64 " MiB (the hypervisor keeps a reserve)",
+		pr_err("create domain: %" PRIu64 " MiB is more than is free (less the hypervisor's reserve) or too little for this kernel; the hypervisor console says which",
 		       s->cfg.memory_mb);
 	else if (rc == -EINVAL)
 		pr_err("create domain: refused (kernel format or size? the hypervisor console says why)");
