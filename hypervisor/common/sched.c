@@ -159,7 +159,13 @@ void schedule(void)
 		pv_save_vcpu(prev, guest_regs());
 		flags = spin_lock_irqsave(&rq_lock);
 		prev->processor = -1;
-		if (prev_runnable)
+		/*
+		 * Re-check under rq_lock, not prev_runnable: a wake on another
+		 * CPU since then saw prev still on this CPU and left it to us
+		 * (vcpu_wake() queues only vCPUs on no CPU). rq_push() ignores
+		 * a vCPU already queued.
+		 */
+		if (vcpu_runnable(prev))
 			rq_push(prev);
 		spin_unlock_irqrestore(&rq_lock, flags);
 		ci->curr = NULL;
