@@ -4,8 +4,8 @@
 # and list, then the domctl test guest as a domU created with "create -n"
 # (console only, no xenstore): it powers off and on_poweroff = "destroy"
 # makes its console daemon destroy it, or it crashes and on_crash =
-# "preserve" keeps it until wardctl destroy. A Linux domU is in
-# wardctl-domu-linux.sh (pending: it can hang dom0).
+# "preserve" keeps it until wardctl destroy. A Linux domU with xenstored is
+# in wardctl-domu-linux.sh.
 . "$(dirname "$0")/../lib.sh"
 
 prompts() {
