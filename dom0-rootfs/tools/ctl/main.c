@@ -11,6 +11,13 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
+	{ "create", cmd_create, "FILE [-c] [-n]", "create a domain from a config file (-c: attach its console; -n: no xenstore, console only)" },
+	{ "list", cmd_list, "", "list domains" },
+	{ "console", cmd_console, "NAME|ID", "attach to a domain's console (Ctrl-] detaches)" },
+	{ "shutdown", cmd_shutdown, "NAME|ID [-w]", "ask a domain to power off (-w: wait, then clean up)" },
+	{ "destroy", cmd_destroy, "NAME|ID", "kill a domain at once and clean up after it" },
+	{ "pause", cmd_pause, "NAME|ID", "stop a domain's vCPUs" },
+	{ "unpause", cmd_unpause, "NAME|ID", "let a paused domain run again" },
 	{ "help", cmd_help, "", "show this help" },
 };
 
@@ -20,14 +27,16 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: wardctl COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %-22s %s\n", commands[i].name,
+		fprintf(f, "  %-9s %-14s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 }
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1) {
+		pr_err("help: unexpected argument '%s'", argv[1]);
+		return 2;
+	}
 	usage(stdout);
 	return 0;
 }
@@ -43,7 +52,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "wardctl: unknown command '%s' (try 'wardctl help')\n",
-		argv[1]);
+	pr_err("unknown command '%s' (try 'wardctl help')", argv[1]);
 	return 2;
 }

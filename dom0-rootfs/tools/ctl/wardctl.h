@@ -1,6 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* wardctl's verbs: each cmd_<verb>(argc, argv) gets argv[0] = the verb. */
+/*
+ * wardctl's verbs and the helpers they share. Each cmd_<verb>(argc, argv)
+ * gets argv[0] = the verb and returns the process exit status. Errors are
+ * one line on stderr, printed where they are found (pr_err), and the verb
+ * returns non-zero.
+ */
 #pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dominfo.h"
+#include "layout.h"
+
+#define WARDCTL_RUN_DIR		"/run/ward"
+#define WARDCTL_LOG_DIR		"/var/log/ward"
+#define CONSOLED_PATH		"/usr/sbin/ward-consoled"
+#define WARDCTL_PATH		"/usr/sbin/wardctl"
+#define DOM0_NAME		"Domain-0"
 
 struct command {
 	const char *name;
@@ -8,3 +26,76 @@ struct command {
 	const char *args;
 	const char *help;
 };
+
+int cmd_create(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+
+#define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
+#define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
+
+/* ---- args.c (pure) ---- */
+
+/* Options of a verb: "-c" style flags, one positional argument. */
+struct verb_args {
+	const char *pos;	/* the positional argument */
+	unsigned int flags;	/* bit i set: flag i of @letters given */
+};
+
+/*
+ * Parse @argv[1..argc) of a verb taking flags from @letters ("cw") and
+ * exactly one positional argument named @what (for messages). 0, or -1
+ * after printing one line. Flags may come before or after the argument.
+ */
+int verb_parse(int argc, char **argv, const char *letters, const char *what,
+	       struct verb_args *out);
+
+/* ---- dom.c: the hypervisor and xenstore side of domains ---- */
+
+struct xs_handle;
+
+/* privcmd fd, or -1 after printing why. */
+int ctl_open(void);
+/* Print "@what: reason" for a failed call (nothing for rc 0). */
+void ctl_report(int rc, const char *what);
+/* Issue @ctl; on failure print "@what: reason" and return -errno. */
+int ctl_call(int fd, struct ward_ctl *ctl, const char *what);
+
+/* Connect to xenstored, or NULL after printing why. */
+struct xs_handle *store_open(void);
+/*
+ * All domains with their names (from xenstore when @xs is non-NULL) into a
+ * malloc()ed array. 0 or -errno (printed).
+ */
+int dom_list(int fd, struct xs_handle *xs, struct dom_entry **doms,
+	     unsigned int *nr);
+/* Resolve NAME|ID to its entry; prints and returns -errno if absent. */
+int dom_find(int fd, struct xs_handle *xs, const char *arg,
+	     struct dom_entry *out);
+/* Write every node of @plan in one transaction (retried on conflict). */
+int store_apply(struct xs_handle *xs, const struct xs_plan *plan);
+/* Read @path into @buf; 0 or -errno. */
+int store_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
+
+/* Tear down everything create set up for @domid (any part may be absent). */
+int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid);
+
+/* ---- loop.c ---- */
+
+/* Attach @file to a free loop device; its path into @node. 0 or -1 (printed). */
+int loop_attach(const char *file, bool readonly, char *node, size_t len);
+/* Detach @node, waiting a little while it is busy. 0 or -errno. */
+int loop_detach(const char *node);
+
+/* ---- run.c: small programs (BusyBox applets) ---- */
+
+/*
+ * Run @argv (argv[0] looked up in PATH) and wait. Its stdout goes into @out
+ * (NUL-terminated, trailing newline stripped) when @out is non-NULL.
+ * Returns its exit status, or -1 if it could not run.
+ */
+int run(char *const argv[], char *out, size_t outlen);

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The toolstack with xenstored on Ward: a Linux domU (our kernel, with the
+# dom0 initramfs as its ramdisk) created by name, booted to its shell
+# through xenstore, used through "wardctl console", shut down gracefully
+# with "shutdown -w"; then a domU with a vif and a file-backed disk
+# (the domctl test guest, which powers off at once and is preserved) whose
+# backends, loop device and bridge port create sets up and destroy removes.
+# Needs xenstored (dom0-rootfs/tools/xenstored, another branch); skipped
+# without it.
+. "$(dirname "$0")/../lib.sh"
+
+if [ ! -d dom0-rootfs/tools/xenstored ]; then
+	echo "SKIP: no xenstored in this tree"
+	exit 0
+fi
+
+# The commands run from a script in dom0's initramfs, typed as one line,
+# so that nothing depends on typing while guests run.
+prompts() {
+	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
+}
+
+type_into() {
+	local in=$1 log=$2 i
+
+	exec 3>"$in"
+	for i in $(seq 1 240); do
+		[ "$(prompts "$log")" -ge 1 ] && break
+		sleep 0.5
+	done
+	printf 'sh /etc/ward/run-test.sh\r' >&3
+	sleep 600
+	exec 3>&-
+}
+
+make --no-print-directory tools >/dev/null || { bad "tools build"; finish; }
+scripts/build-kernel.sh >/dev/null || { bad "kernel build"; finish; }
+make --no-print-directory hypervisor >/dev/null || { bad "hypervisor build"; finish; }
+make --no-print-directory -C hypervisor/tests/guests GUESTS=domctl >/dev/null ||
+	{ bad "domctl guest build"; finish; }
+
+# The domU's ramdisk is the dom0 initramfs itself (BusyBox, no xenstored
+# in a domU); dom0's gets the domU kernel, that ramdisk and the configs.
+domu_initrd=$TEST_DIR/domU-initrd.cpio.gz
+DOM0_EXTRA_DIRS=$PWD/build/tools/stage dom0-rootfs/build.sh "$domu_initrd" >/dev/null ||
+	{ bad "domU initramfs"; finish; }
+extra=$TEST_DIR/extra
+rm -rf "$extra"
+mkdir -p "$extra/boot" "$extra/etc/ward"
+cp build/kernel/bzImage "$extra/boot/domU-vmlinuz"
+cp "$domu_initrd" "$extra/boot/domU-initrd.gz"
+cp build/guests/domctl.elf "$extra/boot/domctl.elf"
+cat >"$extra/etc/ward/g.cfg" <<'CFG'
+name = "g"
+memory = 128
+kernel = "/boot/domU-vmlinuz"
+ramdisk = "/boot/domU-initrd.gz"
+extra = "console=hvc0"
+CFG
+cat >"$extra/etc/ward/h.cfg" <<'CFG'
+name = "h"
+memory = 32
+kernel = "/boot/domctl.elf"
+cmdline = "child"
+disk = [ 'file:/tmp/d.img,xvda,w' ]
+vif = [ 'mac=00:16:3e:00:00:42,bridge=xenbr0' ]
+on_poweroff = "preserve"
+CFG
+cat >"$extra/etc/ward/run-test.sh" <<'CMDS'
+wardctl create /etc/ward/g.cfg; echo RC-CREATE=$?
+i=0; while [ $i -lt 120 ] && ! grep -q 'init reached' /var/log/ward/console-g.log; do sleep 1; i=$((i+1)); done; echo WAITED-$i
+grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log | sed 's/^/DOMU-INIT-/'
+wardctl list
+wardctl list | awk '$1 == "g" { print "LISTED-" $5 }'
+xenstore-read /local/domain/1/name | sed 's/^/XS-NAME-/'
+xenstore-read /local/domain/1/control/feature-poweroff | sed 's/^/DOMU-FEATURE-/'
+wardctl create /etc/ward/g.cfg; echo RC-TWICE=$?
+(sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
+wardctl shutdown g -w; echo RC-SHUTDOWN=$?
+wardctl list | grep -c '^g ' | sed 's/^/G-LEFT-/'
+xenstore-read /local/domain/1/name || echo HOME-GONE
+dd if=/dev/zero of=/tmp/d.img bs=1M count=8 2>/dev/null; echo IMG-MADE
+wardctl create /etc/ward/h.cfg; echo RC-H=$?
+wardctl list
+ls /sys/class/net/xenbr0/brif/ | sed 's/^/BRIF-/'
+id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vif/$id/0/hotplug-status | sed 's/^/HOTPLUG-/'
+id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/physical-device | sed 's/^/PHYSDEV-/'
+id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/state | sed 's/^/VBD-STATE-/'
+losetup -a | grep -c d.img | sed 's/^/LOOPS-/'
+wardctl destroy h; echo RC-DESTROY-H=$?
+losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-/'
+ls /sys/class/net/ | grep -c '^vif' | sed 's/^/VIFS-AFTER-/'
+for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c . | sed 's/^/BACKEND-DEVS-/'
+ls /run/ward | wc -l | sed 's/^/RUN-FILES-/'
+poweroff
+CMDS
+initrd=$TEST_DIR/initrd.cpio.gz
+DOM0_EXTRA_DIRS=$PWD/build/tools/stage:$extra dom0-rootfs/build.sh "$initrd" >/dev/null ||
+	{ bad "initramfs"; finish; }
+
+base=$TEST_DIR/run log=$TEST_DIR/run.log rc=0
+rm -f "$base.in" "$base.out" "$log"
+mkfifo "$base.in" "$base.out"
+cat "$base.out" >"$log" &
+reader=$!
+type_into "$base.in" "$log" &
+feeder=$!
+WARD_SERIAL_PIPE=$base WARD_TIMEOUT=480 scripts/run-qemu.sh kernel build/ward.elf \
+	"test_exit loglvl=all dom0_mem=512M" \
+	"build/kernel/bzImage console=hvc0 earlyprintk=xen,$initrd" || rc=$?
+kill "$feeder" 2>/dev/null
+wait "$reader" 2>/dev/null
+rm -f "$base.in" "$base.out"
+
+expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
+expect "$log" 'Started domain g \(id=1\)' "create: started"
+expect "$log" 'RC-CREATE=0' "create: status 0"
+expect "$log" 'DOMU-INIT-1' "the domU booted to its init (console log)"
+expect "$log" 'LISTED-[rb-]' "list shows g by name"
+expect "$log" 'XS-NAME-g' "its xenstore home"
+expect "$log" 'DOMU-FEATURE-1' "the domU's Linux wrote control/feature-poweroff"
+expect "$log" 'wardctl: /etc/ward/g.cfg:1: a domain called "g" already exists' "a name in use is refused"
+expect "$log" 'RC-TWICE=1' "second create: status 1"
+expect "$log" 'HELLO-FROM-42' "console: typed input ran in the domU, its output came back"
+expect "$log" 'RC-SHUTDOWN=0' "shutdown -w"
+expect "$log" 'G-LEFT-0' "the domU is gone"
+expect "$log" 'HOME-GONE' "its xenstore home is removed"
+expect "$log" 'RC-H=0' "create with a vif and a disk"
+expect "$log" 'BRIF-vif[0-9]+\.0' "vifD.0 is in xenbr0"
+expect "$log" 'HOTPLUG-connected' "hotplug-status = connected"
+expect "$log" 'PHYSDEV-7:[0-9a-f]+' "physical-device is the loop device in hex"
+expect "$log" 'VBD-STATE-2' "blkback probed the vbd (InitWait)"
+expect "$log" 'LOOPS-1' "one loop device for the image"
+expect "$log" 'RC-DESTROY-H=0' "destroy"
+expect "$log" 'LOOPS-AFTER-0' "the loop device is detached"
+expect "$log" 'VIFS-AFTER-0' "the vif is gone"
+expect "$log" 'BACKEND-DEVS-0' "no backend dirs left"
+expect "$log" 'RUN-FILES-0' "no console socket or pid file left"
+reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault anywhere"
+finish

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * wardctl create FILE [-c]: parse and check the config, attach disk images
+ * to loop devices, build the domain (WARD_CTL_create, paused), write its
+ * xenstore nodes in one transaction, introduce it to xenstored, start its
+ * console daemon, plug its vifs into their bridges, unpause it. Any failure
+ * after the domain exists tears everything down again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "privcmd.h"
+#include "xs.h"
+#include "config.h"
+#include "wardctl.h"
+
+#define CONFIG_MAX_BYTES	(64 * 1024)
+#define PAGE_KB			4
+#define PLAN_MAX		256	/* nodes: ~30 per domain + ~20 per device */
+#define VIF_WAIT_TRIES		100	/* netback registers vifD.H after InitWait */
+#define VIF_WAIT_US		100000
+
+#define FLAG_CONSOLE	(1u << 0)	/* -c */
+/*
+ * -n: no xenstore. The domain gets its console and nothing else, and Linux
+ * stalls in xenbus probing after its early boot: a bring-up aid for the
+ * hypervisor side (pv-abi-devices.md §8 step 7), not for real guests.
+ */
+#define FLAG_NO_STORE	(1u << 1)
+
+/* Everything create acquired, so that a failure can give it back. */
+struct create_state {
+	int fd;
+	struct xs_handle *xs;
+	struct dom_config cfg;
+	struct dom_build b;
+	bool built;
+	bool stored;			/* xenstore names our loops: teardown finds them */
+	unsigned int nr_loops;		/* b.disk_node[0..) we attached */
+	bool loop_attached[CFG_MAX_DISKS];
+};
+
+static char *read_text(const char *path)
+{
+	char *text;
+	ssize_t n;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(CONFIG_MAX_BYTES + 1);
+	while (text && (n = read(fd, text + got, CONFIG_MAX_BYTES - got)) > 0)
+		got += n;
+	close(fd);
+	if (!text)
+		return NULL;
+	if (got == CONFIG_MAX_BYTES) {
+		pr_err("%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+		free(text);
+		return NULL;
+	}
+	text[got] = '\0';
+	if (memchr(text, '\0', got)) {
+		pr_err("%s: not a text file", path);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Read a kernel or ramdisk into memory the hypervisor can copy from: its
+ * own mapping, locked (ward_ctl locks again around the call; locking here
+ * also makes a too-low RLIMIT_MEMLOCK visible early).
+ */
+static int load_image(const char *path, uint64_t *addr, uint64_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		pr_err("%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		pr_err("%s: not a regular, non-empty file", path);
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		pr_err("%s: cannot allocate %lld bytes", path, (long long)st.st_size);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size &&
+	       (n = read(fd, (char *)p + got, st.st_size - got)) > 0)
+		got += n;
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		pr_err("%s: short read", path);
+		munmap(p, st.st_size);
+		return -1;
+	}
+	mlock(p, st.st_size);
+	*addr = (uintptr_t)p;
+	*len = st.st_size;
+	return 0;
+}
+
+static int path_ok(const char *path)
+{
+	return access(path, R_OK) ? errno : 0;
+}
+
+struct names {
+	struct dom_entry *doms;
+	unsigned int nr;
+};
+
+static bool name_in_use(const char *name, void *arg)
+{
+	const struct names *n = arg;
+	unsigned int i;
+
+	for (i = 0; i < n->nr; i++)
+		if (!strcmp(n->doms[i].name, name))
+			return true;
+	return false;
+}
+
+/* Attach disk @i: a block device is used as is, a file through a loop. */
+static int setup_disk(struct create_state *s, unsigned int i)
+{
+	const struct cfg_disk *d = &s->cfg.disks[i];
+	struct stat st;
+
+	if (stat(d->target, &st) < 0) {
+		pr_err("disk %s: %s", d->target, strerror(errno));
+		return -1;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		snprintf(s->b.disk_node[i], sizeof(s->b.disk_node[i]), "%s", d->target);
+	} else {
+		if (loop_attach(d->target, !d->writable, s->b.disk_node[i],
+				sizeof(s->b.disk_node[i])))
+			return -1;
+		s->loop_attached[i] = true;
+		if (stat(s->b.disk_node[i], &st) < 0 || !S_ISBLK(st.st_mode)) {
+			pr_err("disk %s: %s is not a block device", d->target,
+			       s->b.disk_node[i]);
+			return -1;
+		}
+	}
+	s->b.disk_major[i] = major(st.st_rdev);
+	s->b.disk_minor[i] = minor(st.st_rdev);
+	return 0;
+}
+
+static void detach_our_loops(struct create_state *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->cfg.nr_disks; i++)
+		if (s->loop_attached[i])
+			loop_detach(s->b.disk_node[i]);
+}
+
+static int pick_macs(struct create_state *s)
+{
+	unsigned int i;
+	uint8_t rnd[3];
+
+	for (i = 0; i < s->cfg.nr_vifs; i++) {
+		if (s->cfg.vifs[i].mac_set) {
+			memcpy(s->b.vif_mac[i], s->cfg.vifs[i].mac, 6);
+			continue;
+		}
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+			pr_err("getrandom: %s", strerror(errno));
+			return -1;
+		}
+		layout_random_mac(s->b.vif_mac[i], rnd);
+	}
+	return 0;
+}
+
+static int build(struct create_state *s, const char *cmdline)
+{
+	struct ward_ctl ctl = { .cmd = WARD_CTL_create };
+	struct ward_ctl_create *c = &ctl.u.create;
+	int rc;
+
+	c->mem_kb = s->cfg.memory_mb * 1024;
+	c->vcpus = s->cfg.vcpus;
+	c->cmdline = (uintptr_t)cmdline;
+	if (load_image(s->cfg.kernel, &c->kernel, &c->kernel_len))
+		return -1;
+	if (s->cfg.ramdisk[0] &&
+	    load_image(s->cfg.ramdisk, &c->ramdisk, &c->ramdisk_len)) {
+		munmap((void *)(uintptr_t)c->kernel, c->kernel_len);
+		return -1;
+	}
+	rc = ward_ctl(s->fd, &ctl);
+	if (rc == -EOPNOTSUPP && c->vcpus > 1)
+		pr_err("create domain: the hypervisor runs domUs with 1 vCPU only for now (vcpus = %u)",
+		       c->vcpus);
+	else if (rc == -ENOMEM)
+		pr_err("create domain: %" PRIu64 " MiB is more than is free (less the hypervisor's reserve) or too little for this kernel; the hypervisor console says which",
+		       s->cfg.memory_mb);
+	else if (rc == -EINVAL)
+		pr_err("create domain: refused (kernel format or size? the hypervisor console says why)");
+	else if (rc)
+		ctl_report(rc, "create domain");
+	if (rc == 0) {
+		s->built = true;
+		s->b.domid = ctl.domid;
+		s->b.store_mfn = c->store_mfn;
+		s->b.console_mfn = c->console_mfn;
+		s->b.store_port = c->store_port;
+		s->b.console_port = c->console_port;
+	}
+	munmap((void *)(uintptr_t)c->kernel, c->kernel_len);
+	if (c->ramdisk)
+		munmap((void *)(uintptr_t)c->ramdisk, c->ramdisk_len);
+	return s->built ? 0 : -1;
+}
+
+static int start_console(struct create_state *s, const char *file)
+{
+	char domid[16], mfn[24], port[16], abs[PATH_MAX];
+	char *argv[] = {
+		CONSOLED_PATH, domid, mfn, port, s->cfg.name,
+		(char *)config_action_name(s->cfg.on_poweroff),
+		(char *)config_action_name(s->cfg.on_reboot),
+		(char *)config_action_name(s->cfg.on_crash),
+		abs, NULL,
+	};
+
+	/* on_reboot = "restart" re-reads the file from the daemon's cwd. */
+	if (!realpath(file, abs))
+		snprintf(abs, sizeof(abs), "%s", file);
+
+	snprintf(domid, sizeof(domid), "%" PRIu32, s->b.domid);
+	snprintf(mfn, sizeof(mfn), "%" PRIu64, s->b.console_mfn);
+	snprintf(port, sizeof(port), "%" PRIu32, s->b.console_port);
+	/* The daemon returns once it serves the ring, then runs in the background. */
+	if (run(argv, NULL, 0) != 0) {
+		pr_err("console daemon for domain %" PRIu32 " did not start", s->b.domid);
+		return -1;
+	}
+	return 0;
+}
+
+static bool netdev_exists(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Netback creates vif<D>.<H> once its backend reaches InitWait; it then
+ * holds the backend short of Connected until hotplug-status says the
+ * interface is in its bridge (pv-abi-devices.md §4.4).
+ */
+static int plug_vif(struct create_state *s, unsigned int h)
+{
+	const struct cfg_vif *vif = &s->cfg.vifs[h];
+	char ifname[32], path[XS_PATH_MAX];
+	unsigned int try;
+	int rc;
+
+	snprintf(ifname, sizeof(ifname), "vif%" PRIu32 ".%u", s->b.domid, h);
+	if (!netdev_exists(vif->bridge)) {
+		char *addbr[] = { "brctl", "addbr", (char *)vif->bridge, NULL };
+		char *up[] = { "ip", "link", "set", (char *)vif->bridge, "up", NULL };
+
+		if (run(addbr, NULL, 0) != 0 || run(up, NULL, 0) != 0) {
+			pr_err("vif %u: cannot create bridge %s", h, vif->bridge);
+			return -1;
+		}
+	}
+	for (try = 0; try < VIF_WAIT_TRIES && !netdev_exists(ifname); try++)
+		usleep(VIF_WAIT_US);
+	if (!netdev_exists(ifname)) {
+		pr_err("vif %u: %s did not appear (is xen-netback loaded?)", h, ifname);
+		return -1;
+	}
+	{
+		char *addif[] = { "brctl", "addif", (char *)vif->bridge, ifname, NULL };
+		char *up[] = { "ip", "link", "set", ifname, "up", NULL };
+
+		if (run(addif, NULL, 0) != 0 || run(up, NULL, 0) != 0) {
+			pr_err("vif %u: cannot add %s to bridge %s", h, ifname,
+			       vif->bridge);
+			return -1;
+		}
+	}
+	layout_backend_dir("vif", s->b.domid, path, sizeof(path));
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%u/hotplug-status", h);
+	rc = xs_write_str(s->xs, XS_NO_TX, path, "connected");
+	if (rc) {
+		pr_err("vif %u: writing %s: %s", h, path, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Syntax first, so that a broken file is reported even off Ward. */
+static int parse_file(struct create_state *s, const char *file)
+{
+	struct cfg_msgs msgs;
+	char *text = read_text(file);
+	unsigned int i;
+	int rc;
+
+	if (!text)
+		return -1;
+	rc = config_parse(text, file, &s->cfg, &msgs);
+	free(text);
+	for (i = 0; i < msgs.nr_warnings; i++)
+		fprintf(stderr, "wardctl: warning: %s\n", msgs.warnings[i]);
+	if (rc) {
+		fprintf(stderr, "wardctl: %s\n", msgs.error);
+		return -1;
+	}
+	return 0;
+}
+
+/* Then against the machine: free memory, files, names in use. */
+static int check(struct create_state *s, const char *file)
+{
+	struct ward_ctl phys = { .cmd = WARD_CTL_physinfo };
+	struct cfg_msgs msgs = { 0 };
+	struct names names = { 0 };
+	struct cfg_env env = { .path_ok = path_ok, .name_in_use = name_in_use,
+			       .arg = &names };
+	int rc;
+
+	if (ctl_call(s->fd, &phys, "physinfo"))
+		return -1;
+	env.free_kb = phys.u.physinfo.free_pages * PAGE_KB;
+	if (dom_list(s->fd, s->xs, &names.doms, &names.nr))
+		return -1;
+	rc = config_validate(&s->cfg, file, &env, &msgs);
+	free(names.doms);
+	if (rc) {
+		fprintf(stderr, "wardctl: %s\n", msgs.error);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the domain's nodes and hand its store ring to xenstored. */
+static int introduce(struct create_state *s, struct xs_plan *plan)
+{
+	int rc = layout_domain(&s->cfg, &s->b, plan);
+
+	if (rc) {
+		pr_err("xenstore layout: %s", strerror(-rc));
+		return -1;
+	}
+	if (store_apply(s->xs, plan))
+		return -1;
+	s->stored = true;
+	rc = xs_introduce(s->xs, s->b.domid, s->b.store_mfn, s->b.store_port);
+	if (rc) {
+		pr_err("introduce domain %" PRIu32 " to xenstored: %s", s->b.domid,
+		       strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	static struct xs_entry entries[PLAN_MAX];
+	static struct create_state s;
+	struct xs_plan plan = { .e = entries, .max = PLAN_MAX };
+	struct verb_args args;
+	char cmdline[WARD_CTL_CMDLINE_MAX + 8];
+	unsigned int i;
+
+	if (verb_parse(argc, argv, "cn", "config FILE", &args))
+		return 2;
+	/* Like xl, on stderr, so that stdout carries only results. */
+	fprintf(stderr, "Parsing config from %s\n", args.pos);
+	if (parse_file(&s, args.pos))
+		return 1;
+	s.fd = ctl_open();
+	if (s.fd < 0)
+		return 1;
+	if (args.flags & FLAG_NO_STORE) {
+		if (s.cfg.nr_disks || s.cfg.nr_vifs) {
+			pr_err("create -n: disks and vifs need xenstore");
+			return 1;
+		}
+	} else {
+		s.xs = store_open();
+		if (!s.xs)
+			return 1;
+	}
+	if (check(&s, args.pos))
+		return 1;
+	config_cmdline(&s.cfg, cmdline, sizeof(cmdline));
+	snprintf(s.b.console_log, sizeof(s.b.console_log),
+		 WARDCTL_LOG_DIR "/console-%s.log", s.cfg.name);
+
+	for (i = 0; i < s.cfg.nr_disks; i++)
+		if (setup_disk(&s, i))
+			goto fail;
+	if (pick_macs(&s) || build(&s, cmdline))
+		goto fail;
+
+	if (s.xs && introduce(&s, &plan))
+		goto fail;
+	if (start_console(&s, args.pos))
+		goto fail;
+	for (i = 0; i < s.cfg.nr_vifs; i++)
+		if (plug_vif(&s, i))
+			goto fail;
+	{
+		struct ward_ctl ctl = { .cmd = WARD_CTL_unpause, .domid = s.b.domid };
+
+		if (ctl_call(s.fd, &ctl, "unpause"))
+			goto fail;
+	}
+	printf("Started domain %s (id=%" PRIu32 ")\n", s.cfg.name, s.b.domid);
+	fflush(stdout);
+	if (s.xs)
+		xs_close(s.xs);
+	if (args.flags & FLAG_CONSOLE) {
+		char id[16];
+		char *cargv[] = { "console", id, NULL };
+
+		snprintf(id, sizeof(id), "%" PRIu32, s.b.domid);
+		return cmd_console(2, cargv);
+	}
+	return 0;
+
+fail:
+	if (s.built)
+		dom_teardown(s.fd, s.xs, s.b.domid);
+	if (!s.stored)
+		detach_our_loops(&s);
+	return 1;
+}

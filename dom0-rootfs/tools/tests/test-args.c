@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ctl/args.c: verb_parse() accepts flags anywhere and one positional. */
+// sources: ctl/args.c
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "ctl/wardctl.h"
+
+static int parse(int argc, char **argv, const char *letters,
+		 struct verb_args *a)
+{
+	return verb_parse(argc, argv, letters, "FILE", a);
+}
+
+static void test_ok(void **state)
+{
+	struct verb_args a;
+
+	assert_int_equal(parse(2, (char *[]){ "create", "g.cfg", NULL }, "c", &a), 0);
+	assert_string_equal(a.pos, "g.cfg");
+	assert_int_equal(a.flags, 0);
+	assert_int_equal(parse(3, (char *[]){ "create", "-c", "g.cfg", NULL }, "c", &a), 0);
+	assert_string_equal(a.pos, "g.cfg");
+	assert_int_equal(a.flags, 1);
+	assert_int_equal(parse(3, (char *[]){ "shutdown", "web", "-w", NULL }, "cw", &a), 0);
+	assert_string_equal(a.pos, "web");
+	assert_int_equal(a.flags, 2);
+	/* "-" alone is a positional (stdin-like name), not an option. */
+	assert_int_equal(parse(2, (char *[]){ "x", "-", NULL }, "", &a), 0);
+	assert_string_equal(a.pos, "-");
+}
+
+static void test_errors(void **state)
+{
+	struct verb_args a;
+
+	/* missing, empty, twice, unknown flag, flag with trailing letters */
+	assert_int_equal(parse(1, (char *[]){ "create", NULL }, "c", &a), -1);
+	assert_int_equal(parse(2, (char *[]){ "create", "", NULL }, "c", &a), -1);
+	assert_int_equal(parse(3, (char *[]){ "create", "a", "b", NULL }, "c", &a), -1);
+	assert_int_equal(parse(3, (char *[]){ "create", "-x", "a", NULL }, "c", &a), -1);
+	assert_int_equal(parse(3, (char *[]){ "create", "-cw", "a", NULL }, "cw", &a), -1);
+	assert_int_equal(parse(3, (char *[]){ "destroy", "-w", "a", NULL }, "", &a), -1);
+	assert_int_equal(parse(2, (char *[]){ "create", "-c", NULL }, "c", &a), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ok),
+		cmocka_unit_test(test_errors),
+	};
+
+	/* The errors print one line each to stderr; TAP stays on stdout. */
+	return cmocka_run_group_tests_name("tools args", tests, NULL, NULL);
+}
