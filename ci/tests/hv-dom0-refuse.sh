@@ -21,5 +21,5 @@ refuse truncated "$TEST_DIR/truncated" '^dom0: kernel refused: .*(payload|trunca
 refuse no-notes build/ward.elf '^dom0: kernel refused: elf: .*(no Xen|notes)'
 printf 'BZh91AY&SY' >"$TEST_DIR/bzip2"; head -c 4096 /dev/zero >>"$TEST_DIR/bzip2"
 refuse bzip2 "$TEST_DIR/bzip2" '^dom0: kernel refused: '
-refuse small-mem build/debian/vmlinuz '^dom0: (dom0_mem is too small|dom0_mem=.*does not fit)' "dom0_mem=20M"
+refuse small-mem build/debian/vmlinuz '^dom0: (kernel refused: the memory size is too small|dom0_mem=.*does not fit)' "dom0_mem=20M"
 finish
