@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Issue 9, "Guests side by side" (PENDING: needs domU creation in the
-# hypervisor, grant tables, xenstored, ward-consoled and wardctl; move to
-# ci/tests/ once it passes). Boots the ISO `make run-guests` builds: dom0
+# Issue 9, "Guests side by side". Boots the ISO `make run-guests` builds: dom0
 # starts guest1 and guest2 (our kernel) from /etc/ward at boot; each
 # guest's self-test writes and reads back a file on its ext4 root
 # (blkfront -> blkback -> loop -> image file) and pings the other guest
