@@ -265,6 +265,12 @@ bool acpi_init(const struct boot_info *bi)
 	return true;
 }
 
+void acpi_pm1_cnt_ports(uint16_t *a, uint16_t *b)
+{
+	*a = pm1a_cnt;
+	*b = pm1b_cnt;
+}
+
 const struct acpi_cpus *acpi_get_cpus(void)
 {
 	return &cpus;

@@ -17,5 +17,7 @@ struct acpi_cpus {
 bool acpi_init(const struct boot_info *bi);
 /* The enabled CPUs from the MADT (count 0 when unknown). */
 const struct acpi_cpus *acpi_get_cpus(void);
+/* The FADT's PM1a/PM1b control ports (0: none), which acpi_power_off writes. */
+void acpi_pm1_cnt_ports(uint16_t *a, uint16_t *b);
 /* Enter S5 (soft off); returns only if that is impossible. */
 void acpi_power_off(void);
