@@ -152,16 +152,20 @@ static void parse_madt(const struct madt *m)
 			uint32_t flags;
 
 			memcpy(&flags, p + 4, 4);
-			if ((flags & MADT_LAPIC_ENABLED) && cpus.count < ACPI_MAX_CPUS)
+			if ((flags & MADT_LAPIC_ENABLED) && cpus.count < ACPI_MAX_CPUS) {
+				cpus.acpi_ids[cpus.count] = p[2];
 				cpus.apic_ids[cpus.count++] = p[3];
+			}
 		} else if (type == MADT_X2APIC && len >= 16) {
 			uint32_t id, flags;
 
 			memcpy(&id, p + 4, 4);
 			memcpy(&flags, p + 8, 4);
 			/* xAPIC mode reaches only 8-bit APIC ids. */
-			if ((flags & MADT_LAPIC_ENABLED) && id < 0xff && cpus.count < ACPI_MAX_CPUS)
+			if ((flags & MADT_LAPIC_ENABLED) && id < 0xff && cpus.count < ACPI_MAX_CPUS) {
+				memcpy(&cpus.acpi_ids[cpus.count], p + 12, 4);
 				cpus.apic_ids[cpus.count++] = id;
+			}
 		}
 		p += len;
 	}

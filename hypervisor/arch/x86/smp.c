@@ -56,6 +56,14 @@ unsigned int arch_cpus_online(void)
 	return cpus_online;
 }
 
+bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id)
+{
+	if (cpu >= NR_CPUS || !cpu_infos[cpu])
+		return false;
+	*apic_id = cpu_infos[cpu]->apic_id;
+	return true;
+}
+
 void start_secondary(void);
 void start_secondary(void)
 {

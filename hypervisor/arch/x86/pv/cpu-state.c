@@ -173,6 +173,9 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
 		v->arch.iopl = s.iopl;
 		return 0;
 	}
+	case PHYSDEVOP_pci_device_add:
+	case PHYSDEVOP_pci_device_remove:
+		return physdev_pci_op(cmd, arg);
 	default:
 		/* Device-related physdev ops come with device passthrough. */
 		return -ENOSYS;

@@ -9,6 +9,7 @@ struct boot_info;
 
 struct acpi_cpus {
 	uint32_t apic_ids[ACPI_MAX_CPUS];
+	uint32_t acpi_ids[ACPI_MAX_CPUS];	/* processor UIDs, same order */
 	unsigned int count;
 	paddr_t lapic_phys;
 };

@@ -12,3 +12,6 @@ void cpu_detect(void);
 void cpu_report(void);
 /* Turn on this CPU's protections: CR0.WP, EFER.NXE, CR4.SMEP/SMAP. */
 void cpu_init_protection(void);
+
+/* smp.c: the APIC id of physical CPU @cpu; false if there is no such CPU. */
+bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id);
