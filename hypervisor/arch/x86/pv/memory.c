@@ -10,8 +10,8 @@
  * Reservations: a PV guest names frames by MFN. It may give frames back
  * (decrease_reservation: only frames nothing references any more) and get
  * them (increase_reservation, populate_physmap), up to its maximum. Only
- * single frames (extent order 0) for now; XENMEM_exchange is refused
- * (Linux needs it only for swiotlb, which dom0 runs with swiotlb=noforce).
+ * single frames (extent order 0) for now. XENMEM_exchange (contiguous
+ * frames for DMA) is in memory-exchange.c.
  */
 #include <hv/bootinfo.h>
 #include <hv/domain.h>
@@ -164,6 +164,8 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 		return reservation_op(d, cmd, arg);
+	case XENMEM_exchange:
+		return memory_exchange(d, arg);	/* memory-exchange.c */
 	case XENMEM_machphys_mapping: {
 		struct xen_machphys_mapping m = {
 			.v_start = MACH2PHYS_VIRT_START,
