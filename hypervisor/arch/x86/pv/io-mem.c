@@ -17,9 +17,11 @@
  *    space, as on Xen, except that the AP trampoline page is never
  *    writable (the hypervisor copies code there to start CPUs);
  *  - everything else (reserved, ACPI and holes below the top of RAM, and
- *    any frame above it) is I/O memory, read-only or writable, except the
- *    local APIC page, which the hypervisor programs (Linux never maps it:
- *    it uses a dummy page for its APIC fixmap).
+ *    any frame above it up to the CPU's physical address width) is I/O
+ *    memory, read-only or writable, except the local APIC page, which the
+ *    hypervisor programs (Linux never maps it: it uses a dummy page for
+ *    its APIC fixmap). Beyond MAXPHYADDR an entry would have reserved
+ *    bits set: refused, as on Xen.
  *
  * No reference or type is taken on an I/O frame: such a frame never
  * belongs to a domain, never enters the allocator after boot and so never
@@ -30,6 +32,7 @@
 #include <hv/mm.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
+#include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -63,6 +66,8 @@ bool pv_io_frame(mfn_t mfn)
 bool pv_io_frame_ok(const struct domain *d, mfn_t mfn, bool writable)
 {
 	if (!d->is_privileged || !pv_io_frame(mfn))
+		return false;
+	if (cpu_phys_addr_bits < 64 && mfn >= (mfn_t)1 << (cpu_phys_addr_bits - PAGE_SHIFT))
 		return false;
 	if (mfn < LOW_MEM_END_MFN)
 		return !(writable && mfn == PFN_DOWN(TRAMPOLINE_PHYS));
