@@ -23,6 +23,7 @@ reject "$log" 'A valid RSDP was not found|ACPI: Interpreter disabled' "no ACPI e
 reject "$log" 'xen_cpu: Failed to sync pcpu info' "platform_op answers the pcpu queries"
 reject "$log" 'PCI: Fatal: No config space access|PCI: System does not support PCI' "PCI config space reachable"
 reject "$log" 'Failed to add - passthrough or MSI' "PHYSDEVOP_pci_device_add accepted"
+reject "$log" 'xen_mcelog: Failed to get CPU' "mca answers XEN_MC_physcpuinfo"
 reject "$log" 'swiotlb_memblock_alloc: Failed to remap|software IO TLB: No low mem' "XENMEM_exchange gives swiotlb contiguous memory"
 expect "$log" '\] software IO TLB: mapped \[mem ' "swiotlb set up"
 reject "$log" 'FATAL TRAP|PANIC|crashed' "no fault anywhere"

@@ -23,6 +23,7 @@
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/hypercall.h>
+#include <asm/pcpu.h>
 #include <asm/processor.h>
 
 #define CPUID_VENDOR_LEAF	0
@@ -32,8 +33,7 @@
 
 _Static_assert(sizeof(struct xen_platform_op) == 136, "ABI: public/platform.h");
 
-/* The highest physical CPU number present (they are numbered densely). */
-static uint32_t max_present_cpu(void)
+uint32_t pcpu_max_present(void)
 {
 	uint32_t id, n = 0;
 
@@ -57,7 +57,7 @@ static int get_cpuinfo(struct xenpf_pcpuinfo *info)
 	uint32_t cpu = info->xen_cpuid, apic_id;
 
 	/* Any number that is not a present CPU, however large: 0 (Xen). */
-	info->max_present = max_present_cpu();
+	info->max_present = pcpu_max_present();
 	if (cpu >= NR_CPUS || !arch_cpu_apic_id(cpu, &apic_id)) {
 		info->flags = XEN_PCPU_FLAGS_INVALID;
 		info->apic_id = info->acpi_id = 0;
@@ -69,13 +69,25 @@ static int get_cpuinfo(struct xenpf_pcpuinfo *info)
 	return 0;
 }
 
-/* Family, model and stepping as the SDM composes them from CPUID leaf 1. */
+void pcpu_signature(uint32_t *family, uint32_t *model, uint32_t *stepping)
+{
+	uint32_t sig = cpuid(CPUID_SIGNATURE_LEAF).eax;
+
+	*family = (sig >> 8) & 0xf;
+	*model = (sig >> 4) & 0xf;
+	if (*family == FAMILY_EXTENDED || *family == MODEL_EXTENDED_FAMILY)
+		*model |= ((sig >> 16) & 0xf) << 4;
+	if (*family == FAMILY_EXTENDED)
+		*family += (sig >> 20) & 0xff;
+	*stepping = sig & 0xf;
+}
+
 static int get_cpu_version(struct xenpf_pcpu_version *ver)
 {
-	uint32_t cpu = ver->xen_cpuid, apic_id, sig, family, model;
+	uint32_t cpu = ver->xen_cpuid, apic_id;
 	struct cpuid_regs r;
 
-	ver->max_present = max_present_cpu();
+	ver->max_present = pcpu_max_present();
 	memset(ver->vendor_id, 0, sizeof(ver->vendor_id));
 	ver->family = ver->model = ver->stepping = 0;
 	if (cpu >= NR_CPUS || !arch_cpu_apic_id(cpu, &apic_id))
@@ -85,16 +97,7 @@ static int get_cpu_version(struct xenpf_pcpu_version *ver)
 	memcpy(ver->vendor_id, &r.ebx, 4);
 	memcpy(ver->vendor_id + 4, &r.edx, 4);
 	memcpy(ver->vendor_id + 8, &r.ecx, 4);
-	sig = cpuid(CPUID_SIGNATURE_LEAF).eax;
-	family = (sig >> 8) & 0xf;
-	model = (sig >> 4) & 0xf;
-	if (family == FAMILY_EXTENDED || family == MODEL_EXTENDED_FAMILY)
-		model |= ((sig >> 16) & 0xf) << 4;
-	if (family == FAMILY_EXTENDED)
-		family += (sig >> 20) & 0xff;
-	ver->family = family;
-	ver->model = model;
-	ver->stepping = sig & 0xf;
+	pcpu_signature(&ver->family, &ver->model, &ver->stepping);
 	return 0;
 }
 
