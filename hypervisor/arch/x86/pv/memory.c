@@ -182,7 +182,8 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 			return -EPERM;
 		return put_machine_memory_map(arg);
 	case XENMEM_maximum_ram_page:
-		return (long)m2p_entries() - 1;
+		/* One past the highest RAM frame, as Xen 4.17 answers. */
+		return (long)m2p_entries();
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
