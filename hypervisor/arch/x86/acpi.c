@@ -25,6 +25,8 @@
 
 #define MADT_LAPIC		0
 #define MADT_X2APIC		9
+#define MADT_IOAPIC		1
+#define MADT_IOAPIC_LEN		12
 #define MADT_LAPIC_ENABLED	(1u << 0)
 #define MADT_LAPIC_ONLINE_CAPABLE (1u << 1)
 
@@ -156,6 +158,14 @@ static void parse_madt(const struct madt *m)
 				cpus.acpi_ids[cpus.count] = p[2];
 				cpus.apic_ids[cpus.count++] = p[3];
 			}
+		} else if (type == MADT_IOAPIC && len >= MADT_IOAPIC_LEN && !cpus.ioapic_phys) {
+			/* The first IOAPIC only: QEMU and small machines have one. */
+			uint32_t addr, gsi_base;
+
+			memcpy(&addr, p + 4, 4);
+			memcpy(&gsi_base, p + 8, 4);
+			cpus.ioapic_phys = addr;
+			cpus.ioapic_gsi_base = gsi_base;
 		} else if (type == MADT_X2APIC && len >= 16) {
 			uint32_t id, flags;
 

@@ -33,6 +33,7 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/ioapic.h>
 #include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -73,5 +74,5 @@ bool pv_io_frame_ok(const struct domain *d, mfn_t mfn, bool writable)
 		return !(writable && mfn == PFN_DOWN(TRAMPOLINE_PHYS));
 	if (host_ram(mfn))
 		return false;
-	return mfn != lapic_mfn();
+	return mfn != lapic_mfn() && mfn != PFN_DOWN(ioapic_phys());
 }

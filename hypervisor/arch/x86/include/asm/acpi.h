@@ -12,6 +12,8 @@ struct acpi_cpus {
 	uint32_t acpi_ids[ACPI_MAX_CPUS];	/* processor UIDs, same order */
 	unsigned int count;
 	paddr_t lapic_phys;
+	paddr_t ioapic_phys;		/* the MADT's first IOAPIC; 0: none */
+	uint32_t ioapic_gsi_base;
 };
 
 /* Find and checksum the tables; false if there is no usable ACPI. */
