@@ -50,6 +50,9 @@ static const struct row rows[] = {
 	/* PCI configuration, RTC, keyboard controller, POST port: pass. */
 	{ 0xcf8, 4, true, 0x80000000, true }, { 0xcfc, 4, false, 0, true },
 	{ 0xcfe, 2, false, 0, true }, { 0x70, 1, true, 0x0a, true },
+	/* 0xcf9 byte writes reset the machine; the config address spans it. */
+	{ 0xcf9, 1, true, 0x06, false }, { 0xcf9, 1, false, 0, true },
+	{ 0xcf8, 4, true, 0x80000800, true }, { 0xcf8, 2, true, 0x0600, true },
 	{ 0x71, 1, false, 0, true }, { 0x64, 1, false, 0, true },
 	{ 0x80, 1, false, 0, true },
 	/* ACPI PM1 control: read yes, write no; the PM timer next to it passes. */

@@ -16,7 +16,10 @@
  *    ends the run: dom0 powers off through SCHEDOP_shutdown instead;
  *  - writes to the ACPI PM1 control registers: entering S5 (or any sleep
  *    state) is the hypervisor's job (Xen takes it with
- *    XENPF_enter_acpi_sleep).
+ *    XENPF_enter_acpi_sleep);
+ *  - byte writes to 0xcf9, the chipset's reset control: resetting the
+ *    machine is the hypervisor's job (dom0 asks with SCHEDOP_shutdown).
+ *    Wider accesses at 0xcf8 are the PCI configuration address.
  * PCI configuration (0xcf8-0xcff), the RTC/CMOS (0x70-0x71), the ACPI PM
  * timer and event blocks, the keyboard controller, VGA and device BARs
  * pass through. String I/O (ins/outs) is not emulated yet.
@@ -40,6 +43,7 @@
 #define TEST_EXIT_LAST		0xf7
 #define PM1_CNT_LEN		2
 #define IO_PORT_MAX		0xffff
+#define RESET_CONTROL		0xcf9
 
 static bool in_range(unsigned int port, unsigned int first, unsigned int len)
 {
@@ -75,6 +79,8 @@ bool io_port_allowed(const struct io_port_owned *own, unsigned int port, unsigne
 {
 	if ((size != 1 && size != 2 && size != 4) || port > IO_PORT_MAX ||
 	    port + size - 1 > IO_PORT_MAX)
+		return false;
+	if (write && size == 1 && port == RESET_CONTROL)
 		return false;
 	for (unsigned int i = 0; i < size; i++)
 		if (!byte_allowed(own, port + i, write, (uint8_t)(val >> (8 * i))))
