@@ -11,7 +11,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.

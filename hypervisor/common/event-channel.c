@@ -8,6 +8,7 @@
  * deadlock (ABBA). Raising a port touches only the target's shared
  * bitmaps, which are atomic, so it happens after the locks are dropped.
  */
+#include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
@@ -145,6 +146,9 @@ static long op_close(struct domain *d, evtchn_port_t port)
 			break;
 		unlock_pair(d, peer, f, fp);
 	}
+	/* A physical IRQ stops first (lock order: evtchn_lock, then the arch's). */
+	if (evtchn_port_valid(d->evtchn, port) && d->evtchn->port[port].state == ECS_PIRQ)
+		arch_pirq_unbind(d, d->evtchn->port[port].pirq);
 	rc = evtchn_close(d->evtchn, port);
 	unlock_pair(d, peer, f, fp);
 	if (!rc)
@@ -204,6 +208,22 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg)
 		spin_unlock_irqrestore(&d->evtchn_lock, f);
 		if (!rc && copy_to_guest_raw(arg, &b, sizeof(b)))
 			return -EFAULT;
+		return rc;
+	}
+	case EVTCHNOP_bind_pirq: {
+		struct evtchn_bind_pirq b;
+
+		if (copy_from_guest_raw(&b, arg, sizeof(b)))
+			return -EFAULT;
+		f = spin_lock_irqsave(&d->evtchn_lock);
+		rc = arch_pirq_bind_check(d, b.pirq);
+		if (!rc)
+			rc = evtchn_bind_pirq(d->evtchn, b.pirq, &b.port);
+		if (!rc)
+			arch_pirq_bind(d, b.pirq, b.port);
+		spin_unlock_irqrestore(&d->evtchn_lock, f);
+		if (!rc && copy_to_guest_raw(arg, &b, sizeof(b)))
+			return -EFAULT;	/* the port stays bound: the guest may close it */
 		return rc;
 	}
 	case EVTCHNOP_bind_ipi: {
@@ -302,6 +322,17 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
 	struct evtchn_raise r = { NULL, 0, 0 };
 	unsigned long f = spin_lock_irqsave(&d->evtchn_lock);
 	bool bound = evtchn_virq_target(d->evtchn, virq, v->vcpu_id, &r);
+
+	spin_unlock_irqrestore(&d->evtchn_lock, f);
+	if (bound)
+		raise(&r);
+}
+
+void send_guest_pirq(struct domain *d, unsigned int port, unsigned int pirq)
+{
+	struct evtchn_raise r = { NULL, 0, 0 };
+	unsigned long f = spin_lock_irqsave(&d->evtchn_lock);
+	bool bound = evtchn_pirq_target(d->evtchn, port, pirq, &r);
 
 	spin_unlock_irqrestore(&d->evtchn_lock, f);
 	if (bound)

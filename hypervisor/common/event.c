@@ -187,6 +187,35 @@ int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, evtchn_port_t *port)
 	return 0;
 }
 
+int evtchn_bind_pirq(struct evtchn_table *t, uint32_t pirq, evtchn_port_t *port)
+{
+	struct evtchn *chn;
+	evtchn_port_t p = find_free_port(t);
+
+	if (!p)
+		return -ENOSPC;
+	chn = claim(t, p, ECS_PIRQ, 0);
+	chn->pirq = pirq;
+	*port = p;
+	return 0;
+}
+
+bool evtchn_pirq_target(struct evtchn_table *t, evtchn_port_t port, uint32_t pirq,
+			struct evtchn_raise *raise)
+{
+	const struct evtchn *chn;
+
+	if (!evtchn_port_valid(t, port))
+		return false;
+	chn = &t->port[port];
+	if (chn->state != ECS_PIRQ || chn->pirq != pirq)
+		return false;
+	*raise = (struct evtchn_raise){
+		.table = t, .port = port, .vcpu = READ_ONCE(chn->notify_vcpu),
+	};
+	return true;
+}
+
 /* The VIRQ slot that names VIRQ port @chn. */
 static uint16_t *virq_slot(struct evtchn_table *t, const struct evtchn *chn)
 {
@@ -211,6 +240,7 @@ int evtchn_close(struct evtchn_table *t, evtchn_port_t port)
 		return -EINVAL;
 	case ECS_UNBOUND:
 	case ECS_IPI:
+	case ECS_PIRQ:		/* the glue unbinds the IRQ itself */
 		break;
 	case ECS_VIRQ:
 		slot = virq_slot(t, chn);
@@ -303,6 +333,10 @@ int evtchn_status(const struct evtchn_table *t, evtchn_port_t port,
 	case ECS_IPI:
 		st->status = EVTCHNSTAT_ipi;
 		break;
+	case ECS_PIRQ:
+		st->status = EVTCHNSTAT_pirq;
+		st->u.pirq = chn->pirq;
+		break;
 	default:
 		BUG();
 	}
@@ -327,6 +361,7 @@ int evtchn_bind_vcpu(struct evtchn_table *t, evtchn_port_t port, uint32_t vcpu)
 		break;
 	case ECS_UNBOUND:
 	case ECS_INTERDOMAIN:
+	case ECS_PIRQ:		/* the event moves; the interrupt stays on CPU 0 */
 		break;
 	default:
 		/* FREE, RESERVED, and IPI, whose vCPU is fixed at bind time. */

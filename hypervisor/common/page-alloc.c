@@ -145,6 +145,58 @@ mfn_t alloc_frames(unsigned int order)
 	return mfn;
 }
 
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
+{
+	unsigned long flags;
+	unsigned int o;
+	mfn_t mfn = INVALID_MFN;
+
+	if (order > MAX_ORDER)
+		return INVALID_MFN;
+	flags = spin_lock_irqsave(&heap_lock);
+	/*
+	 * The lowest 2^order frames of any free block of at least that order
+	 * start at the block's head, so a block qualifies when those fit
+	 * below @limit. The walk is bounded by the number of free blocks.
+	 */
+	for (o = order; o <= MAX_ORDER && mfn == INVALID_MFN; o++)
+		for (uint32_t b = free_head[o]; b != PAGE_LIST_NONE; b = frames[b].next)
+			if ((mfn_t)b + (1ULL << order) <= limit) {
+				mfn = b;
+				break;
+			}
+	if (mfn == INVALID_MFN) {
+		spin_unlock_irqrestore(&heap_lock, flags);
+		return INVALID_MFN;
+	}
+	o--;
+	list_del(o, mfn);
+	while (o > order) {
+		o--;
+		list_push(o, mfn + (1ULL << o));
+	}
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++) {
+		frames[i].state = PGS_INUSE;
+		frames[i].order = PAGE_ORDER_TAIL;
+	}
+	frames[mfn].order = (uint8_t)order;
+	free_count -= 1ULL << order;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return mfn;
+}
+
+void split_frames(mfn_t mfn, unsigned int order)
+{
+	unsigned long flags;
+
+	BUG_ON(order > MAX_ORDER || mfn >= nr_frames || (mfn & ((1ULL << order) - 1)));
+	flags = spin_lock_irqsave(&heap_lock);
+	BUG_ON(frames[mfn].state != PGS_INUSE || frames[mfn].order != order);
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++)
+		frames[i].order = 0;
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
 void free_frames(mfn_t mfn, unsigned int order)
 {
 	unsigned long flags;

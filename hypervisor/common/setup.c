@@ -49,6 +49,12 @@ const char *hypervisor_cmdline(void)
 	return boot_info.cmdline;
 }
 
+unsigned int host_memory_map(const struct mem_range **map)
+{
+	*map = boot_info.mem;
+	return boot_info.nr_mem;
+}
+
 static void cmdline_report(const char *msg)
 {
 	pr_warn("%s\n", msg);

@@ -25,6 +25,8 @@
 
 #define MADT_LAPIC		0
 #define MADT_X2APIC		9
+#define MADT_IOAPIC		1
+#define MADT_IOAPIC_LEN		12
 #define MADT_LAPIC_ENABLED	(1u << 0)
 #define MADT_LAPIC_ONLINE_CAPABLE (1u << 1)
 
@@ -152,16 +154,28 @@ static void parse_madt(const struct madt *m)
 			uint32_t flags;
 
 			memcpy(&flags, p + 4, 4);
-			if ((flags & MADT_LAPIC_ENABLED) && cpus.count < ACPI_MAX_CPUS)
+			if ((flags & MADT_LAPIC_ENABLED) && cpus.count < ACPI_MAX_CPUS) {
+				cpus.acpi_ids[cpus.count] = p[2];
 				cpus.apic_ids[cpus.count++] = p[3];
+			}
+		} else if (type == MADT_IOAPIC && len >= MADT_IOAPIC_LEN && !cpus.ioapic_phys) {
+			/* The first IOAPIC only: QEMU and small machines have one. */
+			uint32_t addr, gsi_base;
+
+			memcpy(&addr, p + 4, 4);
+			memcpy(&gsi_base, p + 8, 4);
+			cpus.ioapic_phys = addr;
+			cpus.ioapic_gsi_base = gsi_base;
 		} else if (type == MADT_X2APIC && len >= 16) {
 			uint32_t id, flags;
 
 			memcpy(&id, p + 4, 4);
 			memcpy(&flags, p + 8, 4);
 			/* xAPIC mode reaches only 8-bit APIC ids. */
-			if ((flags & MADT_LAPIC_ENABLED) && id < 0xff && cpus.count < ACPI_MAX_CPUS)
+			if ((flags & MADT_LAPIC_ENABLED) && id < 0xff && cpus.count < ACPI_MAX_CPUS) {
+				memcpy(&cpus.acpi_ids[cpus.count], p + 12, 4);
 				cpus.apic_ids[cpus.count++] = id;
+			}
 		}
 		p += len;
 	}
@@ -263,6 +277,12 @@ bool acpi_init(const struct boot_info *bi)
 		xsdt ? "XSDT" : "RSDT", cpus.count, (unsigned long long)cpus.lapic_phys,
 		pm1a_cnt && slp_typa >= 0 ? "found" : "not found");
 	return true;
+}
+
+void acpi_pm1_cnt_ports(uint16_t *a, uint16_t *b)
+{
+	*a = pm1a_cnt;
+	*b = pm1b_cnt;
 }
 
 const struct acpi_cpus *acpi_get_cpus(void)

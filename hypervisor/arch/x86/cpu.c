@@ -16,6 +16,7 @@
 /* Written by cpu_detect() on the boot CPU before any AP starts; read-only after. */
 bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_page1g;
 bool cpu_has_invariant_tsc;
+unsigned int cpu_phys_addr_bits = CPU_PHYS_ADDR_BITS_DEFAULT;
 static char cpu_vendor[13];
 
 void cpu_detect(void)
@@ -40,6 +41,8 @@ void cpu_detect(void)
 		cpu_has_nx = r.edx & (1u << CPUID_EXT_EDX_NX_BIT);
 		cpu_has_page1g = r.edx & (1u << CPUID_EXT_EDX_PAGE1G_BIT);
 	}
+	if (max_ext >= 0x80000008)
+		cpu_phys_addr_bits = cpuid(0x80000008).eax & 0xff;
 	if (max_ext >= 0x80000007)
 		cpu_has_invariant_tsc = cpuid(0x80000007).edx & (1u << CPUID_80000007_EDX_INVTSC_BIT);
 

@@ -13,6 +13,7 @@
 #include <hv/printk.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -54,6 +55,14 @@ static void *ap_stack_block;
 unsigned int arch_cpus_online(void)
 {
 	return cpus_online;
+}
+
+bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id)
+{
+	if (cpu >= NR_CPUS || !cpu_infos[cpu])
+		return false;
+	*apic_id = cpu_infos[cpu]->apic_id;
+	return true;
 }
 
 void start_secondary(void);
@@ -147,6 +156,7 @@ void arch_platform_init(const struct boot_info *bi)
 	pv_cpu_init();
 	tsc_calibrate();
 	acpi_init(bi);
+	ioapic_init();
 	ac = acpi_get_cpus();
 	apic_map(ac->lapic_phys ? ac->lapic_phys : APIC_DEFAULT_PHYS);
 	apic_init_cpu();

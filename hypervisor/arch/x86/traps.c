@@ -12,6 +12,8 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <asm/apic.h>
+#include <asm/ioapic.h>
+#include <asm/pirq.h>
 #include <asm/extable.h>
 #include <asm/pv.h>
 #include <asm/desc.h>
@@ -169,6 +171,11 @@ void do_trap(struct cpu_regs *regs)
 		return;
 	case SPURIOUS_VECTOR:
 		return;	/* no EOI for spurious interrupts */
+	case IOAPIC_VECTOR_BASE ... IOAPIC_VECTOR_BASE + IOAPIC_MAX_GSIS - 1:
+		pirq_interrupt(vec - IOAPIC_VECTOR_BASE);
+		if (from_guest)
+			pv_exit_to_guest(regs);
+		return;
 	case X86_EXC_NMI:
 		if (panicking >= 0 && panicking != (int)smp_processor_id())
 			for (;;)

@@ -62,3 +62,14 @@ void arch_dump_stack(unsigned long rbp);
 
 /* Deliberately fault, for the register-dump test ("fault=pf|gp|ud|de"). */
 void arch_self_test_fault(const char *kind);
+
+/*
+ * Physical IRQs (x86: arch/x86/pv/pirq.c), called by the event-channel
+ * glue with @d's evtchn_lock held. bind_check: 0 if @d may bind @pirq now
+ * (-EPERM, -EINVAL, -EEXIST otherwise); bind: deliver @pirq to @port from
+ * now on; unbind: stop (the port is closing).
+ */
+struct domain;
+int arch_pirq_bind_check(struct domain *d, uint32_t pirq);
+void arch_pirq_bind(struct domain *d, uint32_t pirq, uint32_t port);
+void arch_pirq_unbind(struct domain *d, uint32_t pirq);

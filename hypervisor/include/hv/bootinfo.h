@@ -74,3 +74,6 @@ size_t bootinfo_free_ranges(const struct boot_info *bi, const struct mem_range *
 			    size_t nr_excl, struct mem_range *out, size_t max);
 
 const char *mem_type_name(uint32_t type);
+
+/* The host's memory map, sorted (setup.c; read-only once dom0 runs). */
+unsigned int host_memory_map(const struct mem_range **map);

@@ -71,6 +71,7 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,	/* linked to remote->port[remote_port] */
 	ECS_VIRQ,		/* delivers virtual IRQ virq */
 	ECS_IPI,		/* delivers sends on itself to notify_vcpu */
+	ECS_PIRQ,		/* delivers physical IRQ pirq (dom0; arch glue) */
 };
 
 struct evtchn_table;
@@ -82,6 +83,7 @@ struct evtchn {
 	union {
 		evtchn_port_t remote_port;	/* INTERDOMAIN */
 		uint32_t virq;			/* VIRQ */
+		uint32_t pirq;			/* PIRQ */
 	};
 	struct evtchn_table *remote;	/* INTERDOMAIN: the peer's table */
 };
@@ -196,6 +198,20 @@ int evtchn_close(struct evtchn_table *t, evtchn_port_t port);
  * reserved or VIRQ port.
  */
 int evtchn_send(struct evtchn_table *t, evtchn_port_t port, struct evtchn_raise *raise);
+
+/*
+ * EVTCHNOP_bind_pirq: a new port, notifying vCPU 0, for physical IRQ
+ * @pirq. The glue checks @pirq and that it is not bound yet. 0 and
+ * *@port, or -ENOSPC.
+ */
+int evtchn_bind_pirq(struct evtchn_table *t, uint32_t pirq, evtchn_port_t *port);
+
+/*
+ * Where an interrupt of @pirq, bound (as the glue last saw) to @port,
+ * goes: true and *@raise when @port is still that PIRQ's port.
+ */
+bool evtchn_pirq_target(struct evtchn_table *t, evtchn_port_t port, uint32_t pirq,
+			struct evtchn_raise *raise);
 
 /*
  * EVTCHNOP_status for @port: fills status, vcpu and the union of @st

@@ -45,6 +45,18 @@ void page_alloc_add_range(mfn_t start, mfn_t end);
 /* Allocate 2^order contiguous frames; INVALID_MFN when none are free. */
 mfn_t alloc_frames(unsigned int order);
 
+/*
+ * Allocate 2^order contiguous frames that all lie below frame @limit (for
+ * devices that address only so many bits); INVALID_MFN when none are free.
+ */
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit);
+
+/*
+ * Turn an allocated block of 2^order frames into as many separate
+ * single-frame allocations, each then freed with free_frames(mfn, 0).
+ */
+void split_frames(mfn_t mfn, unsigned int order);
+
 /* Free a block that alloc_frames() returned, with the same order. */
 void free_frames(mfn_t mfn, unsigned int order);
 

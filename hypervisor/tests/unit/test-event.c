@@ -690,6 +690,40 @@ static void test_bind_ipi(void **state)
 	check_tables("IPIs");
 }
 
+static void test_bind_pirq(void **state)
+{
+	evtchn_port_t p = 0, q = 0;
+	struct evtchn_raise r = { NULL, 0, 0 };
+	struct evtchn_status st;
+
+	assert_int_equal(evtchn_bind_pirq(A, 8, &p), 0);
+	st = status_of(A, p);
+	assert_int_equal(st.status, EVTCHNSTAT_pirq);
+	assert_int_equal(st.u.pirq, 8);
+	assert_int_equal(st.vcpu, 0);
+	/* The interrupt finds its port, and only while it still is that PIRQ's. */
+	assert_true(evtchn_pirq_target(A, p, 8, &r));
+	assert_ptr_equal(r.table, A);
+	assert_int_equal(r.port, p);
+	assert_int_equal(r.vcpu, 0);
+	assert_false(evtchn_pirq_target(A, p, 9, &r));
+	assert_false(evtchn_pirq_target(A, p + 1, 8, &r));
+	assert_false(evtchn_pirq_target(A, EVTCHN_NR_PORTS, 8, &r));
+	/* It may move to another vCPU; guests cannot send on it. */
+	assert_int_equal(evtchn_bind_vcpu(A, p, 1), 0);
+	assert_true(evtchn_pirq_target(A, p, 8, &r));
+	assert_int_equal(r.vcpu, 1);
+	assert_int_equal(evtchn_send(A, p, &r), -EINVAL);
+	/* Closing frees it; the interrupt then finds nothing. */
+	assert_int_equal(close_port(A, p), 0);
+	assert_false(evtchn_pirq_target(A, p, 8, &r));
+	assert_status(A, p, EVTCHNSTAT_closed, 0);
+	/* Ports run out like any other binding. */
+	init_doms((const unsigned int[NR_DOMS]){ 2, 2, 2 });
+	assert_int_equal(evtchn_bind_pirq(A, 1, &q), 0);
+	assert_int_equal(evtchn_bind_pirq(A, 2, &q), -ENOSPC);
+}
+
 /* ---- close ----------------------------------------------------------------- */
 
 static void test_close_each_state_frees(void **state)
@@ -1176,6 +1210,7 @@ int main(void)
 		CASE(test_virq_target_unbound),
 		CASE(test_close_per_vcpu_virq_clears_only_its_slot),
 		CASE(test_bind_ipi),
+		CASE(test_bind_pirq),
 		CASE(test_close_each_state_frees),
 		CASE(test_close_errors),
 		CASE(test_close_interdomain_makes_peer_unbound),

@@ -379,6 +379,79 @@ static void test_random_stress(void **state)
 	check_heap();
 }
 
+/* alloc_frames_below(): every frame of the block lies below the limit. */
+static mfn_t alloc_below(unsigned int order, mfn_t limit)
+{
+	mfn_t mfn = alloc_frames_below(order, limit);
+
+	assert_int_equal(shim.locks_held, 0);
+	if (mfn == INVALID_MFN)
+		return mfn;
+	if (mfn + (1ULL << order) > limit || mfn & ((1ULL << order) - 1))
+		fail_msg("order-%u block at %#llx: not below %#llx or misaligned", order,
+			 (unsigned long long)mfn, (unsigned long long)limit);
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++) {
+		assert_true(added[i] && !owned[i]);
+		owned[i] = 1;
+	}
+	live[nr_live].mfn = mfn;
+	live[nr_live].order = order;
+	nr_live++;
+	return mfn;
+}
+
+static void test_alloc_below_limit(void **state)
+{
+	mfn_t a;
+
+	add(256, 1024);
+	/* Nothing lies below 256 + 8: no order-3 block fits under 263. */
+	assert_int_equal(alloc_below(3, 263), INVALID_MFN);
+	assert_int_equal(alloc_below(3, 264), 256);
+	/* The big free blocks lie higher; below 300 only small ones remain. */
+	a = alloc_below(2, 300);
+	assert_true(a != INVALID_MFN && a + 4 <= 300);
+	assert_int_equal(alloc_below(6, 300), INVALID_MFN);
+	assert_true(alloc_below(6, 1024) != INVALID_MFN);
+	assert_int_equal(alloc_frames_below(MAX_ORDER + 1, ~0ULL), INVALID_MFN);
+	assert_int_equal(alloc_below(0, 0), INVALID_MFN);
+	check_heap();
+	/* Exhaust below 512, then only frames above it come back. */
+	while (alloc_below(0, 512) != INVALID_MFN)
+		;
+	a = alloc_below(0, 1024);
+	assert_true(a >= 512 && a < 1024);
+	check_heap();
+	release_all();
+	assert_int_equal(page_alloc_free_frames(), 768);
+	check_heap();
+}
+
+static void test_split_block_frees_frame_by_frame(void **state)
+{
+	mfn_t a;
+
+	add(0, 64);
+	a = alloc_frames(4);
+	assert_true(a != INVALID_MFN);
+	split_frames(a, 4);
+	/* The whole block's order is gone: freeing it as one is a bug now. */
+	expect_bug_about(free_frames(a, 4), "order");
+	for (mfn_t i = a; i < a + 16; i++)
+		free_frames(i, 0);
+	assert_int_equal(page_alloc_free_frames(), 64);
+	check_heap();
+	assert_int_equal(alloc_frames(6), 0);	/* fully merged again */
+	free_frames(0, 6);
+	/* Splitting what is not an allocated block of that order is a bug. */
+	expect_bug_about(split_frames(0, 0), "PGS_INUSE");
+	a = alloc_frames(2);
+	expect_bug_about(split_frames(a, 3), "order");
+	expect_bug_about(split_frames(a + 1, 0), "order");
+	free_frames(a, 2);
+	check_heap();
+}
+
 static void test_double_free_is_a_bug(void **state)
 {
 	mfn_t a, b;
@@ -502,6 +575,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_order_block_comes_back, setup_big,
 						teardown),
 		SMALL(test_random_stress),
+		SMALL(test_alloc_below_limit),
+		SMALL(test_split_block_frees_frame_by_frame),
 		SMALL(test_double_free_is_a_bug),
 		SMALL(test_free_with_wrong_order_is_a_bug),
 		SMALL(test_free_bad_frame_is_a_bug),

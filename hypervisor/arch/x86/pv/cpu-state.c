@@ -11,6 +11,7 @@
 #include <public/physdev.h>
 #include <asm/desc.h>
 #include <asm/hypercall.h>
+#include <asm/pirq.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
@@ -173,6 +174,17 @@ long do_physdev_op(unsigned long cmd, unsigned long arg)
 		v->arch.iopl = s.iopl;
 		return 0;
 	}
+	case PHYSDEVOP_pci_device_add:
+	case PHYSDEVOP_pci_device_remove:
+		return physdev_pci_op(cmd, arg);
+	case PHYSDEVOP_map_pirq:
+	case PHYSDEVOP_unmap_pirq:
+	case PHYSDEVOP_setup_gsi:
+	case PHYSDEVOP_irq_status_query:
+	case PHYSDEVOP_eoi:
+	case PHYSDEVOP_alloc_irq_vector:
+	case PHYSDEVOP_apic_read:
+		return pirq_physdev_op(cmd, arg);
 	default:
 		/* Device-related physdev ops come with device passthrough. */
 		return -ENOSYS;

@@ -11,7 +11,10 @@
 #include <hv/guest-access.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <asm/acpi.h>
 #include <asm/cpu-defs.h>
+#include <asm/io.h>
+#include <asm/io-port.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
@@ -135,16 +138,51 @@ static bool io_allowed(const struct vcpu *v)
 }
 
 /*
- * No I/O port is passed through to any domain yet: an allowed read sees
- * all ones and an allowed write goes nowhere, which makes device probes
- * fail cleanly (pv-abi-core.md §3.11).
+ * Port I/O of a guest kernel with enough virtual IOPL. dom0 reaches the
+ * ports io-port.c allows; everything else (and every port for a domU)
+ * reads as all ones and swallows writes, which makes device probes fail
+ * cleanly (pv-abi-core.md §3.11).
  */
-static void emulate_in(struct cpu_regs *r, unsigned int size)
+static bool port_passes(const struct vcpu *v, unsigned int port, unsigned int size,
+			bool write, uint32_t val)
 {
+	struct io_port_owned own;
+
+	if (!v->domain->is_privileged)
+		return false;
+	acpi_pm1_cnt_ports(&own.pm1a_cnt, &own.pm1b_cnt);
+	return io_port_allowed(&own, port, size, write, val);
+}
+
+static void emulate_in(const struct vcpu *v, struct cpu_regs *r, unsigned int port,
+		       unsigned int size)
+{
+	bool pass = port_passes(v, port, size, false, 0);
+
 	switch (size) {
-	case 1: r->rax = (r->rax & ~0xffUL) | ALL_ONES_8; break;
-	case 2: r->rax = (r->rax & ~0xffffUL) | ALL_ONES_16; break;
-	default: r->rax = ALL_ONES_32; break;
+	case 1:
+		r->rax = (r->rax & ~0xffUL) | (pass ? inb((uint16_t)port) : ALL_ONES_8);
+		break;
+	case 2:
+		r->rax = (r->rax & ~0xffffUL) | (pass ? inw((uint16_t)port) : ALL_ONES_16);
+		break;
+	default:
+		r->rax = pass ? inl((uint16_t)port) : ALL_ONES_32;	/* zero-extends, as the CPU */
+		break;
+	}
+}
+
+static void emulate_out(const struct vcpu *v, const struct cpu_regs *r, unsigned int port,
+			unsigned int size)
+{
+	uint32_t val = (uint32_t)r->rax;
+
+	if (!port_passes(v, port, size, true, val))
+		return;
+	switch (size) {
+	case 1: outb((uint16_t)port, (uint8_t)val); break;
+	case 2: outw((uint16_t)port, (uint16_t)val); break;
+	default: outl((uint16_t)port, val); break;
 	}
 }
 
@@ -177,10 +215,16 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		bool in = !(insn[i] & 2);
 		unsigned int size = (insn[i] & 1) ? opsize : 1;
 
+		unsigned int port = imm ? 0 : (uint16_t)regs->rdx;
+
 		if (!io_allowed(v) || (imm && i + 1 >= len))
 			return false;
+		if (imm)
+			port = insn[i + 1];
 		if (in)
-			emulate_in(regs, size);
+			emulate_in(v, regs, port, size);
+		else
+			emulate_out(v, regs, port, size);
 		regs->rip += i + 1 + (imm ? 1 : 0);
 		return true;
 	}

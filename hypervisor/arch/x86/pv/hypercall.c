@@ -44,6 +44,8 @@ long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs
 	case __HYPERVISOR_sched_op:		return do_sched_op(a[0], a[1]);
 	case __HYPERVISOR_callback_op:		return do_callback_op(a[0], a[1]);
 	case __HYPERVISOR_physdev_op:		return do_physdev_op(a[0], a[1]);
+	case __HYPERVISOR_platform_op:		return do_platform_op(a[0]);
+	case __HYPERVISOR_arch_0:		return do_mca(a[0]);	/* __HYPERVISOR_mca */
 	case __HYPERVISOR_vcpu_op:		return do_vcpu_op(a[0], a[1], a[2]);
 	case __HYPERVISOR_event_channel_op:	return do_event_channel_op(a[0], a[1]);
 	case __HYPERVISOR_grant_table_op:	return do_grant_table_op(a[0], a[1], a[2]);

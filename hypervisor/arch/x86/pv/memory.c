@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * memory_op: what a PV guest asks about its memory. dom0 sees one RAM
- * range covering its pseudo-physical frames, both as its own map and as
- * the "machine" map: with no devices assigned it has no use for the host's
- * holes, and a hole-free map spares Linux the identity-mapping and frame
- * remapping it would do for them (pv-abi-core.md §7.1).
+ * memory_op: what a PV guest asks about its memory. A guest's own map is
+ * one RAM range covering its pseudo-physical frames. dom0's "machine" map
+ * is the host's, as on Xen: Linux as dom0 takes it for its e820, marks the
+ * holes and reserved ranges identity-mapped (firmware, ACPI tables, the
+ * BIOS area, device memory: I/O memory it may map, io-mem.c) and moves
+ * its own frames out of them (pv-abi-core.md §7.1).
  *
  * Reservations: a PV guest names frames by MFN. It may give frames back
  * (decrease_reservation: only frames nothing references any more) and get
  * them (increase_reservation, populate_physmap), up to its maximum. Only
- * single frames (extent order 0) for now; XENMEM_exchange is refused
- * (Linux needs it only for swiotlb, which dom0 runs with swiotlb=noforce).
+ * single frames (extent order 0) for now. XENMEM_exchange (contiguous
+ * frames for DMA) is in memory-exchange.c.
  */
+#include <hv/bootinfo.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
@@ -47,6 +49,32 @@ static long put_memory_map(const struct domain *d, unsigned long arg)
 			return -EFAULT;
 	}
 	map.nr_entries = 1;
+	return copy_to_guest_raw(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+/* dom0's XENMEM_machine_memory_map: the host's memory map as e820 entries. */
+static long put_machine_memory_map(unsigned long arg)
+{
+	struct xen_memory_map map;
+	const struct mem_range *host;
+	unsigned int nr = host_memory_map(&host);
+
+	if (copy_from_guest_raw(&map, arg, sizeof(map)))
+		return -EFAULT;
+	if (!guest_handle_is_null(map.buffer)) {
+		/* Room for fewer than all: -EINVAL, as for room for none. */
+		if (map.nr_entries < nr)
+			return -EINVAL;
+		for (unsigned int i = 0; i < nr; i++) {
+			struct e820_entry e = { host[i].start, host[i].end - host[i].start,
+						host[i].type };
+
+			if (copy_to_guest_raw(guest_handle_addr(map.buffer) + i * sizeof(e),
+					      &e, sizeof(e)))
+				return -EFAULT;
+		}
+	}
+	map.nr_entries = nr;
 	return copy_to_guest_raw(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
@@ -136,6 +164,8 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 		return reservation_op(d, cmd, arg);
+	case XENMEM_exchange:
+		return memory_exchange(d, arg);	/* memory-exchange.c */
 	case XENMEM_machphys_mapping: {
 		struct xen_machphys_mapping m = {
 			.v_start = MACH2PHYS_VIRT_START,
@@ -150,9 +180,10 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 	case XENMEM_machine_memory_map:
 		if (!d->is_privileged)
 			return -EPERM;
-		return put_memory_map(d, arg);
+		return put_machine_memory_map(arg);
 	case XENMEM_maximum_ram_page:
-		return (long)m2p_entries() - 1;
+		/* One past the highest RAM frame, as Xen 4.17 answers. */
+		return (long)m2p_entries();
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:

@@ -117,10 +117,11 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
 		    mfn_to_page(mfn)->owner == d->domain_id)
 			pg = mfn_to_page(mfn);	/* its shared_info page */
+		if (!pg && pv_io_frame_ok(d, mfn, e & PTE_RW))
+			return 0;	/* I/O memory: no references (io-mem.c) */
 		/*
 		 * Xen's values: -EBUSY for RAM that is not ours or is in use as a
-		 * table; -EINVAL for what would be I/O memory (the first MiB, and
-		 * frames that are not RAM), which no domain may map yet.
+		 * table; -EINVAL for I/O memory this domain may not map.
 		 */
 		if (!pg || !(foreign ? get_page_foreign(pg, pg->owner) : get_page(pg, pg->owner)))
 			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
@@ -145,6 +146,8 @@ static void put_entry(struct domain *d, unsigned int level, uint64_t e)
 
 	if (!(e & PTE_P))
 		return;
+	if (level == 1 && pv_io_frame(pte_mfn(e)))
+		return;	/* I/O memory holds no references */
 	pg = mfn_to_page(pte_mfn(e));
 	if (level == 1) {
 		/* Another domain's frame (or an orphan of a dead one) dom0 mapped. */

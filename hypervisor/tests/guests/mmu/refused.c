@@ -56,13 +56,12 @@ void test_pin_writable(void)
 void test_foreign_frames(void)
 {
 	const uint8_t *va = scratch[0];
-	long want_io = ref_xen ? 0 : -XEN_EINVAL;
+	long want_io = 0;
 	long rc;
 
 	/*
-	 * I/O frames: Xen lets dom0 map any non-RAM frame (it has every
-	 * iomem permission; the first MiB counts as I/O); Ward gives dom0
-	 * no I/O memory.
+	 * I/O frames: Xen and Ward let dom0 map any non-RAM frame that is
+	 * not the hypervisor's (the first MiB counts as I/O; io-mem.c).
 	 */
 	rc = uvm(va, pte(beyond_mfn, PTE_DATA_RO), UVMF_INVLPG);
 	check_rc("map a frame beyond RAM", rc, want_io);

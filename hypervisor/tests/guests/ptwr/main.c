@@ -676,8 +676,8 @@ static void test_foreign(void)
 /*
  * The hardware domain may map I/O memory it does not own: the low 1 MiB
  * (MFN 0x10) and frames above RAM (MFN XENMEM_maximum_ram_page). Xen 4.17
- * accepts both (pv-abi-core.md 4.5 rule 4 allows it for dom0); Ward has no
- * I/O mappings yet, which is a gap, not a failure, here.
+ * accepts both (pv-abi-core.md 4.5 rule 4 allows it for dom0), and so does
+ * Ward since issue 6 (arch/x86/pv/io-mem.c).
  */
 static void test_dom0_io(void)
 {

@@ -9,13 +9,18 @@ struct boot_info;
 
 struct acpi_cpus {
 	uint32_t apic_ids[ACPI_MAX_CPUS];
+	uint32_t acpi_ids[ACPI_MAX_CPUS];	/* processor UIDs, same order */
 	unsigned int count;
 	paddr_t lapic_phys;
+	paddr_t ioapic_phys;		/* the MADT's first IOAPIC; 0: none */
+	uint32_t ioapic_gsi_base;
 };
 
 /* Find and checksum the tables; false if there is no usable ACPI. */
 bool acpi_init(const struct boot_info *bi);
 /* The enabled CPUs from the MADT (count 0 when unknown). */
 const struct acpi_cpus *acpi_get_cpus(void);
+/* The FADT's PM1a/PM1b control ports (0: none), which acpi_power_off writes. */
+void acpi_pm1_cnt_ports(uint16_t *a, uint16_t *b);
 /* Enter S5 (soft off); returns only if that is impossible. */
 void acpi_power_off(void);

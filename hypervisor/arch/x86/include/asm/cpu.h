@@ -5,6 +5,9 @@
 
 extern bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_page1g;
 extern bool cpu_has_invariant_tsc;
+/* MAXPHYADDR (CPUID 0x80000008), 36 when the CPU does not say (SDM). */
+#define CPU_PHYS_ADDR_BITS_DEFAULT	36
+extern unsigned int cpu_phys_addr_bits;
 
 /* Detect features (boot CPU), before the console is set up. */
 void cpu_detect(void);
@@ -12,3 +15,6 @@ void cpu_detect(void);
 void cpu_report(void);
 /* Turn on this CPU's protections: CR0.WP, EFER.NXE, CR4.SMEP/SMAP. */
 void cpu_init_protection(void);
+
+/* smp.c: the APIC id of physical CPU @cpu; false if there is no such CPU. */
+bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id);

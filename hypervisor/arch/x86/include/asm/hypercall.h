@@ -25,6 +25,11 @@ long do_set_gdt(unsigned long frames, unsigned long entries);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_vm_assist(unsigned long cmd, unsigned long type);
 long do_physdev_op(unsigned long cmd, unsigned long arg);
+long do_platform_op(unsigned long arg);	/* platform-op.c */
+long do_mca(unsigned long arg);		/* mca.c */
+struct domain;
+long memory_exchange(struct domain *d, unsigned long arg);	/* memory-exchange.c */
+long physdev_pci_op(unsigned long cmd, unsigned long arg);	/* physdev-pci.c */
 void do_iret(struct cpu_regs *regs);
 long do_multicall(unsigned long calls, unsigned long nr_calls, struct cpu_regs *regs);
 

@@ -61,6 +61,11 @@ void gnttab_unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op);
 /* ptwr.c: emulate a guest kernel's store into its own L1 page table. */
 bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec);
 
+/* io-mem.c: @mfn is one no domain owns (never reference-counted). */
+bool pv_io_frame(mfn_t mfn);
+/* io-mem.c: @d may map @mfn as I/O memory (@writable: with write access). */
+bool pv_io_frame_ok(const struct domain *d, mfn_t mfn, bool writable);
+
 /* hypercall.c */
 void pv_hypercall(struct cpu_regs *regs);
 long pv_do_hypercall(unsigned long nr, const unsigned long args[6], struct cpu_regs *regs);
