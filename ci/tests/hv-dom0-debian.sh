@@ -52,6 +52,7 @@ reject "$log" 'xen_cpu: Failed to sync pcpu info' "platform_op answers the pcpu 
 reject "$log" 'PCI: Fatal: No config space access|PCI: System does not support PCI' "PCI config space reachable"
 reject "$log" 'Failed to add - passthrough or MSI' "PHYSDEVOP_pci_device_add accepted"
 reject "$log" 'xen_mcelog: Failed to get CPU' "mca answers XEN_MC_physcpuinfo"
+reject "$log" 'mce: Unable to init MCE device' "MCE/MCA offered: Linux's MCE core comes up"
 reject "$log" 'xen map irq failed|Failed to setup GSI|SCI \(ACPI GSI [0-9]+\) not registered|probe of .* failed with error -38' "GSIs map to PIRQs"
 expect "$log" '\] serio: i8042 KBD port at 0x60,0x64 irq 1' "the keyboard controller's interrupt works (PIRQ)"
 reject "$log" 'swiotlb_memblock_alloc: Failed to remap|software IO TLB: No low mem' "XENMEM_exchange gives swiotlb contiguous memory"

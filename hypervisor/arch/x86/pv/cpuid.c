@@ -5,7 +5,7 @@
  * from the host's CPUID filtered by an explicit policy: features the guest
  * cannot use in ring 3 under our page tables are hidden (PSE, PGE, PCID,
  * SMEP, SMAP, ...), as are ones we do not virtualise yet (XSAVE/AVX,
- * MCE, RDTSCP). Feature leaves are whitelisted, so a newer CPU's unknown
+ * RDTSCP). MCE/MCA are offered with a bankless MCG_CAP (emul-priv.c). Feature leaves are whitelisted, so a newer CPU's unknown
  * bits stay hidden. The hypervisor leaves say "XenVMMXenVMM".
  */
 #include <hv/domain.h>
@@ -28,8 +28,9 @@
 			 BIT(30) /* RDRAND */)
 #define L1_ECX_HYPERVISOR BIT(31)
 #define L1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(2) /* DE */ | BIT(4) /* TSC */ | \
-			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | BIT(8) /* CX8 */ | \
-			 BIT(9) /* APIC */ | BIT(11) /* SEP */ | BIT(15) /* CMOV */ | \
+			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | BIT(7) /* MCE */ | \
+			 BIT(8) /* CX8 */ | BIT(9) /* APIC */ | BIT(11) /* SEP */ | \
+			 BIT(14) /* MCA */ | BIT(15) /* CMOV */ | \
 			 BIT(16) /* PAT */ | BIT(19) /* CLFLUSH */ | BIT(23) /* MMX */ | \
 			 BIT(24) /* FXSR */ | BIT(25) /* SSE */ | BIT(26) /* SSE2 */ | \
 			 BIT(28) /* HTT */)

@@ -53,6 +53,9 @@
 #define MSR_IA32_SYSENTER_ESP	0x00000175
 #define MSR_IA32_SYSENTER_EIP	0x00000176
 #define MSR_IA32_MISC_ENABLE	0x000001a0
+/* Machine check globals (SDM vol. 3, 15.3.1): a machine with no banks. */
+#define MSR_IA32_MCG_CAP	0x00000179
+#define MSR_IA32_MCG_STATUS	0x0000017a
 #define MISC_ENABLE_BTS_UNAVAIL	(1ULL << 11)
 #define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
 #define APIC_BASE_DEFAULT	0xfee00000ULL
@@ -92,6 +95,15 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_IA32_TSC:
 		*val = rdtsc();
 		return true;
+	/*
+	 * CPUID offers MCE/MCA (as Xen's virtual MCE does) so Linux's MCE
+	 * core comes up; with no banks and no MCG_CTL there is nothing to
+	 * report, and real machine checks stay the hypervisor's.
+	 */
+	case MSR_IA32_MCG_CAP:
+	case MSR_IA32_MCG_STATUS:
+		*val = 0;
+		return true;
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_PLATFORM_ID:
 	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK:
@@ -127,6 +139,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SFMASK:
 	case MSR_IA32_SYSENTER_CS: case MSR_IA32_SYSENTER_ESP: case MSR_IA32_SYSENTER_EIP:
 		return true;	/* the entry points are ours; callbacks replace them */
+	case MSR_IA32_MCG_STATUS:
+		return val == 0;	/* clearing a status that is always clear */
 	default:
 		return false;
 	}
