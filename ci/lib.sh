@@ -67,3 +67,32 @@ finish() {
 	echo "all checks passed"
 	exit 0
 }
+
+# dom0_prompts LOG: how many dom0 shell prompts ("ward-dom0:DIR# ") the log
+# shows so far.
+dom0_prompts() {
+	grep -ao 'ward-dom0:[^#]*# ' "$1" 2>/dev/null | wc -l
+}
+
+# dom0_type FIFO LOG [STEPS]: wait (up to 10 minutes) for dom0's shell on
+# the serial line, then type each line of stdin once the previous one has
+# given its prompt back: typing ahead would interleave the echo of the next
+# command with this one's output. A command may take STEPS quarter-seconds
+# (default 240) before the next is typed anyway.
+dom0_type() {
+	local in=$1 log=$2 steps=${3:-240} i n line
+
+	exec 3>"$in"
+	for i in $(seq 1 1200); do
+		[ "$(dom0_prompts "$log")" -ge 1 ] && break
+		sleep 0.5
+	done
+	while IFS= read -r line; do
+		n=$(dom0_prompts "$log")
+		printf '%s\r' "$line" >&3
+		for i in $(seq 1 "$steps"); do
+			[ "$(dom0_prompts "$log")" -gt "$n" ] && break
+			sleep 0.25
+		done
+	done
+}

@@ -7,30 +7,11 @@
 # finish, and "poweroff" in dom0 powers the machine off.
 . "$(dirname "$0")/../lib.sh"
 
-# prompts LOG: how many shell prompts the log shows so far.
-prompts() {
-	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
-}
-
 # type_into FIFO LOG: wait for the shell, then type each command once the
 # previous one has given its prompt back (typing ahead would interleave the
 # echo of the next command with the output of this one).
 type_into() {
-	local in=$1 log=$2 i n
-
-	exec 3>"$in"
-	for i in $(seq 1 240); do
-		[ "$(prompts "$log")" -ge 1 ] && break
-		sleep 0.5
-	done
-	while IFS= read -r line; do
-		n=$(prompts "$log")
-		printf '%s\r' "$line" >&3
-		for i in $(seq 1 240); do
-			[ "$(prompts "$log")" -gt "$n" ] && break
-			sleep 0.25
-		done
-	done <<'CMDS'
+	dom0_type "$1" "$2" <<'CMDS'
 echo MARK-$((6*7))
 uname -a
 cat /proc/xen/capabilities 2>/dev/null || echo no-xenfs

@@ -19,26 +19,8 @@
 # boot slowly under TCG; the wait loops typed below have their own limit).
 CMD_STEPS=1600
 
-prompts() {
-	grep -ao 'ward-dom0:[^#]*# ' "$1" 2>/dev/null | wc -l
-}
-
 type_into() {
-	local in=$1 log=$2 i n
-
-	exec 3>"$in"
-	for i in $(seq 1 1200); do
-		[ "$(prompts "$log")" -ge 1 ] && break
-		sleep 0.5
-	done
-	while IFS= read -r line; do
-		n=$(prompts "$log")
-		printf '%s\r' "$line" >&3
-		for i in $(seq 1 "$CMD_STEPS"); do
-			[ "$(prompts "$log")" -gt "$n" ] && break
-			sleep 0.25
-		done
-	done <<'CMDS'
+	dom0_type "$1" "$2" "$CMD_STEPS" <<'CMDS'
 cd /
 w() { i=0; while [ "$(cat /var/log/ward/console-$1.log 2>/dev/null | grep -c "$2")" -lt 1 ] && [ $i -lt 300 ]; do sleep 1; i=$((i+1)); done; sed "s/^/${3:-$1}| /" /var/log/ward/console-$1.log | grep -a "| ward-"; }
 gone() { i=0; while wardctl list | grep -q " *$1 " && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done; wardctl list | grep -q " *$1 " && echo "GONE-$1-NO" || echo "GONE-$1-YES"; }

@@ -17,16 +17,12 @@ fi
 
 # The commands run from a script in dom0's initramfs, typed as one line,
 # so that nothing depends on typing while guests run.
-prompts() {
-	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
-}
-
 type_into() {
 	local in=$1 log=$2 i
 
 	exec 3>"$in"
 	for i in $(seq 1 240); do
-		[ "$(prompts "$log")" -ge 1 ] && break
+		[ "$(dom0_prompts "$log")" -ge 1 ] && break
 		sleep 0.5
 	done
 	printf 'sh /etc/ward/run-test.sh\r' >&3

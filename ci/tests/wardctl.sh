@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The toolstack in dom0 on Ward, without xenstored: wardctl's error paths
+# The toolstack in dom0 on Ward: wardctl's error paths
 # and list, then the domctl test guest as a domU created with "create -n"
 # (console only, no xenstore): it powers off and on_poweroff = "destroy"
 # makes its console daemon destroy it, or it crashes and on_crash =
@@ -8,27 +8,9 @@
 # in wardctl-domu-linux.sh.
 . "$(dirname "$0")/../lib.sh"
 
-prompts() {
-	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
-}
-
 # type_into FIFO LOG: one command per prompt (see dom0-shell.sh).
 type_into() {
-	local in=$1 log=$2 i n
-
-	exec 3>"$in"
-	for i in $(seq 1 240); do
-		[ "$(prompts "$log")" -ge 1 ] && break
-		sleep 0.5
-	done
-	while IFS= read -r line; do
-		n=$(prompts "$log")
-		printf '%s\r' "$line" >&3
-		for i in $(seq 1 480); do
-			[ "$(prompts "$log")" -gt "$n" ] && break
-			sleep 0.25
-		done
-	done <<'CMDS'
+	dom0_type "$1" "$2" 480 <<'CMDS'
 wardctl list
 wardctl frobnicate; echo RC-UNKNOWN=$?
 wardctl destroy 0; echo RC-DOM0=$?
@@ -104,8 +86,8 @@ expect "$log" '^wardctl: /etc/ward/bad.cfg:2: expected a number' "config syntax 
 expect "$log" '^RC-BAD=1' "bad config: status 1"
 expect "$log" '^wardctl: /etc/ward/big.cfg:2: memory = 100000 MiB is more than the [0-9]+ MiB free' "memory checked against physinfo"
 expect "$log" '^RC-BIG=1' "too much memory: status 1"
-expect "$log" '^wardctl: cannot connect to xenstored' "shutdown without xenstored: one line"
-expect "$log" '^RC-SHUTDOWN-NOXS=1' "shutdown without xenstored: status 1"
+expect "$log" '^wardctl: shutdown: refusing to act on dom0' "shutdown 0 refused"
+expect "$log" '^RC-SHUTDOWN-NOXS=1' "shutdown 0: status 1"
 expect "$log" '^RC-CHILD=0' "create the powering-off child"
 expect "$log" '\(d[0-9]+\) child: all checks passed' "the child ran as a domU"
 expect "$log" '^CHILD-LEFT-0' "on_poweroff = destroy: the console daemon destroyed it"

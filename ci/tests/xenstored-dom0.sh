@@ -6,28 +6,10 @@
 # dom0-shell.sh, with our kernel and with Debian's stock one (modules).
 . "$(dirname "$0")/../lib.sh"
 
-prompts() {
-	grep -ao 'ward-dom0:/# ' "$1" 2>/dev/null | wc -l
-}
-
 # type_into FIFO LOG: wait for the shell, then type each command once the
 # previous one has given its prompt back.
 type_into() {
-	local in=$1 log=$2 i n
-
-	exec 3>"$in"
-	for i in $(seq 1 240); do
-		[ "$(prompts "$log")" -ge 1 ] && break
-		sleep 0.5
-	done
-	while IFS= read -r line; do
-		n=$(prompts "$log")
-		printf '%s\r' "$line" >&3
-		for i in $(seq 1 240); do
-			[ "$(prompts "$log")" -gt "$n" ] && break
-			sleep 0.25
-		done
-	done <<'CMDS'
+	dom0_type "$1" "$2" <<'CMDS'
 cat /var/log/xenstored.log
 [ -d /sys/bus/xen-backend ] && echo XENBUS-BACKEND-BUS-$(ls /sys/bus | grep -c xen)
 xenstore-ls /local/domain/0 >/dev/null && echo LS-DOM0-OK
