@@ -68,6 +68,25 @@ finish() {
 	exit 0
 }
 
+# typed_session BASE TIMEOUT RUN-QEMU-ARGS...: boot with the serial line
+# on the FIFOs BASE.in/BASE.out and logged to BASE.log, while the caller's
+# type_into FIFO LOG types into it; rc is set to QEMU's exit status.
+typed_session() {
+	local base=$1 t=$2 reader feeder
+	shift 2
+	rc=0
+	rm -f "$base.in" "$base.out" "$base.log"
+	mkfifo "$base.in" "$base.out"
+	cat "$base.out" >"$base.log" &
+	reader=$!
+	type_into "$base.in" "$base.log" &
+	feeder=$!
+	WARD_SERIAL_PIPE=$base WARD_TIMEOUT=$t scripts/run-qemu.sh "$@" || rc=$?
+	kill "$feeder" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	rm -f "$base.in" "$base.out"
+}
+
 # dom0_prompts LOG: how many dom0 shell prompts ("ward-dom0:DIR# ") the log
 # shows so far.
 dom0_prompts() {

@@ -30,18 +30,9 @@ CMDS
 run_shell() {
 	local name=$1 kernel=$2 base=$TEST_DIR/$1 log=$TEST_DIR/$1.log rc=0
 
-	rm -f "$base.in" "$base.out" "$log"
-	mkfifo "$base.in" "$base.out"
-	cat "$base.out" >"$log" &
-	local reader=$!
-	type_into "$base.in" "$log" &
-	local feeder=$!
-	WARD_SERIAL_PIPE=$base WARD_TIMEOUT=240 scripts/run-qemu.sh kernel build/ward.elf \
+	typed_session "$base" 240 kernel build/ward.elf \
 		"test_exit loglvl=all dom0_mem=512M" \
-		"$kernel console=hvc0 earlyprintk=xen,build/dom0-initrd.cpio.gz" || rc=$?
-	kill "$feeder" 2>/dev/null
-	wait "$reader" 2>/dev/null
-	rm -f "$base.in" "$base.out"
+		"$kernel console=hvc0 earlyprintk=xen,build/dom0-initrd.cpio.gz"
 
 	expect_status "$rc" "$QEMU_EXIT_OK" "$name: poweroff in dom0 ended the run"
 	expect "$log" '^MARK-42' "$name: typed input reaches the shell and it answers"

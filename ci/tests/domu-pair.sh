@@ -9,7 +9,8 @@
 # create guest2 again under the same name; crash guest2 on purpose and
 # check guest1 is unaffected; start guest1 with Debian's kernel (module
 # initramfs) next to guest2 with ours; tear everything down and check no
-# loop device and no vif is left in dom0.
+# loop device and no vif is left in dom0. guest2 and the Debian guest1
+# have two vCPUs each (SMP domUs).
 # Guest consoles reach the serial log through dom0: ward-consoled writes
 # /var/log/ward/console-NAME.log and the test prints its ward- lines
 # prefixed "NAME| " ("deb-guest1| ", "mix-guest2| " in the last round).
@@ -66,16 +67,7 @@ WARD_DEFAULT=guests WARD_TIMEOUT=0 WARD_HV_ARGS="console=com1 loglvl=info dom0_m
 	build/debian/vmlinuz >"$TEST_DIR/mkiso.log" 2>&1 || { bad "mkiso"; finish; }
 
 base=$TEST_DIR/serial log=$TEST_DIR/serial.log rc=0
-rm -f "$base.in" "$base.out" "$log"
-mkfifo "$base.in" "$base.out"
-cat "$base.out" >"$log" &
-reader=$!
-type_into "$base.in" "$log" &
-feeder=$!
-WARD_SERIAL_PIPE=$base WARD_TIMEOUT=2400 scripts/run-qemu.sh iso "$iso" || rc=$?
-kill "$feeder" 2>/dev/null
-wait "$reader" 2>/dev/null
-rm -f "$base.in" "$base.out"
+typed_session "$base" 2400 iso "$iso"
 
 expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
 expect "$log" '^ward-dom0: autostart: started guest1' "dom0 started guest1 at boot"
@@ -101,6 +93,11 @@ expect "$log" '^PING-G1-AFTER-CRASH-OK' "guest1 still answers dom0 after guest2 
 expect "$log" '^DEBIAN-CREATED' "guest1 created with Debian's kernel"
 expect "$log" '^deb-guest1\| ward-domU: guest1 up, root on /dev/xvda, eth0 10\.0\.0\.2' "Debian's kernel: guest1 up via its module initramfs"
 expect "$log" '^deb-guest1\| ward-selftest: guest1 done, 0 failed' "Debian's kernel: file and both pings ok"
+# guest2.cfg and guest1-debian.cfg ask for 2 vCPUs; guest1.cfg for 1.
+expect "$log" '^guest1\| ward-selftest: guest1 cpus 1' "guest1 (vcpus = 1) has one CPU"
+expect "$log" '^guest2\| ward-selftest: guest2 cpus 2' "guest2 (ours, vcpus = 2) has two CPUs"
+expect "$log" '^guest2\| ward-selftest: guest2 cpus ok' "guest2: work ran on both CPUs"
+expect "$log" '^deb-guest1\| ward-selftest: guest1 cpus 2' "Debian's kernel with vcpus = 2 has two CPUs"
 expect "$log" '^mix-guest2\| ward-selftest: guest2 ping 10\.0\.0\.2 ok' "ours pings the Debian guest"
 reject "$log" '^GONE-.*-NO' "every destroyed or crashed guest left wardctl list"
 expect "$log" '^LOOPS-\[\]$' "no loop device left in dom0"

@@ -10,7 +10,7 @@
 
 XEN_GZ=${XEN_GZ:-/boot/xen-4.17-amd64.gz}
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 if [ ! -f "$XEN_GZ" ]; then
@@ -24,6 +24,14 @@ fi
 # QEMU's multiboot loader takes Xen's 32-bit ELF, not the gzip'd file.
 gzip -dc "$XEN_GZ" >"$TEST_DIR/xen.elf" || { bad "cannot unpack $XEN_GZ"; finish; }
 
+# guest_vcpus NAME: dom0's vCPUs for that guest.
+guest_vcpus() {
+	case $1 in
+	vcpu-up) echo 2 ;;
+	*) echo 1 ;;
+	esac
+}
+
 # boot_xen NAME: Xen halts (not powers off) on a dom0 poweroff, so stop
 # QEMU ourselves once Xen has said how dom0 ended.
 boot_xen() {
@@ -34,7 +42,7 @@ boot_xen() {
 	qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep -m 1G -smp 2 \
 		-display none -no-reboot -serial "file:$log" \
 		-kernel "$TEST_DIR/xen.elf" \
-		-append "console=com1 loglvl=all guest_loglvl=all dom0_mem=64M dom0_max_vcpus=1" \
+		-append "console=com1 loglvl=all guest_loglvl=all dom0_mem=64M dom0_max_vcpus=$(guest_vcpus "$1")" \
 		-initrd "build/guests/$1.elf ref=xen" </dev/null 2>"$TEST_DIR/$1.stderr" &
 	pid=$!
 	for ((i = 0; i < TIMEOUT * 4; i++)); do

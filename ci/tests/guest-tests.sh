@@ -11,7 +11,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -30,11 +30,19 @@ guest_modules() {
 	esac
 }
 
+# guest_hv_args NAME: Ward's command line. vcpu-up needs a second dom0 vCPU.
+guest_hv_args() {
+	case $1 in
+	vcpu-up) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	*) echo "$HV_ARGS" ;;
+	esac
+}
+
 # boot_guest NAME: boot it, run the checks every guest shares; sets $log, $rc.
 boot_guest() {
 	log=$TEST_DIR/$1.log
 	rc=0
-	boot_kernel "$log" "$TIMEOUT" "$HV_ARGS" "$(guest_modules "$1")" || rc=$?
+	boot_kernel "$log" "$TIMEOUT" "$(guest_hv_args "$1")" "$(guest_modules "$1")" || rc=$?
 	[ -f "$log" ] || : >"$log"
 	if [ "$rc" -eq "$QEMU_TIMEOUT" ]; then bad "$1: timed out after ${TIMEOUT}s"; fi
 	expect "$log" '--- Ward test guest: ' "$1: guest started"

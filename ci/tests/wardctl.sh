@@ -60,18 +60,9 @@ DOM0_EXTRA_DIRS=$PWD/build/tools/stage:$extra dom0-rootfs/build.sh "$initrd" >/d
 	{ bad "initramfs"; finish; }
 
 base=$TEST_DIR/run log=$TEST_DIR/run.log rc=0
-rm -f "$base.in" "$base.out" "$log"
-mkfifo "$base.in" "$base.out"
-cat "$base.out" >"$log" &
-reader=$!
-type_into "$base.in" "$log" &
-feeder=$!
-WARD_SERIAL_PIPE=$base WARD_TIMEOUT=300 scripts/run-qemu.sh kernel build/ward.elf \
+typed_session "$base" 300 kernel build/ward.elf \
 	"test_exit loglvl=all dom0_mem=512M" \
-	"build/kernel/bzImage console=hvc0 earlyprintk=xen,$initrd" || rc=$?
-kill "$feeder" 2>/dev/null
-wait "$reader" 2>/dev/null
-rm -f "$base.in" "$base.out"
+	"build/kernel/bzImage console=hvc0 earlyprintk=xen,$initrd"
 
 expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
 expect "$log" '^Name +ID +Mem VCPUs' "list: xl's header"

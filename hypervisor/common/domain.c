@@ -17,6 +17,7 @@
 #include <hv/errno.h>
 #include <hv/virq.h>
 #include <public/sched.h>
+#include <asm/ipi.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/time.h>
@@ -329,6 +330,8 @@ void domain_kill(struct domain *d)
 				       d->domain_id, i, d->vcpu[i]->processor);
 				return;
 			}
+			/* That vCPU may be waiting for our TLB flush on its way out. */
+			tlb_flush_service();
 			cpu_relax();
 		}
 	domain_destroy(d);
@@ -354,6 +357,17 @@ void domain_destroy(struct domain *d)
 	if (domains[d->domain_id] == d)
 		domains[d->domain_id] = NULL;
 	spin_unlock_irqrestore(&domlist_lock, flags);
+	/*
+	 * domain_lookup takes no reference: another CPU may be in the middle
+	 * of a hypercall that found @d just before it was unpublished (an
+	 * event send, a grant copy from a domU). Wait until every other CPU
+	 * has been back in a guest or idle, so none is; if one never answers,
+	 * leak the domain rather than free it under that CPU.
+	 */
+	if (!cpu_sync_others()) {
+		pr_err("d%u: another CPU may still use it; its memory is leaked\n", id);
+		return;
+	}
 
 	domain_evtchn_destroy(d);
 	/* Its grant PTEs live in its L1s: undo them before the frames go. */

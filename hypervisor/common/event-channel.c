@@ -93,12 +93,16 @@ static void unlock_pair(struct domain *a, struct domain *b, unsigned long fa, un
 	}
 }
 
-/* Let @v see a new event: a blocked vCPU wakes; a running one sees it on exit. */
+/*
+ * Let @v see a new event: a blocked vCPU wakes; one running on another CPU
+ * is interrupted so it takes the upcall now rather than at its next tick.
+ */
 static void vcpu_kick(struct vcpu *v)
 {
 	if (v->polling)
 		stop_timer(&v->poll_timer);
 	vcpu_unblock(v);
+	vcpu_notify(v);
 }
 
 static void raise(const struct evtchn_raise *r)

@@ -14,6 +14,7 @@
 #include <hv/spinlock.h>
 #include <hv/timer.h>
 #include <public/vcpu.h>
+#include <asm/ipi.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -74,10 +75,24 @@ void raise_reschedule(void)
 void vcpu_wake(struct vcpu *v)
 {
 	unsigned long flags = spin_lock_irqsave(&rq_lock);
+	bool queued = false;
 
-	if (vcpu_runnable(v) && v->processor < 0)
+	if (vcpu_runnable(v) && v->processor < 0 && !v->on_runqueue) {
 		rq_push(v);
+		queued = true;
+	}
 	spin_unlock_irqrestore(&rq_lock, flags);
+	/* An idle CPU would otherwise notice only at its next timer tick. */
+	if (queued)
+		cpu_kick_idle();
+}
+
+void vcpu_notify(struct vcpu *v)
+{
+	int cpu = READ_ONCE(v->processor);
+
+	if (cpu >= 0)
+		cpu_kick((unsigned int)cpu);
 }
 
 void vcpu_sleep(struct vcpu *v)
@@ -89,6 +104,8 @@ void vcpu_sleep(struct vcpu *v)
 	 */
 	if (v == current_vcpu())
 		raise_reschedule();
+	else
+		vcpu_notify(v);
 }
 
 void sched_tick(void)
@@ -109,12 +126,16 @@ static __noreturn void idle_loop(void)
 		unsigned long flags;
 
 		local_irq_disable();
+		/* Idle first, then look: a vCPU queued after the look kicks us. */
+		cpu_set_idle(true);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		flags = spin_lock_irqsave(&rq_lock);
 		next = rq_pop();
 		if (next)
 			next->processor = (int)ci->cpu;
 		spin_unlock_irqrestore(&rq_lock, flags);
 		if (next) {
+			cpu_set_idle(false);
 			ci->curr = next;
 			ci->slice_ticks = 0;
 			ci->need_resched = false;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vcpu_op: per-vCPU operations: up/down state, the timers (single-shot
- * and periodic, both raising VIRQ_TIMER), the runstate area and the
- * vcpu_info placement. Bringing further vCPUs up (VCPUOP_initialise/up)
- * comes with SMP guests.
+ * vcpu_op: per-vCPU operations: bringing a vCPU up (initialise, up) and
+ * down, the timers (single-shot and periodic, both raising VIRQ_TIMER),
+ * the runstate area and the vcpu_info placement.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -18,6 +17,7 @@
 #include <public/vcpu.h>
 #include <asm/hypercall.h>
 #include <asm/page.h>
+#include <asm/pv.h>
 
 /* Shortest periodic timer we accept (Xen's limit too): 1 ms. */
 #define PERIODIC_MIN_NS		1000000ULL
@@ -97,6 +97,15 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 		return -ENOENT;
 	v = d->vcpu[vcpuid];
 	switch (cmd) {
+	case VCPUOP_initialise:
+		return pv_vcpu_initialise(v, arg);
+	case VCPUOP_up:
+		/* As on Xen: a vCPU with no context cannot run; up twice is fine. */
+		if (!pv_vcpu_initialised(v))
+			return -EINVAL;
+		if (__atomic_fetch_and(&v->pause_flags, ~VPF_DOWN, __ATOMIC_SEQ_CST) & VPF_DOWN)
+			vcpu_wake(v);
+		return 0;
 	case VCPUOP_is_up:
 		return !(READ_ONCE(v->pause_flags) & VPF_DOWN);
 	case VCPUOP_down:

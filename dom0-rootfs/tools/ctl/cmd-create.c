@@ -220,10 +220,7 @@ static int build(struct create_state *s, const char *cmdline)
 		return -1;
 	}
 	rc = ward_ctl(s->fd, &ctl);
-	if (rc == -EOPNOTSUPP && c->vcpus > 1)
-		pr_err("create domain: the hypervisor runs domUs with 1 vCPU only for now (vcpus = %u)",
-		       c->vcpus);
-	else if (rc == -ENOMEM)
+	if (rc == -ENOMEM)
 		pr_err("create domain: %" PRIu64 " MiB is more than is free (less the hypervisor's reserve) or too little for this kernel; the hypervisor console says which",
 		       s->cfg.memory_mb);
 	else if (rc == -EINVAL)

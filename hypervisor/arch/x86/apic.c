@@ -36,6 +36,7 @@
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
 #define TIMER_DIV_16		0x3
+#define ICR_DELIVERY_FIXED	(0u << 8)
 #define ICR_DELIVERY_INIT	(5u << 8)
 #define ICR_DELIVERY_STARTUP	(6u << 8)
 #define ICR_DELIVERY_NMI	(4u << 8)
@@ -210,4 +211,9 @@ void apic_nmi_others(void)
 	if (!apic_base)
 		return;
 	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+void apic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }

@@ -17,6 +17,7 @@
 #include <asm/extable.h>
 #include <asm/pv.h>
 #include <asm/desc.h>
+#include <asm/ipi.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
@@ -168,6 +169,12 @@ void do_trap(struct cpu_regs *regs)
 			pv_sample_guest(regs);
 			pv_exit_to_guest(regs);
 		}
+		return;
+	case EVENT_CHECK_VECTOR:
+	case TLB_FLUSH_VECTOR:
+		ipi_interrupt(vec);
+		if (from_guest)
+			pv_exit_to_guest(regs);
 		return;
 	case SPURIOUS_VECTOR:
 		return;	/* no EOI for spurious interrupts */

@@ -13,6 +13,9 @@ struct vcpu;
 /* Mark @v runnable (if nothing pauses it) and queue it. Any context. */
 void vcpu_wake(struct vcpu *v);
 
+/* If @v runs on another CPU, make that CPU look at it again (a new event). */
+void vcpu_notify(struct vcpu *v);
+
 /* Take @v off the CPUs (it stays off until vcpu_wake and no pause flags). */
 void vcpu_sleep(struct vcpu *v);
 

@@ -21,12 +21,21 @@ static inline void spin_lock_init(spinlock_t *l)
 	l->owner = 0;
 }
 
+/*
+ * From asm/ipi.h. The hypervisor runs with interrupts off, so a CPU that
+ * waits for a lock must still answer TLB flushes: the holder may be
+ * waiting for exactly that.
+ */
+void tlb_flush_service(void);
+
 static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
+		tlb_flush_service();
 		cpu_relax();
+	}
 }
 
 static inline void spin_unlock(spinlock_t *l)

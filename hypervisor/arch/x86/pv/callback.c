@@ -13,6 +13,7 @@
 #include <public/callback.h>
 #include <asm/desc.h>
 #include <asm/hypercall.h>
+#include <asm/pv.h>
 
 /* Bound on trap-table entries read per call: a table has 256 vectors. */
 #define TRAP_TABLE_MAX	256
@@ -56,8 +57,8 @@ static bool callback_type_known(unsigned int type)
 	}
 }
 
-static long set_callback(struct vcpu *v, unsigned int type, unsigned long address,
-			 unsigned int flags)
+long pv_set_callback(struct vcpu *v, unsigned int type, unsigned long address,
+		     unsigned int flags)
 {
 	enum pv_callback cb;
 
@@ -84,9 +85,9 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long
 	if (!is_canonical(event) || !is_canonical(failsafe) || !is_canonical(syscall))
 		return -EINVAL;
 	/* The old interface: events masked on event and failsafe entry, not on syscall. */
-	set_callback(v, CALLBACKTYPE_event, event, CALLBACKF_mask_events);
-	set_callback(v, CALLBACKTYPE_failsafe, failsafe, CALLBACKF_mask_events);
-	set_callback(v, CALLBACKTYPE_syscall, syscall, 0);
+	pv_set_callback(v, CALLBACKTYPE_event, event, CALLBACKF_mask_events);
+	pv_set_callback(v, CALLBACKTYPE_failsafe, failsafe, CALLBACKF_mask_events);
+	pv_set_callback(v, CALLBACKTYPE_syscall, syscall, 0);
 	return 0;
 }
 
@@ -100,7 +101,7 @@ long do_callback_op(unsigned long cmd, unsigned long arg)
 
 		if (copy_from_guest_raw(&r, arg, sizeof(r)))
 			return -EFAULT;
-		return set_callback(v, r.type, r.address, r.flags);
+		return pv_set_callback(v, r.type, r.address, r.flags);
 	}
 	case CALLBACKOP_unregister: {
 		struct callback_unregister u;
@@ -112,21 +113,24 @@ long do_callback_op(unsigned long cmd, unsigned long arg)
 			return -ENOSYS;
 		if (u.type != CALLBACKTYPE_nmi)
 			return -EINVAL;
-		return set_callback(v, u.type, 0, 0);
+		return pv_set_callback(v, u.type, 0, 0);
 	}
 	default:
 		return -ENOSYS;
 	}
 }
 
-long do_stack_switch(unsigned long ss, unsigned long sp)
+long pv_stack_switch(struct vcpu *v, unsigned long ss, unsigned long sp)
 {
-	struct vcpu *v = current_vcpu();
-
 	if (!is_canonical(sp))
 		return -EINVAL;
 	/* The guest kernel runs in ring 3: its stack selector gets RPL 3. */
 	v->arch.kernel_ss = ss | 3;
 	v->arch.kernel_sp = sp;
 	return 0;
+}
+
+long do_stack_switch(unsigned long ss, unsigned long sp)
+{
+	return pv_stack_switch(current_vcpu(), ss, sp);
 }

@@ -28,8 +28,6 @@ _Static_assert(sizeof(struct ward_dominfo) == 64, "ward_dominfo layout is ABI");
 #define CTL_RAMDISK_MAX		MiB(256)
 /* Memory kept free for the hypervisor's own use when domains are created. */
 #define CTL_HV_RESERVE		MiB(16)
-/* domUs get one vCPU until VCPUOP_initialise/up exist (Linux BUG()s without them). */
-#define CTL_VCPUS_SUPPORTED	1
 /* List entries copied per call at most, so a call is bounded. */
 #define CTL_LIST_MAX		MAX_DOMAINS
 
@@ -97,8 +95,6 @@ static int ctl_create(struct ward_ctl *c)
 	/* Decode: nothing changes until every field checked out. */
 	if (cr->flags || !cr->vcpus || cr->vcpus > WARD_CTL_MAX_VCPUS)
 		return -EINVAL;
-	if (cr->vcpus > CTL_VCPUS_SUPPORTED)
-		return -EOPNOTSUPP;
 	if (cr->mem_kb < WARD_CTL_MIN_MEM_KB || cr->mem_kb > (UINT64_MAX >> 10))
 		return -EINVAL;
 	if (!cr->kernel_len || cr->kernel_len > CTL_KERNEL_MAX ||

@@ -15,6 +15,7 @@
 #include <asm/desc.h>
 #include <asm/hypercall.h>
 #include <asm/page.h>
+#include <asm/pv.h>
 
 #define DESCS_PER_PAGE		(PAGE_SIZE / 8)
 #define DESC_S			(1ULL << 44)	/* code/data (vs system) */
@@ -59,11 +60,8 @@ static void release_shadows(struct vcpu *v)
 	v->arch.gdt_ents = 0;
 }
 
-long do_set_gdt(unsigned long frame_list, unsigned long entries)
+long pv_set_gdt(struct vcpu *v, const xen_ulong_t *frames, unsigned long entries)
 {
-	XEN_GUEST_HANDLE(xen_ulong_t) h = guest_handle_from_ulong(xen_ulong_t, frame_list);
-	struct vcpu *v = current_vcpu();
-	xen_ulong_t frames[GDT_GUEST_PAGES];
 	void *shadow[GDT_GUEST_PAGES] = { NULL };
 	unsigned int nr;
 	long rc = -EINVAL;
@@ -71,8 +69,6 @@ long do_set_gdt(unsigned long frame_list, unsigned long entries)
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
 	nr = DIV_ROUND_UP(entries, DESCS_PER_PAGE);
-	if (nr && copy_from_guest(frames, h, nr))
-		return -EFAULT;
 
 	/* Decode and validate everything before changing anything. */
 	for (unsigned int i = 0; i < nr; i++) {
@@ -100,7 +96,8 @@ long do_set_gdt(unsigned long frame_list, unsigned long entries)
 		v->arch.gdt_shadow[i] = shadow[i];
 	}
 	v->arch.gdt_ents = (unsigned int)entries;
-	{
+	/* Another vCPU's GDT is loaded when it next runs. */
+	if (v == current_vcpu()) {
 		mfn_t mfns[GDT_GUEST_PAGES];
 
 		for (unsigned int i = 0; i < nr; i++)
@@ -112,6 +109,20 @@ fail:
 	for (unsigned int i = 0; i < nr; i++)
 		free_pages(shadow[i], 0);
 	return rc;
+}
+
+long do_set_gdt(unsigned long frame_list, unsigned long entries)
+{
+	XEN_GUEST_HANDLE(xen_ulong_t) h = guest_handle_from_ulong(xen_ulong_t, frame_list);
+	xen_ulong_t frames[GDT_GUEST_PAGES];
+	unsigned int nr;
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY)
+		return -EINVAL;
+	nr = DIV_ROUND_UP(entries, DESCS_PER_PAGE);
+	if (nr && copy_from_guest(frames, h, nr))
+		return -EFAULT;
+	return pv_set_gdt(current_vcpu(), frames, entries);
 }
 
 long do_update_descriptor(unsigned long maddr, unsigned long desc)

@@ -12,6 +12,7 @@
  */
 #include <hv/bootinfo.h>
 #include <hv/bug.h>
+#include <hv/cmdline.h>
 #include <hv/domain.h>
 #include <hv/grant-table.h>
 #include <hv/elf.h>
@@ -423,6 +424,7 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 	v->arch.regs.rip = info.entry;
 	v->arch.regs.rsp = pfn_va(l, l->stack_pfn + 1);
 	v->arch.regs.rsi = pfn_va(l, l->si_pfn);
+	v->arch.initialised = true;	/* vCPU 0 has its context: VCPUOP_initialise says -EEXIST */
 	init_time(v);
 
 	pr_info("%s: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
@@ -444,11 +446,20 @@ out:
 	return rc;
 }
 
+/*
+ * dom0_max_vcpus=N: dom0's vCPUs (Xen's option, its plain form). vCPU 0
+ * starts; the kernel brings up the others (VCPUOP_initialise/up).
+ */
+static unsigned long opt_dom0_max_vcpus = 1;
+uint_param("dom0_max_vcpus", opt_dom0_max_vcpus);
+
 int dom0_build(const struct boot_info *bi, uint64_t dom0_mem)
 {
 	const struct boot_module *km = &bi->mods[0], *im = bi->nr_mods > 1 ? &bi->mods[1] : NULL;
 	struct pv_build pb = {
-		.vcpus = 1,
+		.vcpus = (unsigned int)(opt_dom0_max_vcpus < 1 ? 1 :
+					opt_dom0_max_vcpus > MAX_VCPUS ? MAX_VCPUS :
+					opt_dom0_max_vcpus),
 		.flags = PV_BUILD_DOM0,
 		.domid = 0,
 	};

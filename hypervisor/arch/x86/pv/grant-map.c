@@ -198,7 +198,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 
 		/* Usually the slot was empty (Linux maps into unpopulated pages). */
 		if (prev & PTE_P)
-			pv_mm_flush_local();
+			pv_mm_flush(d);
 	}
 	op->handle = handle;
 	op->dev_bus_addr = (uint64_t)act->frame << PAGE_SHIFT;
@@ -247,7 +247,7 @@ static bool clear_host_pte(struct domain *d, const struct grant_mapping *m)
 	if (!(cur & PTE_P) || ((cur & PTE_ADDR_MASK) >> PAGE_SHIFT) != m->mfn)
 		return false;
 	pv_mm_install_l1e(d, m->l1_mfn, m->l1_idx, 0);
-	pv_mm_flush_local();
+	pv_mm_flush(d);
 	return true;
 }
 

@@ -15,8 +15,6 @@
 #include <asm/pv.h>
 #include <asm/regs.h>
 
-#define X86_EFLAGS_IOPL		(3UL << 12)
-#define X86_EFLAGS_VM		(1UL << 17)
 #define SEL_RPL3		3
 
 void do_iret(struct cpu_regs *regs)

@@ -13,8 +13,7 @@
  * All changes to a domain's page tables happen under its mm_lock. After a
  * change that removes or downgrades a mapping the local TLB is flushed
  * before the guest runs again, so no stale writable translation survives
- * a type change. (Domains have one vCPU for now; remote flushes come with
- * SMP guests.)
+ * a type change, on every CPU that runs one of the domain's vCPUs.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -24,6 +23,8 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <asm/hypercall.h>
+#include <asm/ipi.h>
+#include <asm/percpu.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -266,9 +267,24 @@ static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
 	return d->is_privileged ? 0 : -EPERM;
 }
 
-static void flush_local(void)
+/*
+ * Flush the TLB of this CPU and of every CPU now running one of @d's
+ * vCPUs. A vCPU not on a CPU has nothing cached: switching it out loads
+ * the idle page tables, and guest entries are never global. One that
+ * comes onto a CPU after the look below loads its CR3 after our writes.
+ */
+static void flush_domain(const struct domain *d)
 {
-	write_cr3(read_cr3());
+	cpumask_t mask = CPU_BIT(smp_processor_id());
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		int cpu = READ_ONCE(d->vcpu[i]->processor);
+
+		if (cpu >= 0)
+			mask |= CPU_BIT(cpu);
+	}
+	flush_tlb_mask(mask);
 }
 
 /* The L1 frame mapping @va in @v's current page tables, or INVALID_MFN. */
@@ -328,9 +344,31 @@ uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_
 	return old;
 }
 
-void pv_mm_flush_local(void)
+/*
+ * Did replacing entry @old by @new take something away: a mapping, a
+ * frame, write access? Only then may another CPU's cached translation be
+ * dangerous (a frame that changes type or owner); otherwise what other
+ * CPUs cache is the guest's own business, as on real hardware.
+ */
+static bool entry_downgraded(uint64_t old, uint64_t new)
 {
-	flush_local();
+	if (!(old & PTE_P))
+		return false;
+	return !(new & PTE_P) || pte_mfn(old) != pte_mfn(new) ||
+	       ((old & PTE_RW) && !(new & PTE_RW));
+}
+
+void pv_mm_flush(const struct domain *d)
+{
+	flush_domain(d);
+}
+
+void pv_mm_flush_after(const struct domain *d, uint64_t old, uint64_t new)
+{
+	if (entry_downgraded(old, new))
+		flush_domain(d);
+	else
+		write_cr3(read_cr3());
 }
 
 static bool guest_va(unsigned long va)
@@ -342,6 +380,7 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 {
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
+	uint64_t old = 0;
 	mfn_t l1;
 	long rc;
 
@@ -349,17 +388,22 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 		return -EINVAL;
 	spin_lock(&d->mm_lock);
 	l1 = find_l1(v, va);
-	if (l1 == INVALID_MFN || page_get_type(mfn_to_page(l1)) != PGT_l1)
+	if (l1 == INVALID_MFN || page_get_type(mfn_to_page(l1)) != PGT_l1) {
 		rc = -EINVAL;
-	else
+	} else {
+		old = READ_ONCE(((uint64_t *)mfn_to_virt(l1))[PT_INDEX(va, L1_SHIFT)]);
 		rc = mod_entry(d, l1, 1, PT_INDEX(va, L1_SHIFT), val, false);
+	}
 	spin_unlock(&d->mm_lock);
-	/* Whatever the flags asked, flush: a dropped mapping must not linger. */
-	flush_local();
 	/*
-	 * UVMF_MULTI: the upper bits point at a vCPU mask. Its vCPUs are all
-	 * ours (one each for now), so it is only read, as Xen does, after the
-	 * entry was written: an unreadable mask is -EFAULT.
+	 * Whatever the flags asked, flush here, and on every CPU running the
+	 * domain when a mapping was taken away: it must not linger anywhere.
+	 */
+	pv_mm_flush_after(d, rc ? 0 : old, val);
+	/*
+	 * UVMF_MULTI: the upper bits point at a vCPU mask. The flush above
+	 * covered every vCPU that matters, so it is only read, as Xen does,
+	 * after the entry was written: an unreadable mask is -EFAULT.
 	 */
 	if (!rc && (flags & UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL) &&
 	    (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL))) {
@@ -386,6 +430,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	XEN_GUEST_HANDLE(mmu_update_t) h = guest_handle_from_ulong(mmu_update_t, reqs);
 	struct domain *d = current_vcpu()->domain;
 	unsigned int done = 0;
+	bool remote_flush = false;
 	long rc = 0;
 
 	if (count > MMU_BATCH_MAX)
@@ -426,9 +471,13 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 			break;
 		}
 		if (page_type_is_table(page_get_type(pg))) {
-			rc = mod_entry(d, mfn, type_level(page_get_type(pg)),
-				       (req.ptr & ~PAGE_MASK) / sizeof(uint64_t), req.val,
+			unsigned int idx = (req.ptr & ~PAGE_MASK) / sizeof(uint64_t);
+			uint64_t old = READ_ONCE(((uint64_t *)mfn_to_virt(mfn))[idx]);
+
+			rc = mod_entry(d, mfn, type_level(page_get_type(pg)), idx, req.val,
 				       cmd == MMU_PT_UPDATE_PRESERVE_AD);
+			if (!rc && entry_downgraded(old, req.val))
+				remote_flush = true;
 		} else if (!get_page_type(pg, PGT_writable, validate_table, d)) {
 			/* Not a page table (yet): a plain write to its own frame. */
 			((uint64_t *)mfn_to_virt(mfn))[(req.ptr & ~PAGE_MASK) / 8] = req.val;
@@ -440,7 +489,10 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 			break;
 	}
 	spin_unlock(&d->mm_lock);
-	flush_local();
+	if (remote_flush)
+		flush_domain(d);
+	else
+		write_cr3(read_cr3());
 	/* As Xen: an unwritable count is ignored; the batch's own result stands. */
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
@@ -460,11 +512,35 @@ static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 		return -EINVAL;
 	*slot = mfn;
 	/* The kernel root is live in kernel mode, the user root in user mode. */
-	if (user == !v->arch.in_kernel)
+	if (v == current_vcpu() && user == !v->arch.in_kernel)
 		write_cr3(mfn << PAGE_SHIFT);
 	if (old)
 		put_typed(d, old);
 	return 0;
+}
+
+void pv_mm_clear_roots(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	spin_lock(&d->mm_lock);
+	if (v->arch.kernel_cr3)
+		put_typed(d, v->arch.kernel_cr3);
+	if (v->arch.user_cr3)
+		put_typed(d, v->arch.user_cr3);
+	v->arch.kernel_cr3 = 0;
+	v->arch.user_cr3 = 0;
+	spin_unlock(&d->mm_lock);
+}
+
+long pv_mm_set_root(struct vcpu *v, mfn_t l4, bool user)
+{
+	long rc;
+
+	spin_lock(&v->domain->mm_lock);
+	rc = new_baseptr(v, l4, user);
+	spin_unlock(&v->domain->mm_lock);
+	return rc;
 }
 
 static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
@@ -502,18 +578,25 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_INVLPG_MULTI: {
 		unsigned long mask;
 
-		/* Every vCPU is local for now, but the mask must be readable. */
+		/*
+		 * The mask must be readable; flushing every CPU that runs one
+		 * of the domain's vCPUs covers whatever it names.
+		 */
 		if (get_guest(mask, (unsigned long)op->arg2.vcpumask.p))
 			return -EINVAL;
-		flush_local();
+		flush_domain(d);
 		return 0;
 	}
 	case MMUEXT_TLB_FLUSH_LOCAL:
+		write_cr3(read_cr3());
+		return 0;
 	case MMUEXT_TLB_FLUSH_ALL:
-		flush_local();
+		flush_domain(d);
+		return 0;
+	case MMUEXT_INVLPG_ALL:
+		flush_domain(d);
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_ALL:
 		/* An address that maps nothing of the guest's needs no flush (Xen ignores it). */
 		if (guest_va(op->arg1.linear_addr))
 			invlpg(op->arg1.linear_addr);
@@ -559,6 +642,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 {
 	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
 	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
 	unsigned int done = 0;
 	long rc = 0;
 
@@ -583,7 +667,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 			break;
 	}
 	spin_unlock(&v->domain->mm_lock);
-	flush_local();
+	flush_domain(d);
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;

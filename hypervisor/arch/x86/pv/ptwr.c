@@ -298,7 +298,7 @@ bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 	if (in.op == PTWR_XCHG)
 		*regs_gpr(regs, in.reg) = (*regs_gpr(regs, in.reg) & ~mask) | field;
 	regs->rflags = (regs->rflags & ~flags_clear) | flags_set;
-	write_cr3(read_cr3());	/* the old entry may be cached */
+	pv_mm_flush_after(d, cur, store ? new : cur);	/* the old entry may be cached */
 	regs->rip += in.len;
 	return true;
 }

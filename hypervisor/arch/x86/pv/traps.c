@@ -23,12 +23,6 @@
 #define TRAP_INFO_DPL_MASK	3	/* public/arch-x86/xen.h: TI_GET_DPL */
 #define TRAP_INFO_IF		4	/* TI_GET_IF: mask events on entry */
 /* RFLAGS bits cleared on entry to a guest handler, as the CPU would. */
-#define X86_EFLAGS_TF		(1UL << 8)
-#define X86_EFLAGS_DF		(1UL << 10)
-#define X86_EFLAGS_IOPL		(3UL << 12)
-#define X86_EFLAGS_NT		(1UL << 14)
-#define X86_EFLAGS_RF		(1UL << 16)
-#define X86_EFLAGS_VM		(1UL << 17)
 #define BOUNCE_CLEAR_FLAGS	(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
 				 X86_EFLAGS_VM | X86_EFLAGS_AC)
 /* #GP error code bit 1: the index is an IDT vector ("int n"). */

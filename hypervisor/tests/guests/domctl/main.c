@@ -264,9 +264,6 @@ static void test_create_refused(void)
 	c.u.create.vcpus = WARD_CTL_MAX_VCPUS + 1;
 	check_rc("create: too many vCPUs", ctl_call(&c), -XEN_EINVAL);
 	create_args(&c, "child");
-	c.u.create.vcpus = 2;
-	check_rc("create: 2 vCPUs (not yet supported)", ctl_call(&c), -XEN_EOPNOTSUPP);
-	create_args(&c, "child");
 	c.u.create.mem_kb = WARD_CTL_MIN_MEM_KB - 4;
 	check_rc("create: too little memory", ctl_call(&c), -XEN_EINVAL);
 	create_args(&c, "child");
@@ -423,6 +420,27 @@ static void test_paused_destroy_and_new_id(void)
 	destroy_child(second, "destroy after a toolstack shutdown");
 }
 
+/* Up to WARD_CTL_MAX_VCPUS vCPUs: listed as asked, vCPU 0 alone starts. */
+static void test_smp_child(void)
+{
+	struct ward_dominfo info[NR_INFO];
+	const struct ward_dominfo *ci;
+	struct ward_ctl c;
+	uint32_t domid;
+	int n;
+
+	create_args(&c, "child");
+	c.u.create.vcpus = WARD_CTL_MAX_VCPUS;
+	if (!check_rc("create with the most vCPUs", ctl_call(&c), 0))
+		return;
+	domid = c.domid;
+	n = list(info);
+	ci = find(info, n, domid);
+	CHECK(ci && ci->nr_vcpus == WARD_CTL_MAX_VCPUS, "the child lists %u vCPUs, want %u",
+	      ci ? ci->nr_vcpus : 0, WARD_CTL_MAX_VCPUS);
+	destroy_child(domid, "destroy the child with the most vCPUs");
+}
+
 /* A page of our image that the orphan test points at a child's frame. */
 static uint8_t map_slot[PAGE_SIZE] __page_aligned;
 
@@ -536,6 +554,7 @@ void test_main(start_info_t *si)
 		{ "create refused", test_create_refused },
 		{ "a child's life", test_child_lifecycle },
 		{ "destroy while paused; ids go round", test_paused_destroy_and_new_id },
+		{ "a child with the most vCPUs", test_smp_child },
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
 		{ "a mapped frame outlives its domain", test_mapped_frame_outlives_domain },
 	};

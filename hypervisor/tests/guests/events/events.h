@@ -17,11 +17,6 @@ static inline void cpu_relax(void)
 	asm volatile("pause" ::: "memory");
 }
 
-static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
-{
-	return hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
-}
-
 static inline long evtchn_op(int cmd, void *arg)
 {
 	return HYPERVISOR_event_channel_op(cmd, arg);

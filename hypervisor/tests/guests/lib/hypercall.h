@@ -153,4 +153,9 @@ static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 	return hypercall2(__HYPERVISOR_physdev_op, cmd, arg);
 }
 
+static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+	return hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
 /* HYPERVISOR_iret takes its frame on the stack: see do_iret() in lib.h. */

@@ -17,6 +17,7 @@
 #include <xen/physdev.h>
 #include <xen/sched.h>
 #include <xen/version.h>
+#include <xen/vcpu.h>
 #include <xen/errno.h>
 
 #define PAGE_SHIFT	12

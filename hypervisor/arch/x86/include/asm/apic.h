@@ -19,6 +19,8 @@ void apic_timer_start(void);
 void apic_timer_interrupt(void);
 /* INIT-SIPI-SIPI to start an AP at @page (4 KiB-aligned, below 1 MiB). */
 void apic_start_ap(uint32_t apic_id, paddr_t page);
+/* A fixed-delivery interrupt with @vector to the CPU with @apic_id. */
+void apic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* NMI to every CPU but this one (panic path). */
 void apic_nmi_others(void);
 bool apic_is_mapped(void);

@@ -80,6 +80,9 @@ void desc_load_guest_gdt(const mfn_t *mfns, unsigned int n);
 #define LEGACY_SYSCALL_VECTOR	0x80
 
 #define LAPIC_TIMER_VECTOR	0xf0
+/* Cross-CPU requests (asm/ipi.h). */
+#define EVENT_CHECK_VECTOR	0xf1
+#define TLB_FLUSH_VECTOR	0xf2
 #define SPURIOUS_VECTOR		0xff
 #define NR_VECTORS		256
 

@@ -51,6 +51,8 @@ struct pv_vcpu {
 	unsigned int gdt_ents;
 	struct fpu_state fpu;
 	bool fpu_initialised;
+	bool ctx_busy;				/* VCPUOP_initialise under way */
+	bool initialised;			/* has a context: may be brought up */
 };
 
 struct pv_domain {

@@ -40,6 +40,21 @@ bool pv_emulate_privileged(struct cpu_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 
+/* callback.c and descriptor.c, for any vCPU of the caller's domain. */
+long pv_set_callback(struct vcpu *v, unsigned int type, unsigned long address,
+		     unsigned int flags);
+long pv_stack_switch(struct vcpu *v, unsigned long ss, unsigned long sp);
+long pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned long entries);
+
+/* vcpu-context.c: VCPUOP_initialise (guest handle @arg) and whether @v has had it. */
+long pv_vcpu_initialise(struct vcpu *v, unsigned long arg);
+bool pv_vcpu_initialised(const struct vcpu *v);
+
+/* mm.c: make @l4 (0: none, user only) @v's kernel or user root; -EINVAL if not an L4. */
+long pv_mm_set_root(struct vcpu *v, mfn_t l4, bool user);
+/* mm.c: drop both roots of @v, which is not running (a failed VCPUOP_initialise). */
+void pv_mm_clear_roots(struct vcpu *v);
+
 /* mm.c: type, validate and pin the builder's L4 and hold it as CR3. */
 int pv_mm_take_initial_tables(struct vcpu *v, mfn_t l4);
 
@@ -50,7 +65,10 @@ int pv_mm_write_entry(struct domain *d, mfn_t mfn, unsigned int level, unsigned 
 mfn_t pv_mm_l1_of_va(const struct vcpu *v, unsigned long va);
 bool pv_mm_is_l1(const struct domain *d, mfn_t mfn);
 uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val);
-void pv_mm_flush_local(void);
+/* Flush the TLBs of every CPU running one of @d's vCPUs (and this one). */
+void pv_mm_flush(const struct domain *d);
+/* After replacing a PTE @old by @new: flush here, and everywhere if it took access away. */
+void pv_mm_flush_after(const struct domain *d, uint64_t old, uint64_t new);
 
 /* grant-map.c: the mapping half of grant_table_op (hv/grant-table.h). */
 struct gnttab_map_grant_ref;
