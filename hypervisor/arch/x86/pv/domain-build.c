@@ -425,7 +425,9 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 	v->arch.regs.rsp = pfn_va(l, l->stack_pfn + 1);
 	v->arch.regs.rsi = pfn_va(l, l->si_pfn);
 	v->arch.initialised = true;	/* vCPU 0 has its context: VCPUOP_initialise says -EEXIST */
-	init_time(v);
+	/* Every vCPU's clock, so a secondary vCPU reads the time from its first instruction. */
+	for (unsigned int i = 0; i < b.d->max_vcpus; i++)
+		init_time(b.d->vcpu[i]);
 
 	pr_info("%s: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
 		name, l->nr_pages >> (20 - PAGE_SHIFT), pfn_va(l, 0),

@@ -36,6 +36,7 @@ static uint8_t page_q[PAGE_SIZE] __page_aligned;
 static uint8_t window[PAGE_SIZE] __page_aligned;
 
 static volatile unsigned long v1_cmd, v1_seq, v1_seen, v1_started, v1_arg, v1_resumed;
+static volatile uint64_t v1_clock;
 static volatile long v1_poll_rc;
 static volatile bool v1_pending;
 static evtchn_port_t ipi_port;
@@ -55,6 +56,7 @@ asm(".pushsection .text\n"
 void vcpu1_main(unsigned long magic)
 {
 	v1_arg = magic;
+	v1_clock = pvclock_ns(&shared_info->vcpu_info[1].time);
 	v1_started = 1;
 	for (;;) {
 		switch (v1_cmd) {
@@ -228,6 +230,13 @@ static void test_start(void)
 	if (!wait_for(&v1_started, 1))
 		test_abort("vCPU 1 did not start within 5 s");
 	CHECK(v1_arg == V1_MAGIC, "vCPU 1 got RDI 0x%lx, want 0x%lx", v1_arg, V1_MAGIC);
+	{
+		uint64_t t = now();
+
+		CHECK(v1_clock && v1_clock <= t + STILL_NS && t - v1_clock < WAIT_NS,
+		      "vCPU 1's clock read %lu ns, vCPU 0's %lu ns", (unsigned long)v1_clock,
+		      (unsigned long)t);
+	}
 	check_rc("is_up(1) after up", HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
 	check_rc("up(1) while up", HYPERVISOR_vcpu_op(VCPUOP_up, 1, NULL), 0);
 	CHECK(wait_passes(), "vCPU 1 does not run its loop");
