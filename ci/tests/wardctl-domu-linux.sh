@@ -3,7 +3,8 @@
 # The toolstack with xenstored on Ward: a Linux domU (our kernel, with the
 # dom0 initramfs as its ramdisk) created by name, booted to its shell
 # through xenstore, used through "wardctl console", shut down gracefully
-# with "shutdown -w"; then a domU with a vif and a file-backed disk
+# with "shutdown -w" after a "reboot" that restarts it (on_reboot); then
+# a domU with a vif and a file-backed disk
 # (the domctl test guest, which powers off at once and is preserved) whose
 # backends, loop device and bridge port create sets up and destroy removes.
 # Needs xenstored (dom0-rootfs/tools/xenstored, another branch); skipped
@@ -73,6 +74,12 @@ xenstore-read /local/domain/1/name | sed 's/^/XS-NAME-/'
 xenstore-read /local/domain/1/control/feature-poweroff | sed 's/^/DOMU-FEATURE-/'
 wardctl create /etc/ward/g.cfg; echo RC-TWICE=$?
 (sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
+wardctl info | grep -E '^(nr_cpus|total_memory|free_memory|xen_version) ' | tr -d ' ' | sed 's/^/INFO-/'
+wardctl reboot g; echo RC-REBOOT=$?
+i=0; while [ $i -lt 180 ] && [ "$(grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log)" -lt 2 ]; do sleep 1; i=$((i+1)); done; echo REBOOT-WAITED-$i
+grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log | sed 's/^/DOMU-INITS-/'
+wardctl list | awk '$1 == "g" { print "REBOOTED-ID-" $2 }'
+wardctl reboot nosuch; echo RC-REBOOT-NOSUCH=$?
 wardctl shutdown g -w; echo RC-SHUTDOWN=$?
 wardctl list | grep -c '^g ' | sed 's/^/G-LEFT-/'
 xenstore-read /local/domain/1/name || echo HOME-GONE
@@ -104,6 +111,14 @@ expect_status "$rc" "$QEMU_EXIT_OK" "poweroff in dom0 ended the run"
 expect "$log" 'Started domain g \(id=1\)' "create: started"
 expect "$log" 'RC-CREATE=0' "create: status 0"
 expect "$log" 'DOMU-INIT-1' "the domU booted to its init (console log)"
+expect "$log" '^INFO-nr_cpus:2' "info: nr_cpus"
+expect "$log" '^INFO-total_memory:[1-9][0-9]*' "info: total_memory in MiB"
+expect "$log" '^INFO-free_memory:[1-9][0-9]*' "info: free_memory in MiB"
+expect "$log" '^INFO-xen_version:4\.17' "info: xen_version"
+expect "$log" 'RC-REBOOT=0' "reboot: status 0"
+expect "$log" '^DOMU-INITS-2' "reboot: the guest came back (on_reboot = restart, second boot in its console log)"
+expect "$log" '^REBOOTED-ID-[2-9]' "reboot: the restarted guest is a new domain under the same name"
+expect "$log" 'RC-REBOOT-NOSUCH=1' "reboot of an unknown domain: status 1"
 expect "$log" 'LISTED-[rb-]' "list shows g by name"
 expect "$log" 'XS-NAME-g' "its xenstore home"
 expect "$log" 'DOMU-FEATURE-1' "the domU's Linux wrote control/feature-poweroff"

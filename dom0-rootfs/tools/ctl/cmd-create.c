@@ -24,7 +24,6 @@
 #include "wardctl.h"
 
 #define CONFIG_MAX_BYTES	(64 * 1024)
-#define PAGE_KB			4
 #define PLAN_MAX		256	/* nodes: ~30 per domain + ~20 per device */
 #define VIF_WAIT_TRIES		100	/* netback registers vifD.H after InitWait */
 #define VIF_WAIT_US		100000

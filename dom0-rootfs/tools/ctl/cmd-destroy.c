@@ -125,25 +125,37 @@ static void wait_down(int fd, struct xs_handle *xs, uint32_t domid)
 	}
 }
 
+/* Ask the guest, through control/shutdown, to power off or reboot. */
+static int request(int argc, char **argv, const char *what, const char *flags,
+		   struct xs_handle **xs, struct dom_entry *d, int *fd, unsigned int *got)
+{
+	char path[XS_PATH_MAX];
+	int rc;
+
+	rc = target(argc, argv, flags, true, fd, xs, d, got);
+	if (rc)
+		return rc;
+	/* The guest's xenbus watch sees this and acts (Linux: manage.c). */
+	layout_home(d->info.domid, path, sizeof(path));
+	strcat(path, "/control/shutdown");
+	rc = xs_write_str(*xs, XS_NO_TX, path, what);
+	if (rc) {
+		pr_err("%s: writing %s: %s", argv[0], path, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_shutdown(int argc, char **argv)
 {
 	struct xs_handle *xs;
 	struct dom_entry d;
 	unsigned int flags;
-	char path[XS_PATH_MAX];
 	int fd, rc;
 
-	rc = target(argc, argv, "w", true, &fd, &xs, &d, &flags);
+	rc = request(argc, argv, "poweroff", "w", &xs, &d, &fd, &flags);
 	if (rc)
 		return rc;
-	/* The guest's xenbus watch sees this and powers off (manage.c). */
-	layout_home(d.info.domid, path, sizeof(path));
-	strcat(path, "/control/shutdown");
-	rc = xs_write_str(xs, XS_NO_TX, path, "poweroff");
-	if (rc) {
-		pr_err("shutdown: writing %s: %s", path, strerror(-rc));
-		return 1;
-	}
 	printf("Shutting down domain %" PRIu32 "\n", d.info.domid);
 	if (!(flags & FLAG_WAIT))
 		return 0;
@@ -155,4 +167,18 @@ int cmd_shutdown(int argc, char **argv)
 	if (!rc)
 		printf("Domain %" PRIu32 " has been shut down\n", d.info.domid);
 	return rc ? 1 : 0;
+}
+
+int cmd_reboot(int argc, char **argv)
+{
+	struct xs_handle *xs;
+	struct dom_entry d;
+	unsigned int flags;
+	int fd, rc;
+
+	rc = request(argc, argv, "reboot", "", &xs, &d, &fd, &flags);
+	if (rc)
+		return rc;
+	printf("Rebooting domain %" PRIu32 "\n", d.info.domid);
+	return 0;
 }

@@ -13,7 +13,6 @@
 #include <xen/sched.h>
 #include "dominfo.h"
 
-#define PAGE_KB		4
 #define NS_PER_SEC	1000000000.0
 
 const char *dominfo_header(void)

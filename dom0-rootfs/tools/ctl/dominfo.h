@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#define PAGE_KB		4	/* KiB in a guest page */
+
 /* A listed domain and its name from xenstore ("" if it has none). */
 struct dom_entry {
 	struct ward_dominfo info;

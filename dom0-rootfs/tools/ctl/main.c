@@ -15,9 +15,11 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "", "list domains" },
 	{ "console", cmd_console, "NAME|ID", "attach to a domain's console (Ctrl-] detaches)" },
 	{ "shutdown", cmd_shutdown, "NAME|ID [-w]", "ask a domain to power off (-w: wait, then clean up)" },
+	{ "reboot", cmd_reboot, "NAME|ID", "ask a domain to reboot (its on_reboot says what follows)" },
 	{ "destroy", cmd_destroy, "NAME|ID", "kill a domain at once and clean up after it" },
 	{ "pause", cmd_pause, "NAME|ID", "stop a domain's vCPUs" },
 	{ "unpause", cmd_unpause, "NAME|ID", "let a paused domain run again" },
+	{ "info", cmd_info, "", "the machine and the hypervisor, as xl info" },
 	{ "help", cmd_help, "", "show this help" },
 };
 
