@@ -76,23 +76,21 @@ common_entry:
 	iretq
 
 /*
- * SYSCALL from a guest (ring 3): the guest kernel's hypercalls and its
- * user space's system calls. SYSCALL switches no stack, so borrow the
- * hypervisor's per-CPU pointer from MSR_KERNEL_GS_BASE for a moment to find
- * this CPU's stack, and build the same frame an exception from ring 3
- * would. The hypervisor itself never uses %gs.
+ * SYSCALL from a guest (ring 3) leaves no frame and switches no stack:
+ * borrow the hypervisor's per-CPU pointer from MSR_KERNEL_GS_BASE for a
+ * moment to find this CPU's stack, build the frame an exception from ring
+ * 3 would (with the selectors the guest had: @ss, @cs) and hand it to C.
+ * The hypervisor itself never uses %gs.
  */
-	.balign 16
-	.globl syscall_entry
-syscall_entry:
+.macro SYSCALL_FRAME ss, cs
 	swapgs
 	movq	%rsp, %gs:CPUINFO_SCRATCH_RSP
 	movq	%gs:CPUINFO_SELF, %rsp
-	pushq	$FLAT_KERNEL_SS
+	pushq	$\ss
 	pushq	%gs:CPUINFO_SCRATCH_RSP
 	swapgs
 	pushq	%r11			/* RFLAGS */
-	pushq	$FLAT_KERNEL_CS
+	pushq	$\cs
 	pushq	%rcx			/* RIP */
 	pushq	$0			/* error code */
 	pushq	$VECTOR_SYSCALL
@@ -100,6 +98,13 @@ syscall_entry:
 	cld
 	movq	%rsp, %rdi
 	call	do_guest_syscall
+.endm
+
+/* 64-bit SYSCALL (MSR_LSTAR): hypercalls, and guest user space's system calls. */
+	.balign 16
+	.globl syscall_entry
+syscall_entry:
+	SYSCALL_FRAME FLAT_KERNEL_SS, FLAT_KERNEL_CS
 	/* fall through */
 
 /*
@@ -136,6 +141,17 @@ reset_stack_and_call:		/* (void (*fn)(void), unsigned long rsp) */
 	xorl	%ebp, %ebp
 	call	*%rdi
 	ud2
+
+/*
+ * SYSCALL from compatibility mode (a guest's 32-bit code): MSR_CSTAR.
+ * Left at 0, it would send the CPU to address 0 in ring 0, so it is set
+ * even though no PV kernel runs 32-bit; C decides what the guest gets.
+ */
+	.balign 16
+	.globl cstar_entry
+cstar_entry:
+	SYSCALL_FRAME FLAT_USER_SS32, FLAT_USER_CS32
+	jmp	restore_guest_regs
 
 /* Enter the guest whose registers are in the frame at @frame. */
 	.globl enter_guest_frame

@@ -29,6 +29,7 @@
 #define FCW_DEFAULT		0x037f
 
 void syscall_entry(void);
+void cstar_entry(void);
 __noreturn void enter_guest_frame(struct cpu_regs *frame);
 
 void pv_cpu_init(void)
@@ -36,6 +37,7 @@ void pv_cpu_init(void)
 	/* STAR: SYSCALL loads CS=HV_CS/SS=HV_DS; SYSRET's base is FLAT_RING3_CS32. */
 	wrmsr(MSR_STAR, ((uint64_t)(FLAT_RING3_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)cstar_entry);
 	/* Clear IF, TF, DF, AC and NT on entry: we run with interrupts off until ready. */
 	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | (1UL << 8) | (1UL << 10) | X86_EFLAGS_AC | (1UL << 14));
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);

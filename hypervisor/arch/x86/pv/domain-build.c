@@ -320,7 +320,13 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 		rc = elf_xen_parse(&elf, &info, why);
 	if (rc)
 		goto out;
-	if (dom0 && !xen_elf_supports(&info, XENFEAT_dom0)) {
+	/*
+	 * As Xen: only a kernel that lists its supported features and leaves
+	 * dom0 out is refused; one with no SUPPORTED_FEATURES note (an XTF
+	 * test image, say) is taken at its word.
+	 */
+	if (dom0 && xen_elf_has(&info, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
+	    !xen_elf_supports(&info, XENFEAT_dom0)) {
 		*why = "the kernel does not declare XENFEAT_dom0 support";
 		rc = -EINVAL;
 		goto out;

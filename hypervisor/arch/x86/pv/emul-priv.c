@@ -16,6 +16,7 @@
 #include <asm/io.h>
 #include <asm/io-port.h>
 #include <asm/processor.h>
+#include <asm/hypercall.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
 
@@ -40,7 +41,9 @@
 #define OPC2_INVD		0x08
 #define OPC2_WBINVD		0x09
 #define OPC2_MOV_FROM_CR	0x20
+#define OPC2_MOV_FROM_DR	0x21
 #define OPC2_MOV_TO_CR		0x22
+#define OPC2_MOV_TO_DR		0x23
 #define OPC2_WRMSR		0x30
 #define OPC2_RDTSC		0x31
 #define OPC2_RDMSR		0x32
@@ -59,6 +62,12 @@
 #define MISC_ENABLE_BTS_UNAVAIL	(1ULL << 11)
 #define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
 #define APIC_BASE_DEFAULT	0xfee00000ULL
+
+/* Debug registers: DR0-DR7; DR4 and DR5 are DR6 and DR7 (CR4.DE clear). */
+#define DR_LAST			7
+#define DR_ALIAS_6		4
+#define DR_ALIAS_7		5
+#define DR_ALIAS_DELTA		2
 
 /* CR4 bits a guest may change; the rest read back as ours. */
 #define VCR4_GUEST_BITS		(_BITUL(2) /* TSD */ | _BITUL(3) /* DE */)
@@ -286,6 +295,31 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		v->arch.vcr0_ts = false;
 		write_cr0(read_cr0() & ~X86_CR0_TS);
 		break;
+	case OPC2_MOV_FROM_DR:
+	case OPC2_MOV_TO_DR: {
+		/*
+		 * The guest kernel's own "mov %drN": the same rules as
+		 * HYPERVISOR_set_debugreg (guest addresses only, no GD); what
+		 * it refuses is the #GP a CPU gives for a bad DR7 value.
+		 */
+		unsigned int modrm, dr, reg;
+
+		if (i + 1 >= len)
+			return false;
+		modrm = insn[++i];
+		dr = ((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
+		reg = (modrm & 7) | ((rex & REX_B) ? 8 : 0);
+		if (dr > DR_LAST)
+			return false;
+		if (insn[i - 1] == OPC2_MOV_FROM_DR) {
+			if (dr == DR_ALIAS_6 || dr == DR_ALIAS_7)
+				dr += DR_ALIAS_DELTA;
+			*regs_gpr(regs, reg) = v->arch.debugreg[dr];
+		} else if (do_set_debugreg(dr, *regs_gpr(regs, reg))) {
+			return false;
+		}
+		break;
+	}
 	case OPC2_MOV_FROM_CR:
 	case OPC2_MOV_TO_CR: {
 		unsigned int modrm, cr, reg;

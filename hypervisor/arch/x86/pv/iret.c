@@ -26,8 +26,13 @@ void do_iret(struct cpu_regs *regs)
 		domain_crash(v->domain, "iret: cannot read the iret frame on the guest stack");
 		return;
 	}
-	if (!is_canonical(f.rip) || !is_canonical(f.rsp)) {
-		domain_crash(v->domain, "iret: non-canonical RIP or RSP in the iret frame");
+	/*
+	 * A non-canonical RSP is the guest's own business, as with a real
+	 * iretq (its next stack access faults, in the guest); Xen does not
+	 * refuse it either. A non-canonical RIP cannot be returned to.
+	 */
+	if (!is_canonical(f.rip)) {
+		domain_crash(v->domain, "iret: non-canonical RIP in the iret frame");
 		return;
 	}
 	if ((f.cs & SEL_RPL3) == SEL_RPL3) {

@@ -298,6 +298,26 @@ void pv_exception(struct cpu_regs *regs)
 	pv_exit_to_guest(regs);
 }
 
+/*
+ * SYSCALL from 32-bit code. In user mode it goes, as on Xen, to the
+ * syscall32 callback, or failing that the 64-bit one, in kernel mode;
+ * with neither (or from kernel mode, where hypercalls are 64-bit only)
+ * it is the #UD a CPU without SYSCALL in that mode raises.
+ */
+static void compat_syscall(struct vcpu *v, struct cpu_regs *regs)
+{
+	const struct pv_callback_entry *cb = &v->arch.callbacks[PV_CB_SYSCALL32];
+
+	if (!cb->address)
+		cb = &v->arch.callbacks[PV_CB_SYSCALL];
+	if (v->arch.in_kernel || !cb->address) {
+		regs->rip -= 2;		/* #UD points at the syscall itself */
+		pv_inject_trap(regs, X86_EXC_UD, false, 0);
+		return;
+	}
+	bounce(regs, cb->address, NULL, 0, cb->mask_events);
+}
+
 /* SYSCALL from the guest: a hypercall in kernel mode, a system call in user mode. */
 void do_guest_syscall(struct cpu_regs *regs);
 void do_guest_syscall(struct cpu_regs *regs)
@@ -306,7 +326,9 @@ void do_guest_syscall(struct cpu_regs *regs)
 	const struct pv_callback_entry *cb;
 
 	BUG_ON(!v);
-	if (v->arch.in_kernel) {
+	if (regs->cs == FLAT_USER_CS32) {
+		compat_syscall(v, regs);
+	} else if (v->arch.in_kernel) {
 		pv_hypercall(regs);
 	} else {
 		cb = &v->arch.callbacks[PV_CB_SYSCALL];

@@ -329,6 +329,43 @@ static void test_debug_registers(void)
 	HYPERVISOR_set_debugreg(0, 0);
 }
 
+/*
+ * The kernel's own "mov %drN" (XTF uses it; Linux uses the hypercall):
+ * emulated with the hypercall's rules, and what they refuse is #GP.
+ */
+static void test_mov_debug_registers(void)
+{
+	unsigned long target = (unsigned long)bp_target, v = 0, rip;
+
+	asm volatile("mov %0, %%dr1" :: "r"(target) : "memory");
+	CHECK(HYPERVISOR_get_debugreg(1) == (long)target,
+	      "after mov to DR1, get_debugreg(1) says %lx", HYPERVISOR_get_debugreg(1));
+	asm volatile("mov %%dr1, %0" : "=r"(v));
+	CHECK(v == target, "mov from DR1 read %lx, want %lx", v, target);
+	asm volatile("mov %%dr7, %0" : "=r"(v));
+	CHECK(v == (unsigned long)HYPERVISOR_get_debugreg(7), "mov from DR7 read %lx, DR7 is %lx",
+	      v, HYPERVISOR_get_debugreg(7));
+	/* A hypervisor address in DR2: refused, #GP(0) at the mov. */
+	trap_reset();
+	asm volatile("lea 1f(%%rip), %[rip]\n\t"
+		     "1: mov %[bad], %%dr2\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [rip] "=&r"(rip) : [bad] "r"(0xffff830000000000UL) : "memory");
+	check_trap("mov of a hypervisor address to DR2", X86_EXC_GP, rip, 0);
+	CHECK(HYPERVISOR_get_debugreg(2) == 0, "DR2 %lx after the refused mov",
+	      HYPERVISOR_get_debugreg(2));
+	/* General detect in DR7: refused the same way. */
+	trap_reset();
+	asm volatile("lea 1f(%%rip), %[rip]\n\t"
+		     "1: mov %[gd], %%dr7\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [rip] "=&r"(rip) : [gd] "r"(X86_DR7_MBS | X86_DR7_GD) : "memory");
+	check_trap("mov of DR7 with GD", X86_EXC_GP, rip, 0);
+	HYPERVISOR_set_debugreg(1, 0);
+}
+
 static void test_vm_assist(void)
 {
 	static const unsigned int known[] = {
@@ -416,6 +453,7 @@ void test_main(start_info_t *si)
 		{ "CR0/CR4 and fpu_taskswitch", test_control_registers },
 		{ "set_segment_base", test_segment_base },
 		{ "debug registers", test_debug_registers },
+		{ "mov to and from debug registers", test_mov_debug_registers },
 		{ "vm_assist", test_vm_assist },
 		{ "I/O ports and set_iopl", test_io_ports },
 	};

@@ -19,6 +19,7 @@
  */
 #include "lib.h"
 #include <ward/ctl.h>
+#include "domctl.h"
 
 const char test_title[] = "domctl: Ward's control interface, a domU built and torn down";
 
@@ -45,6 +46,19 @@ static void ctl_init(struct ward_ctl *c, uint32_t cmd, uint32_t domid)
 }
 
 /* ---- the child ---------------------------------------------------------- */
+
+/* The number after "seed=" on our command line, or 0. */
+static unsigned long cmdline_seed(void)
+{
+	const char *p = strstr((const char *)start_info->cmd_line, "seed=");
+	unsigned long v = 0;
+
+	if (!p)
+		return 0;
+	for (p += 5; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	return v;
+}
 
 static void __noreturn child_main(start_info_t *si)
 {
@@ -80,6 +94,8 @@ static void __noreturn child_main(start_info_t *si)
 		printk("child: FAILED: send on the console port: %ld\n", rc);
 		good = false;
 	}
+	if (good && cmdline_has("fuzz"))
+		child_fuzz(cmdline_seed());
 	if (cmdline_has("crash")) {
 		printk("child: faulting with no trap table\n");
 		*(volatile int *)BAD_PTR_UNMAPPED = 1;
@@ -510,6 +526,62 @@ static void test_crash_stays_in_the_child(void)
 	      "the crashed child's memory did not come back");
 }
 
+#define FUZZ_SEEDS	12
+#define FUZZ_WAITS	3	/* VIRQ_DOM_EXC waits (20 s each) per child */
+
+/*
+ * Children that make random hypercalls (fuzz.c), one seed each. Each must
+ * end by itself: powered off after all its calls, or crashed alone by the
+ * hypervisor; never a reboot (its own check failed), never a hypervisor
+ * fault (the run would stop). The machine must go on and get the memory
+ * back every time.
+ */
+static void test_fuzzing_children(void)
+{
+	static char cmdline[48];
+	unsigned int survived = 0, crashed = 0;
+
+	for (unsigned long seed = 1; seed <= FUZZ_SEEDS; seed++) {
+		struct ward_dominfo info[NR_INFO];
+		const struct ward_dominfo *ci = NULL;
+		struct ward_ctl c;
+		uint32_t domid;
+
+		snprintf(cmdline, sizeof(cmdline), "child fuzz seed=%lu", seed);
+		create_args(&c, cmdline);
+		c.u.create.vcpus = 2;
+		if (!check_rc("create a fuzzing child", ctl_call(&c), 0))
+			return;
+		domid = c.domid;
+		ctl_init(&c, WARD_CTL_unpause, domid);
+		check_rc("unpause the fuzzing child", ctl_call(&c), 0);
+		for (unsigned int w = 0; w < FUZZ_WAITS; w++) {
+			int n;
+
+			wait_port(dom_exc_port);
+			n = list(info);
+			ci = find(info, n, domid);
+			if (!ci || (ci->flags & WARD_DOMINF_shutdown))
+				break;
+		}
+		if (!ci || !(ci->flags & WARD_DOMINF_shutdown))
+			printk("fuzz seed %lu: still running after %u s; destroyed\n", seed,
+			       FUZZ_WAITS * 20);
+		else if (ci->shutdown_reason == SHUTDOWN_poweroff)
+			survived++;
+		else if (ci->shutdown_reason == SHUTDOWN_crash)
+			crashed++;
+		else
+			test_fail("fuzz seed %lu: the child ended with reason %u (a failed check)",
+				  seed, ci->shutdown_reason);
+		destroy_child(domid, "destroy the fuzzing child");
+		CHECK(free_pages_now() + FREE_SLACK_PAGES >= free_at_start,
+		      "fuzz seed %lu: the child's memory did not come back", seed);
+	}
+	printk("fuzz: %u children survived every call, %u were crashed alone\n", survived,
+	       crashed);
+}
+
 /*
  * A debugging aid, not a test: with "launch" on the command line, build
  * the initrd (say, a Linux bzImage) as a 256 MiB domU that prints through
@@ -557,6 +629,7 @@ void test_main(start_info_t *si)
 		{ "a child with the most vCPUs", test_smp_child },
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
 		{ "a mapped frame outlives its domain", test_mapped_frame_outlives_domain },
+		{ "random hypercalls from children", test_fuzzing_children },
 	};
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
 	long rc;
