@@ -4,3 +4,6 @@
 
 /* The fuzzing child: random hypercalls, then poweroff (reboot: a check failed). */
 void __noreturn child_fuzz(unsigned long seed);
+
+/* The instruction-fuzzing child: random code in kernel mode, then poweroff. */
+void __noreturn child_insn_fuzz(unsigned long seed);

@@ -141,6 +141,113 @@ static void tame_multicall(unsigned long list, unsigned long *count)
 	}
 }
 
+/* ---- random instructions ------------------------------------------------ */
+
+#define INSN_RUNS		3000
+#define INSN_BYTES		16
+#define INT3			0xcc
+#define NR_FUZZ_GPRS		15	/* all but RSP */
+/* Opcodes tame_code() rewrites (Intel SDM vol. 2, one-byte opcode map). */
+#define OP_NOP			0x90
+#define OP_HLT			0xf4
+#define OP_LOOPNE		0xe0	/* e0-e3: loopne, loope, loop, jrcxz */
+#define OP_JCXZ			0xe3
+#define OP_JMP_SHORT		0xeb
+#define OP_JCC_SHORT		0x70	/* 70-7f: jcc rel8 */
+#define OP_JCC_SHORT_LAST	0x7f
+#define SHORT_FORWARD_MASK	0x7f
+
+static uint8_t code_page[PAGE_SIZE] __page_aligned;
+static uint64_t gprs[NR_FUZZ_GPRS];
+static struct jmp_ctx insn_ctx;
+static unsigned long insn_traps;
+
+void fuzz_enter_code(const uint64_t *regs);
+
+/* Load every register but RSP from @regs (RDI last) and run code_page. */
+asm(".pushsection .text\n"
+    "fuzz_enter_code:\n\t"
+    "mov 0(%rdi), %rax\n\t"
+    "mov 8(%rdi), %rbx\n\t"
+    "mov 16(%rdi), %rcx\n\t"
+    "mov 24(%rdi), %rdx\n\t"
+    "mov 32(%rdi), %rsi\n\t"
+    "mov 40(%rdi), %rbp\n\t"
+    "mov 48(%rdi), %r8\n\t"
+    "mov 56(%rdi), %r9\n\t"
+    "mov 64(%rdi), %r10\n\t"
+    "mov 72(%rdi), %r11\n\t"
+    "mov 80(%rdi), %r12\n\t"
+    "mov 88(%rdi), %r13\n\t"
+    "mov 96(%rdi), %r14\n\t"
+    "mov 104(%rdi), %r15\n\t"
+    "mov 112(%rdi), %rdi\n\t"
+    "jmp code_page\n"
+    ".popsection");
+
+/*
+ * Random code that only spins or sleeps tests nothing and stalls the run:
+ * no hlt (a PV kernel's hlt sleeps until an event, and ours are masked),
+ * no loop/jcxz, and short jumps only forward.
+ */
+static void tame_code(void)
+{
+	for (unsigned int i = 0; i < INSN_BYTES; i++) {
+		uint8_t b = code_page[i];
+
+		if (b == OP_HLT || (b >= OP_LOOPNE && b <= OP_JCXZ))
+			code_page[i] = OP_NOP;
+		else if ((b == OP_JMP_SHORT || (b >= OP_JCC_SHORT && b <= OP_JCC_SHORT_LAST)) &&
+			 i + 1 < INSN_BYTES)
+			code_page[i + 1] &= SHORT_FORWARD_MASK;
+	}
+}
+
+/* Every exception the random code takes comes back here. */
+static void insn_trap(struct trap_frame *f)
+{
+	(void)f;
+	insn_traps++;
+	ctx_resume(&insn_ctx);
+}
+
+/*
+ * Random instructions in guest kernel mode: privileged ones the hypervisor
+ * must emulate or refuse, faults it must bounce, writes to our own page
+ * tables it must check. Each run is INSN_BYTES random bytes with registers
+ * pointing at random places, then int3s; any trap resumes the loop.
+ */
+void __noreturn child_insn_fuzz(unsigned long seed)
+{
+	volatile unsigned long runs = 0;
+
+	rng = seed * 0x9e3779b97f4a7c15ULL + 7;
+	printk("child: instruction fuzz seed %lu: %u runs\n", seed, INSN_RUNS);
+	if (traps_install()) {
+		printk("child: FAILED: set_trap_table\n");
+		guest_shutdown(SHUTDOWN_reboot);
+	}
+	trap_hook = insn_trap;
+	ctx_save(&insn_ctx);
+	while (runs < INSN_RUNS) {
+		runs++;
+		memset(code_page, INT3, sizeof(code_page));
+		for (unsigned int i = 0; i < INSN_BYTES; i++)
+			code_page[i] = (uint8_t)next();
+		tame_code();
+		for (unsigned int i = 0; i < NR_FUZZ_GPRS; i++)
+			gprs[i] = pick();
+		refill();
+		fuzz_enter_code(gprs);
+	}
+	trap_hook = NULL;
+	printk("child: instruction fuzz seed %lu: survived %lu runs (%lu traps)\n", seed,
+	       (unsigned long)runs, insn_traps);
+	guest_shutdown(SHUTDOWN_poweroff);
+}
+
+/* ---- random hypercalls ---------------------------------------------------- */
+
 void __noreturn child_fuzz(unsigned long seed)
 {
 	unsigned long done = 0, errors = 0, tries = 0;

@@ -96,6 +96,8 @@ static void __noreturn child_main(start_info_t *si)
 	}
 	if (good && cmdline_has("fuzz"))
 		child_fuzz(cmdline_seed());
+	if (good && cmdline_has("insnfuzz"))
+		child_insn_fuzz(cmdline_seed());
 	if (cmdline_has("crash")) {
 		printk("child: faulting with no trap table\n");
 		*(volatile int *)BAD_PTR_UNMAPPED = 1;
@@ -528,6 +530,8 @@ static void test_crash_stays_in_the_child(void)
 
 #define FUZZ_SEEDS	12
 #define FUZZ_WAITS	3	/* VIRQ_DOM_EXC waits (20 s each) per child */
+/* Random code can still spin for ever in a guest: that is its own business. */
+#define INSN_FUZZ_WAITS	1
 
 /*
  * Children that make random hypercalls (fuzz.c), one seed each. Each must
@@ -536,7 +540,7 @@ static void test_crash_stays_in_the_child(void)
  * fault (the run would stop). The machine must go on and get the memory
  * back every time.
  */
-static void test_fuzzing_children(void)
+static void fuzz_children(const char *kind, unsigned int waits)
 {
 	static char cmdline[48];
 	unsigned int survived = 0, crashed = 0;
@@ -547,7 +551,7 @@ static void test_fuzzing_children(void)
 		struct ward_ctl c;
 		uint32_t domid;
 
-		snprintf(cmdline, sizeof(cmdline), "child fuzz seed=%lu", seed);
+		snprintf(cmdline, sizeof(cmdline), "child %s seed=%lu", kind, seed);
 		create_args(&c, cmdline);
 		c.u.create.vcpus = 2;
 		if (!check_rc("create a fuzzing child", ctl_call(&c), 0))
@@ -555,7 +559,7 @@ static void test_fuzzing_children(void)
 		domid = c.domid;
 		ctl_init(&c, WARD_CTL_unpause, domid);
 		check_rc("unpause the fuzzing child", ctl_call(&c), 0);
-		for (unsigned int w = 0; w < FUZZ_WAITS; w++) {
+		for (unsigned int w = 0; w < waits; w++) {
 			int n;
 
 			wait_port(dom_exc_port);
@@ -565,8 +569,8 @@ static void test_fuzzing_children(void)
 				break;
 		}
 		if (!ci || !(ci->flags & WARD_DOMINF_shutdown))
-			printk("fuzz seed %lu: still running after %u s; destroyed\n", seed,
-			       FUZZ_WAITS * 20);
+			printk("%s seed %lu: still running after %u s; destroyed\n", kind, seed,
+			       waits * 20);
 		else if (ci->shutdown_reason == SHUTDOWN_poweroff)
 			survived++;
 		else if (ci->shutdown_reason == SHUTDOWN_crash)
@@ -578,8 +582,18 @@ static void test_fuzzing_children(void)
 		CHECK(free_pages_now() + FREE_SLACK_PAGES >= free_at_start,
 		      "fuzz seed %lu: the child's memory did not come back", seed);
 	}
-	printk("fuzz: %u children survived every call, %u were crashed alone\n", survived,
+	printk("%s: %u children survived every call, %u were crashed alone\n", kind, survived,
 	       crashed);
+}
+
+static void test_fuzzing_children(void)
+{
+	fuzz_children("fuzz", FUZZ_WAITS);
+}
+
+static void test_insn_fuzzing_children(void)
+{
+	fuzz_children("insnfuzz", INSN_FUZZ_WAITS);
 }
 
 /*
@@ -630,6 +644,7 @@ void test_main(start_info_t *si)
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
 		{ "a mapped frame outlives its domain", test_mapped_frame_outlives_domain },
 		{ "random hypercalls from children", test_fuzzing_children },
+		{ "random instructions in children", test_insn_fuzzing_children },
 	};
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
 	long rc;

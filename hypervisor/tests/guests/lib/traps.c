@@ -14,6 +14,7 @@ extern const struct extable_entry __start_extable[], __stop_extable[];
 
 volatile struct trap_record last_trap;
 void (*callback_hook)(struct trap_frame *f);
+void (*trap_hook)(struct trap_frame *f);
 
 /* DPL a software `int n` needs: #BP and #OF are meant for int3 / into. */
 static unsigned int default_dpl(unsigned int vector)
@@ -112,6 +113,8 @@ void trap_handle(struct trap_frame *f)
 	}
 
 	e = search_extable(f->rip);
+	if (!e && trap_hook)
+		trap_hook(f);
 	if (!e) {
 		dump_frame("unexpected exception", f);
 		/*
