@@ -11,6 +11,7 @@
 #       batch with the serial line on the FIFOs BASE.in (typed into the
 #       machine) and BASE.out (its output), which the caller creates
 # MODULES is QEMU's -initrd syntax: "FILE ARGS,FILE ARGS".
+# WARD_QEMU_ARGS adds QEMU arguments (split at blanks), e.g. "-vga none".
 # Exit status in batch mode: QEMU's (isa-debug-exit gives (code << 1) | 1),
 # or 124 on timeout.
 set -euo pipefail
@@ -25,6 +26,8 @@ command -v "$QEMU" >/dev/null || die "$QEMU not found (apt-get install qemu-syst
 # SMEP and SMAP stay on (-cpu max has both): Ward must work with them.
 args=(-accel tcg -cpu max -smp "${WARD_SMP:-2}" -m "${WARD_MEM:-2G}" -no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+# shellcheck disable=SC2206
+[ -z "${WARD_QEMU_ARGS:-}" ] || args+=(${WARD_QEMU_ARGS})
 
 case $mode in
 iso)

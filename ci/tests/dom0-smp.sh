@@ -5,6 +5,8 @@
 # sends IPIs and TLB shootdowns between them (event channels, mmuext
 # flushes), and takes CPU 1 offline and online again (VCPUOP_down/up).
 # Each kernel (ours and Debian's stock one) is checked through its console.
+# No VGA card: QEMU 7.2 itself crashed (SIGSEGV, twice in a dozen runs)
+# while a 2-vCPU dom0 sized the VGA framebuffer BAR under TCG.
 . "$(dirname "$0")/../lib.sh"
 
 type_into() {
@@ -25,7 +27,7 @@ CMDS
 run_smp() {
 	local name=$1 kernel=$2 base=$TEST_DIR/$1 log=$TEST_DIR/$1.log rc=0
 
-	typed_session "$base" 300 kernel build/ward.elf \
+	WARD_QEMU_ARGS="-vga none" typed_session "$base" 300 kernel build/ward.elf \
 		"test_exit loglvl=all dom0_mem=512M dom0_max_vcpus=2" \
 		"$kernel console=hvc0 earlyprintk=xen,build/dom0-initrd.cpio.gz"
 

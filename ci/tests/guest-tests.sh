@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Tier 2: boot each PV test guest of hypervisor/tests/guests as dom0 of Ward
 # (QEMU -kernel build/ward.elf, the guest as the first module). A guest
-# passes when it prints exactly one "Test result: SUCCESS", Ward reports
+# passes when it prints exactly one "Test result: SUCCESS" (at the start of
+# a line: domU children's lines start "(dN) "), Ward reports
 # dom0's shutdown with the guest's reason, and nothing faulted in Ward.
 # shutdown-reboot/shutdown-crash/no-trap-table end dom0 on purpose; for
 # them the verdict is Ward's own lines. See hypervisor/tests/guests/README.md.
@@ -47,7 +48,7 @@ boot_guest() {
 	if [ "$rc" -eq "$QEMU_TIMEOUT" ]; then bad "$1: timed out after ${TIMEOUT}s"; fi
 	expect "$log" '--- Ward test guest: ' "$1: guest started"
 	reject "$log" 'PANIC|FATAL TRAP|ASSERT' "$1: no hypervisor fault"
-	reject "$log" 'Test result: (FAILURE|ERROR|SKIP)' "$1: no failure reported"
+	reject "$log" '^Test result: (FAILURE|ERROR|SKIP)' "$1: no failure reported"
 }
 
 if ! make --no-print-directory hypervisor >"$TEST_DIR/build.log" 2>&1 ||
@@ -63,14 +64,14 @@ for g in $GUESTS; do
 	case $g in
 	shutdown-reboot | shutdown-crash)
 		reason=${g#shutdown-}
-		expect_one "$log" 'Test result: SUCCESS' "$g: one SUCCESS line"
+		expect_one "$log" '^Test result: SUCCESS' "$g: one SUCCESS line"
 		expect "$log" "d0.*shut.*down.*$reason" "$g: Ward reports the $reason"
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	no-trap-table)
 		# The guest never prints a result: it must not get past its ud2.
 		expect "$log" 'executing ud2 at [0-9a-f]{16}' "$g: reached the ud2"
-		reject "$log" 'Test result:' "$g: did not continue after the #UD"
+		reject "$log" '^Test result:' "$g: did not continue after the #UD"
 		expect "$log" 'd0v0' "$g: the crash names d0v0"
 		expect "$log" 'd0.*crash' "$g: Ward reports the crash"
 		addr=$(tr -d '\r' <"$log" | grep -aoE 'executing ud2 at [0-9a-f]{16}' | head -n1 | awk '{print $4}')
@@ -82,8 +83,8 @@ for g in $GUESTS; do
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	*)
-		expect_one "$log" 'Test result: SUCCESS' "$g: one SUCCESS line"
-		expect_one "$log" 'Test result:' "$g: exactly one result line"
+		expect_one "$log" '^Test result: SUCCESS' "$g: one SUCCESS line"
+		expect_one "$log" '^Test result:' "$g: exactly one result line"
 		expect "$log" 'd0.*shut.*down.*poweroff' "$g: Ward reports the poweroff"
 		expect_status "$rc" "$QEMU_EXIT_OK" "$g: QEMU powered off"
 		;;
