@@ -101,6 +101,47 @@ void pv_load_debugregs(const struct vcpu *v)
 		write_dr7(dr[7]);
 }
 
+/*
+ * A guest's data selectors go with its vCPU, as its registers do: the next
+ * vCPU on this CPU must neither see them nor lose its own. A selector that
+ * no longer loads (the guest changed its GDT since) becomes null, as a
+ * segment load fault would leave it on Xen.
+ */
+#define LOAD_SELECTOR(seg, sel)						\
+	__asm__ __volatile__("1: movl %k0, %%" #seg "\n\t"		\
+			     "2:\n\t"					\
+			     ".pushsection .text.fixup, \"ax\"\n"	\
+			     "3: xorl %k0, %k0\n\t"			\
+			     "movl %k0, %%" #seg "\n\t"		\
+			     "jmp 2b\n\t"				\
+			     ".popsection\n\t"				\
+			     ".pushsection .ex_table, \"a\"\n\t"	\
+			     ".balign 8\n\t"				\
+			     ".quad 1b, 3b\n\t"				\
+			     ".popsection"					\
+			     : "+r"(sel) :: "memory")
+
+#define SAVE_SELECTOR(seg, sel)						\
+	__asm__ __volatile__("movw %%" #seg ", %0" : "=m"(sel))
+
+static void load_selectors(const struct pv_vcpu *pv)
+{
+	unsigned int ds = pv->sel_ds, es = pv->sel_es, fs = pv->sel_fs, gs = pv->sel_gs;
+
+	LOAD_SELECTOR(ds, ds);
+	LOAD_SELECTOR(es, es);
+	LOAD_SELECTOR(fs, fs);
+	LOAD_SELECTOR(gs, gs);
+}
+
+static void save_selectors(struct pv_vcpu *pv)
+{
+	SAVE_SELECTOR(ds, pv->sel_ds);
+	SAVE_SELECTOR(es, pv->sel_es);
+	SAVE_SELECTOR(fs, pv->sel_fs);
+	SAVE_SELECTOR(gs, pv->sel_gs);
+}
+
 void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 {
 	struct pv_vcpu *pv = &v->arch;
@@ -108,6 +149,8 @@ void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 	*frame = pv->regs;
 	write_cr3((pv->in_kernel ? pv->kernel_cr3 : pv->user_cr3) << PAGE_SHIFT);
 	load_gdt_of(v);
+	/* Selectors first: loading FS/GS sets their bases, which the MSRs then fix. */
+	load_selectors(pv);
 	wrmsr(MSR_FS_BASE, pv->fs_base);
 	wrmsr(MSR_GS_BASE, pv->in_kernel ? pv->gs_base_kernel : pv->gs_base_user);
 	__asm__ __volatile__("fxrstor64 %0" :: "m"(pv->fpu));
@@ -120,6 +163,7 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
 	struct pv_vcpu *pv = &v->arch;
 
 	pv->regs = *frame;
+	save_selectors(pv);
 	pv->fs_base = rdmsr(MSR_FS_BASE);
 	if (pv->in_kernel)
 		pv->gs_base_kernel = rdmsr(MSR_GS_BASE);

@@ -3,7 +3,8 @@
  * vcpu_op bring-up (24): VCPUOP_initialise and its refusals, VCPUOP_up,
  * VCPUOP_down of oneself and of another vCPU, an event sent to the second
  * vCPU, and TLB flushes that must reach the other CPU. Booted as dom0 with
- * dom0_max_vcpus=2 on a two-CPU machine, so vCPU 1 really runs beside us.
+ * dom0_max_vcpus=2 on a two-CPU machine, so vCPU 1 really runs beside us,
+ * and (guest-tests.sh's vcpu-up-1cpu) on one CPU, where the two take turns.
  *
  * vCPU 1 runs vcpu1_main() on its own stack and does what v1_cmd says; it
  * never prints and never takes a trap.
@@ -26,7 +27,7 @@ const char test_title[] = "vcpu-up: VCPUOP_initialise/up/down on a second vCPU";
 #define WAIT_NS		(5ULL * 1000 * 1000 * 1000)
 #define STILL_NS	(20ULL * 1000 * 1000)
 
-enum v1_command { CMD_NONE, CMD_READ, CMD_POLL, CMD_DOWN };
+enum v1_command { CMD_NONE, CMD_READ, CMD_POLL, CMD_DOWN, CMD_SELECTORS };
 
 static uint8_t v1_stack[V1_STACK_SIZE] __aligned(16);
 static vcpu_guest_context_t ctx;
@@ -44,6 +45,38 @@ static bool ref_xen;
 
 void vcpu1_entry(void);
 void vcpu1_main(unsigned long magic);
+
+/* The FS selectors the two vCPUs hold while they take turns on the CPUs. */
+#define V1_FS		FLAT_RING3_SS64	/* a flat ring-3 data segment */
+#define V0_FS		0
+#define SELECTOR_ROUNDS	200
+static volatile unsigned long v1_selector_errors;
+
+static unsigned int read_fs(void)
+{
+	unsigned int sel;
+
+	asm volatile("mov %%fs, %0" : "=r"(sel));
+	return sel & 0xffff;
+}
+
+/*
+ * Load @sel into FS and yield SELECTOR_ROUNDS times: with both vCPUs on
+ * one CPU, each yield switches to the other one, which holds another
+ * value. The number of rounds FS came back as something else.
+ */
+static unsigned long selector_rounds(unsigned int sel)
+{
+	unsigned long errors = 0;
+
+	asm volatile("mov %0, %%fs" :: "r"(sel));
+	for (unsigned int i = 0; i < SELECTOR_ROUNDS; i++) {
+		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+		errors += read_fs() != sel;
+	}
+	asm volatile("mov %0, %%fs" :: "r"(0));
+	return errors;
+}
 
 /* vCPU 1 starts here with RSP 16-byte aligned: the call makes it a normal entry. */
 asm(".pushsection .text\n"
@@ -74,6 +107,10 @@ void vcpu1_main(unsigned long magic)
 			v1_cmd = CMD_NONE;
 			break;
 		}
+		case CMD_SELECTORS:
+			v1_selector_errors = selector_rounds(V1_FS);
+			v1_cmd = CMD_NONE;
+			break;
 		case CMD_DOWN:
 			v1_cmd = CMD_NONE;
 			HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
@@ -310,6 +347,23 @@ static void test_tlb(void)
 	v1_cmd = CMD_NONE;
 }
 
+/* Each vCPU keeps its own data selectors across switches (one CPU or two). */
+static void test_selectors(void)
+{
+	unsigned long mine;
+
+	v1_selector_errors = ~0UL;
+	v1_cmd = CMD_SELECTORS;
+	mine = selector_rounds(V0_FS);
+	if (!wait_for(&v1_cmd, CMD_NONE)) {
+		test_fail("vCPU 1 did not finish its selector rounds");
+		return;
+	}
+	CHECK(mine == 0, "vCPU 0 found FS changed in %lu of %u rounds", mine, SELECTOR_ROUNDS);
+	CHECK(v1_selector_errors == 0, "vCPU 1 found FS changed in %lu of %u rounds",
+	      v1_selector_errors, SELECTOR_ROUNDS);
+}
+
 static void test_down_up(void)
 {
 	unsigned long resumed = v1_resumed, seq;
@@ -349,6 +403,7 @@ void test_main(start_info_t *si)
 		{ "VCPUOP_initialise and up", test_start },
 		{ "an event to vCPU 1", test_event },
 		{ "TLB flushes reach vCPU 1", test_tlb },
+		{ "data selectors stay with their vCPU", test_selectors },
 		{ "VCPUOP_down and up again", test_down_up },
 	};
 	long rc;

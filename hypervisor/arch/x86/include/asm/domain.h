@@ -35,6 +35,8 @@ struct pv_vcpu {
 	struct trap_info traps[PV_NR_TRAPS];	/* address 0: no handler */
 	struct pv_callback_entry callbacks[PV_NR_CALLBACKS];
 	unsigned long kernel_ss, kernel_sp;	/* stack_switch */
+	/* Data selectors the guest left in DS/ES/FS/GS (restored before the bases). */
+	uint16_t sel_ds, sel_es, sel_fs, sel_gs;
 	unsigned long fs_base;
 	unsigned long gs_base_kernel;
 	unsigned long gs_base_user;
