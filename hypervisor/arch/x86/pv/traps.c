@@ -351,6 +351,17 @@ void do_guest_iret_fault(struct cpu_regs *regs)
 	struct vcpu *v = current_vcpu();
 	const struct pv_callback_entry *cb = &v->arch.callbacks[PV_CB_FAILSAFE];
 
+	/*
+	 * A return to a non-canonical RIP (a syscall that ended on the last
+	 * byte of the lower half returns to 0x800000000000): the fetch there
+	 * is the guest's #GP(0), as on hardware and on Xen, not a reason to
+	 * crash it. Our iretq faulted on our own stack, so nothing was lost.
+	 */
+	if (!is_canonical(regs->rip)) {
+		pv_inject_trap(regs, X86_EXC_GP, true, 0);
+		pv_exit_to_guest(regs);
+		return;
+	}
 	if (cb->address && v->arch.in_kernel) {
 		/*
 		 * The ABI's failsafe frame also holds DS/ES/FS/GS; we never

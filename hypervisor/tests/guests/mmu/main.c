@@ -453,6 +453,55 @@ static void test_mmuext_misc(void)
 	pool_reset();
 }
 
+/*
+ * A hypercall whose SYSCALL is the last instruction below the canonical
+ * hole returns to 0x800000000000. A CPU fetching there raises #GP(0) at
+ * that RIP; the hypervisor must hand that to the guest (Xen does, and its
+ * old SYSRET return once ran the fault on the guest's stack: XSA-7), not
+ * crash the domain or itself. Mapped with the pool: L4 slot 255 -> F_L3
+ * -> F_L2 -> F_L1 -> F_DATA at 0x7ffffffff000, the SYSCALL at its end.
+ */
+#define BOUNDARY_L4_SLOT	255
+#define LAST_IDX		(PT_ENTRIES - 1)
+#define BOUNDARY_PAGE		0x00007ffffffff000UL
+#define NONCANONICAL_RIP	0x0000800000000000UL
+#define SYSCALL_LEN		2
+
+static void test_syscall_at_canonical_boundary(void)
+{
+	uint8_t *code = (uint8_t *)win(F_DATA);
+	unsigned long stub = BOUNDARY_PAGE + PAGE_SIZE - SYSCALL_LEN;
+	unsigned long nr = __HYPERVISOR_xen_version, cmd = XENVER_version, arg = 0;
+
+	memset(code, 0xcc, PAGE_SIZE);
+	code[PAGE_SIZE - 2] = 0x0f;	/* syscall */
+	code[PAGE_SIZE - 1] = 0x05;
+	win(F_L1)[LAST_IDX] = pte(pool_mfn[F_DATA], PTE_DATA_RW);
+	win(F_L2)[LAST_IDX] = pte(pool_mfn[F_L1], PTE_TABLE);
+	win(F_L3)[LAST_IDX] = pte(pool_mfn[F_L2], PTE_TABLE);
+	if (!win_ro(F_L1) || !win_ro(F_L2) || !win_ro(F_L3))
+		return;
+	if (!check_rc("map the page below the canonical hole",
+		      mmu1(maddr(boot_l4_mfn, BOUNDARY_L4_SLOT),
+			   pte(pool_mfn[F_L3], PTE_TABLE)), 0)) {
+		pool_reset();
+		return;
+	}
+	trap_reset();
+	asm volatile("jmp *%[stub]\n\t"
+		     "1:\n\t"
+		     ".pushsection .extable, \"a\"\n\t"
+		     ".balign 8\n\t"
+		     ".quad 0x0000800000000000, 1b\n\t"
+		     ".popsection"
+		     : "+a"(nr), "+D"(cmd), "+S"(arg)
+		     : [stub] "r"(stub)
+		     : "rcx", "r11", "rdx", "r8", "r10", "memory");
+	check_trap("the return to 0x800000000000", X86_EXC_GP, NONCANONICAL_RIP, 0);
+	check_rc("unmap it", mmu1(maddr(boot_l4_mfn, BOUNDARY_L4_SLOT), 0), 0);
+	pool_reset();
+}
+
 void test_main(start_info_t *si)
 {
 	static const struct test_case cases[] = {
@@ -470,6 +519,7 @@ void test_main(start_info_t *si)
 		{ "NEW_USER_BASEPTR", test_new_user_baseptr },
 		{ "unpin the live base (Linux)", test_unpin_live_base },
 		{ "mmuext flushes, LDT, clear/copy", test_mmuext_misc },
+		{ "a syscall at the canonical boundary", test_syscall_at_canonical_boundary },
 		{ "refused: page table mapped writable", test_writable_table },
 		{ "refused: pin a writable frame", test_pin_writable },
 		{ "refused: frames the guest does not own", test_foreign_frames },
