@@ -17,33 +17,17 @@
  *
  * Ward only: Xen has no such interface (guest-tests-xen.sh skips it).
  */
-#include "lib.h"
-#include <ward/ctl.h>
+#include "ward-ctl.h"
 #include "domctl.h"
 
 const char test_title[] = "domctl: Ward's control interface, a domU built and torn down";
 
 #define CHILD_MEM_KB		(32u * 1024)	/* the image sits at 16 MiB */
-#define EVENT_WAIT_NS		(20ULL * 1000 * 1000 * 1000)
-#define POLL_SLICE_NS		(100ULL * 1000 * 1000)
 /* Hypervisor heap pages that may come and go around a create/destroy. */
 #define FREE_SLACK_PAGES	64
 #define NR_INFO			8
 /* A domid no domain has (above any Ward gives out). */
 #define NO_SUCH_DOMID		0x7000
-
-static long ctl_call(struct ward_ctl *c)
-{
-	return hypercall1(WARD_HYPERCALL_ctl, c);
-}
-
-static void ctl_init(struct ward_ctl *c, uint32_t cmd, uint32_t domid)
-{
-	memset(c, 0, sizeof(*c));
-	c->cmd = cmd;
-	c->version = WARD_CTL_VERSION;
-	c->domid = domid;
-}
 
 /* ---- the child ---------------------------------------------------------- */
 
@@ -112,49 +96,6 @@ static void __noreturn child_main(start_info_t *si)
 
 static evtchn_port_t dom_exc_port;
 static unsigned long free_at_start;
-
-static bool port_pending(evtchn_port_t p)
-{
-	return shared_info->evtchn_pending[p / 64] & (1UL << (p % 64));
-}
-
-static void port_clear(evtchn_port_t p)
-{
-	__atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~(1UL << (p % 64)),
-			   __ATOMIC_SEQ_CST);
-}
-
-/* Wait (SCHEDOP_poll) until @p is pending, then clear it; false on timeout. */
-static bool wait_port(evtchn_port_t p)
-{
-	const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-	uint64_t deadline = pvclock_ns(t) + EVENT_WAIT_NS;
-
-	for (;;) {
-		struct sched_poll sp = { .nr_ports = 1 };
-		uint64_t now = pvclock_ns(t);
-
-		if (port_pending(p)) {
-			port_clear(p);
-			return true;
-		}
-		if (now >= deadline)
-			return false;
-		set_xen_guest_handle(sp.ports, &p);
-		sp.timeout = now + POLL_SLICE_NS;	/* absolute system time */
-		HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
-	}
-}
-
-static unsigned long free_pages_now(void)
-{
-	struct ward_ctl c;
-
-	ctl_init(&c, WARD_CTL_physinfo, 0);
-	if (ctl_call(&c))
-		return 0;
-	return c.u.physinfo.free_pages;
-}
 
 /* WARD_CTL_list from domid 0; the number of domains, -1 on error. */
 static int list(struct ward_dominfo *info)
@@ -343,7 +284,7 @@ static void destroy_child(uint32_t domid, const char *what)
 	ctl_init(&c, WARD_CTL_destroy, domid);
 	if (!check_rc(what, ctl_call(&c), 0))
 		return;
-	CHECK(wait_port(dom_exc_port), "%s: no VIRQ_DOM_EXC after destroy", what);
+	CHECK(poll_port(dom_exc_port), "%s: no VIRQ_DOM_EXC after destroy", what);
 	n = list(info);
 	CHECK(n == 1 && !find(info, n, domid), "%s: %d domains listed after destroy", what, n);
 	ctl_init(&c, WARD_CTL_destroy, domid);
@@ -385,14 +326,14 @@ static void test_child_lifecycle(void)
 	if (!check_rc("bind_interdomain to the child's console port",
 		      HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0))
 		return;
-	port_clear(bi.local_port);	/* a fresh binding starts pending */
+	clear_port(bi.local_port);	/* a fresh binding starts pending */
 
 	ctl_init(&u, WARD_CTL_unpause, domid);
 	check_rc("unpause", ctl_call(&u), 0);
 	ctl_init(&u, WARD_CTL_unpause, domid);
 	check_rc("unpause once too often", ctl_call(&u), -XEN_EINVAL);
-	CHECK(wait_port(bi.local_port), "no console notification from the child");
-	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC when the child shut down");
+	CHECK(poll_port(bi.local_port), "no console notification from the child");
+	CHECK(poll_port(dom_exc_port), "no VIRQ_DOM_EXC when the child shut down");
 	n = list(info);
 	ci = find(info, n, domid);
 	CHECK(ci && (ci->flags & WARD_DOMINF_shutdown) && ci->shutdown_reason == SHUTDOWN_poweroff,
@@ -434,7 +375,7 @@ static void test_paused_destroy_and_new_id(void)
 	ctl_init(&c, WARD_CTL_shutdown, second);
 	c.u.shutdown.reason = SHUTDOWN_poweroff;
 	check_rc("shutdown by the toolstack", ctl_call(&c), 0);
-	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC after a toolstack shutdown");
+	CHECK(poll_port(dom_exc_port), "no VIRQ_DOM_EXC after a toolstack shutdown");
 	destroy_child(second, "destroy after a toolstack shutdown");
 }
 
@@ -517,7 +458,7 @@ static void test_crash_stays_in_the_child(void)
 		return;
 	ctl_init(&c, WARD_CTL_unpause, domid);
 	check_rc("unpause the crashing child", ctl_call(&c), 0);
-	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC when the child crashed");
+	CHECK(poll_port(dom_exc_port), "no VIRQ_DOM_EXC when the child crashed");
 	n = list(info);
 	ci = find(info, n, domid);
 	CHECK(ci && (ci->flags & WARD_DOMINF_shutdown) && ci->shutdown_reason == SHUTDOWN_crash,
@@ -562,7 +503,7 @@ static void fuzz_children(const char *kind, unsigned int waits)
 		for (unsigned int w = 0; w < waits; w++) {
 			int n;
 
-			wait_port(dom_exc_port);
+			poll_port(dom_exc_port);
 			n = list(info);
 			ci = find(info, n, domid);
 			if (!ci || (ci->flags & WARD_DOMINF_shutdown))
@@ -620,7 +561,7 @@ static void __noreturn launch(void)
 		const struct ward_dominfo *ci;
 		int n;
 
-		if (!wait_port(dom_exc_port))
+		if (!poll_port(dom_exc_port))
 			continue;
 		n = list(info);
 		ci = find(info, n, domid);

@@ -22,15 +22,12 @@
  *
  * Ward only: Xen has no such interface (guest-tests-xen.sh skips it).
  */
-#include "lib.h"
+#include "ward-ctl.h"
 #include <xen/grant_table.h>
-#include <ward/ctl.h>
 
 const char test_title[] = "gnttab-xdom: grants between dom0 and a domU, and the domU's death";
 
 #define CHILD_MEM_KB		(32u * 1024)
-#define EVENT_WAIT_NS		(20ULL * 1000 * 1000 * 1000)
-#define POLL_SLICE_NS		(100ULL * 1000 * 1000)
 #define FREE_SLACK_PAGES	64
 #define DOM0_REF		20	/* dom0's grant to the child */
 #define CHILD_REF_RW		10	/* the child's grants to dom0 */
@@ -196,49 +193,6 @@ static void __noreturn child_main(start_info_t *si)
 
 static evtchn_port_t dom_exc_port;
 
-static long ctl_call(struct ward_ctl *c)
-{
-	return hypercall1(WARD_HYPERCALL_ctl, c);
-}
-
-static void ctl_init(struct ward_ctl *c, uint32_t cmd, uint32_t domid)
-{
-	memset(c, 0, sizeof(*c));
-	c->cmd = cmd;
-	c->version = WARD_CTL_VERSION;
-	c->domid = domid;
-}
-
-static unsigned long free_pages_now(void)
-{
-	struct ward_ctl c;
-
-	ctl_init(&c, WARD_CTL_physinfo, 0);
-	return ctl_call(&c) ? 0 : c.u.physinfo.free_pages;
-}
-
-static bool wait_port(evtchn_port_t p)
-{
-	const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-	uint64_t deadline = pvclock_ns(t) + EVENT_WAIT_NS;
-
-	for (;;) {
-		struct sched_poll sp = { .nr_ports = 1 };
-		uint64_t now = pvclock_ns(t);
-
-		if (shared_info->evtchn_pending[p / 64] & (1UL << (p % 64))) {
-			__atomic_fetch_and(&shared_info->evtchn_pending[p / 64],
-					   ~(1UL << (p % 64)), __ATOMIC_SEQ_CST);
-			return true;
-		}
-		if (now >= deadline)
-			return false;
-		set_xen_guest_handle(sp.ports, &p);
-		sp.timeout = now + POLL_SLICE_NS;
-		HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
-	}
-}
-
 static int16_t copy1(uint32_t flags, uint64_t src, domid_t sdom, uint64_t dst, domid_t ddom,
 		     uint16_t len)
 {
@@ -320,7 +274,7 @@ static void test_xdom(void)
 			   ~(1UL << (bi.local_port % 64)), __ATOMIC_SEQ_CST);
 	ctl_init(&c, WARD_CTL_unpause, child);
 	check_rc("unpause the child", ctl_call(&c), 0);
-	if (!wait_port(bi.local_port)) {
+	if (!poll_port(bi.local_port)) {
 		test_fail("the child never said it was ready");
 		goto destroy;
 	}
@@ -373,7 +327,7 @@ static void test_xdom(void)
 	ctl_init(&c, WARD_CTL_destroy, child);
 	if (!check_rc("destroy the child while mappings remain", ctl_call(&c), 0))
 		return;
-	CHECK(wait_port(dom_exc_port), "no VIRQ_DOM_EXC after the destroy");
+	CHECK(poll_port(dom_exc_port), "no VIRQ_DOM_EXC after the destroy");
 	f = READ_ONCE(gt[DOM0_REF].flags);
 	CHECK(f == GTF_permit_access,
 	      "our grant after its mapper died: flags 0x%x (its mapping not released)", f);
@@ -399,7 +353,7 @@ static void test_xdom(void)
 destroy:
 	ctl_init(&c, WARD_CTL_destroy, child);
 	ctl_call(&c);
-	wait_port(dom_exc_port);
+	poll_port(dom_exc_port);
 }
 
 void test_main(start_info_t *si)
