@@ -4,8 +4,14 @@
  * aligned to 2^k; its head frame is on free_head[k]'s doubly linked list
  * and records k. Freeing merges with the buddy while the buddy is a free
  * block of the same order. All state is guarded by heap_lock.
+ *
+ * A frame a guest could map may still be cached in some CPU's TLB when it
+ * is freed: freeing stamps it with the TLB-flush clock, and handing it out
+ * again first flushes the CPUs that may still cache it (arch tlb-clock),
+ * so no frame is reused, by anyone, while a stale translation reaches it.
  */
 #include <hv/mm.h>
+#include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
@@ -109,6 +115,25 @@ void page_alloc_add_range(mfn_t start, mfn_t end)
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
+/*
+ * Before a block is handed out: flush whoever may still cache a
+ * translation of one of its frames from before they were freed. Called
+ * without heap_lock: a flush waits for other CPUs, which may want it.
+ */
+static mfn_t hand_out(mfn_t mfn, unsigned int order)
+{
+	uint64_t stamp = 0;
+
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++) {
+		if (frames[i].tlbflush_stamp > stamp)
+			stamp = frames[i].tlbflush_stamp;
+		frames[i].tlbflush_stamp = 0;
+		frames[i].stale_type = 0;
+	}
+	arch_tlb_flush_stale(stamp);
+	return mfn;
+}
+
 mfn_t alloc_frames(unsigned int order)
 {
 	unsigned long flags;
@@ -142,7 +167,7 @@ mfn_t alloc_frames(unsigned int order)
 	frames[mfn].order = (uint8_t)order;
 	free_count -= 1ULL << order;
 	spin_unlock_irqrestore(&heap_lock, flags);
-	return mfn;
+	return hand_out(mfn, order);
 }
 
 mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
@@ -182,7 +207,7 @@ mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
 	frames[mfn].order = (uint8_t)order;
 	free_count -= 1ULL << order;
 	spin_unlock_irqrestore(&heap_lock, flags);
-	return mfn;
+	return hand_out(mfn, order);
 }
 
 void split_frames(mfn_t mfn, unsigned int order)
@@ -200,6 +225,7 @@ void split_frames(mfn_t mfn, unsigned int order)
 void free_frames(mfn_t mfn, unsigned int order)
 {
 	unsigned long flags;
+	uint64_t stamp = arch_tlb_clock_now();
 
 	BUG_ON(order > MAX_ORDER || mfn >= nr_frames || (mfn & ((1ULL << order) - 1)));
 	flags = spin_lock_irqsave(&heap_lock);
@@ -208,6 +234,8 @@ void free_frames(mfn_t mfn, unsigned int order)
 #ifdef CONFIG_DEBUG
 	memset(mfn_to_virt(mfn), POISON_BYTE, PAGE_SIZE << order);
 #endif
+	for (mfn_t i = mfn; i < mfn + (1ULL << order); i++)
+		frames[i].tlbflush_stamp = stamp;
 	free_block_locked(mfn, order);
 	spin_unlock_irqrestore(&heap_lock, flags);
 }

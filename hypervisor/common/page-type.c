@@ -9,6 +9,7 @@
  * the type taken: a table cannot validate itself as another type.
  */
 #include <hv/page-type.h>
+#include <hv/arch.h>
 #include <hv/bug.h>
 #include <hv/errno.h>
 
@@ -92,7 +93,9 @@ bool page_orphan(struct page_info *pg)
 	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, new, false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
 	pg->owner = PAGE_OWNER_NONE;
+	pg->stale_type = (uint8_t)page_get_type(pg);
 	pg->type_info = 0;
+	pg->tlbflush_stamp = arch_tlb_clock_now();
 	return false;
 }
 
@@ -111,6 +114,18 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 			return -EOVERFLOW;
 		pg->type_info++;
 		return 0;
+	}
+	/*
+	 * A new type: no CPU may still reach the frame as what it was. Its
+	 * writable mappings, or its use as a page table (paging-structure
+	 * caches), went at the stamp; flush whoever may cache them still.
+	 * The contents are read only after that, so validation sees what
+	 * every later walk of the table will see. A frame that only goes
+	 * back to the type it had needs nothing.
+	 */
+	if (pg->tlbflush_stamp && pg->stale_type != type) {
+		arch_tlb_flush_stale(pg->tlbflush_stamp);
+		pg->tlbflush_stamp = 0;
 	}
 	pg->type_info = ((uint32_t)type << PGT_TYPE_SHIFT) | 1;
 	if (page_type_is_table(type)) {
@@ -138,4 +153,7 @@ void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ct
 	if (page_type_is_table(type))
 		devalidate(pg, type, ctx);
 	pg->type_info = 0;
+	/* The entry that held the last use is already written away. */
+	pg->stale_type = (uint8_t)type;
+	pg->tlbflush_stamp = arch_tlb_clock_now();
 }

@@ -14,6 +14,7 @@
 #include <asm/ipi.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/tlb-clock.h>
 #include <asm/time.h>
 
 /* How long a sender waits for an answer before it reports a stuck CPU. */
@@ -64,7 +65,7 @@ void tlb_flush_service(void)
 
 	if (want == flush_done[me])
 		return;
-	write_cr3(read_cr3());
+	tlb_flush_local();
 	__atomic_store_n(&flush_done[me], want, __ATOMIC_RELEASE);
 }
 
@@ -75,7 +76,7 @@ void flush_tlb_mask(cpumask_t mask)
 	uint64_t deadline;
 
 	if (mask & CPU_BIT(me))
-		write_cr3(read_cr3());
+		tlb_flush_local();
 	mask &= ~CPU_BIT(me);
 	/* Our page-table writes are visible before anyone is asked to flush. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

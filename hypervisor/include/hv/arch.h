@@ -11,6 +11,14 @@ struct boot_info;
 /* "test_exit" on the command line: end QEMU runs by themselves (tests). */
 extern bool opt_test_exit;
 
+/*
+ * The TLB-flush clock (arch/x86/tlb-clock.c): a stamp for a translation
+ * taken away just now (the entry already written), and a flush of exactly
+ * the CPUs whose TLB may be older than such a stamp (none for 0).
+ */
+uint64_t arch_tlb_clock_now(void);
+void arch_tlb_flush_stale(uint64_t stamp);
+
 /* Early CPU setup on the boot CPU: descriptor tables, traps, features. */
 void arch_early_init(void);
 

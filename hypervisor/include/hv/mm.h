@@ -31,6 +31,15 @@ struct page_info {
 	uint8_t state;		/* enum page_state */
 	uint8_t order;		/* block order, on the head frame */
 	uint16_t foreign_refs;	/* of count_info, those held by other domains */
+	uint8_t stale_type;	/* enum page_type the frame last held (hv/page-type.h) */
+	uint8_t pad;
+	/*
+	 * The TLB-flush clock when the frame's last type use or its owner's
+	 * last reference went (freed); 0 when no CPU can cache a stale
+	 * translation of it. Before it takes another type, or is handed out
+	 * again, the CPUs that may are flushed (arch tlb-clock).
+	 */
+	uint64_t tlbflush_stamp;
 };
 
 /*

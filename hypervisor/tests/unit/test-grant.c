@@ -9,7 +9,7 @@
  * hypervisor keeps (the active record's snapshot and pin counts), on
  * success and on every refusal, which must leave both unchanged.
  */
-// sources: common/grant-rules.c common/grant-table.c common/heap.c common/page-alloc.c
+// sources: common/grant-rules.c common/grant-table.c common/heap.c common/page-alloc.c tests/unit/tlb-stub.c
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>

@@ -3,7 +3,7 @@
  * common/heap.c on top of the real common/page-alloc.c, over a test RAM
  * of RAM_FRAMES frames (see test-page-alloc.c for the shim directmap).
  */
-// sources: common/heap.c common/page-alloc.c
+// sources: common/heap.c common/page-alloc.c tests/unit/tlb-stub.c
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -8,7 +8,7 @@
  * The test keeps its own record of every live block; check_heap() then
  * walks the whole frame table and checks it against that record.
  */
-// sources: common/page-alloc.c
+// sources: common/page-alloc.c tests/unit/tlb-stub.c
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

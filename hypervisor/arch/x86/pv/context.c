@@ -19,6 +19,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/tlb-clock.h>
 
 /* The RFLAGS a new vCPU starts with: IF set (guest "IRQs" are the upcall mask). */
 #define INITIAL_RFLAGS	(X86_EFLAGS_IF | (1UL << 1))
@@ -147,7 +148,7 @@ void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 	struct pv_vcpu *pv = &v->arch;
 
 	*frame = pv->regs;
-	write_cr3((pv->in_kernel ? pv->kernel_cr3 : pv->user_cr3) << PAGE_SHIFT);
+	tlb_load_cr3((pv->in_kernel ? pv->kernel_cr3 : pv->user_cr3) << PAGE_SHIFT);
 	load_gdt_of(v);
 	/* Selectors first: loading FS/GS sets their bases, which the MSRs then fix. */
 	load_selectors(pv);
@@ -174,7 +175,7 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
 	__asm__ __volatile__("fxsave64 %0" : "=m"(pv->fpu));
 	write_dr7(DR7_DEFAULT);		/* no guest breakpoint outlives its vCPU */
 	/* Off the guest's page tables, so they can be freed while it is off. */
-	write_cr3(idle_pg_table_cr3);
+	tlb_load_cr3(idle_pg_table_cr3);
 	desc_load_guest_gdt(NULL, 0);
 }
 
@@ -190,11 +191,11 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	if (pv->in_kernel) {
 		pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
 		wrmsr(MSR_GS_BASE, pv->gs_base_user);
-		write_cr3(pv->user_cr3 << PAGE_SHIFT);
+		tlb_load_cr3(pv->user_cr3 << PAGE_SHIFT);
 	} else {
 		pv->gs_base_user = rdmsr(MSR_GS_BASE);
 		wrmsr(MSR_GS_BASE, pv->gs_base_kernel);
-		write_cr3(pv->kernel_cr3 << PAGE_SHIFT);
+		tlb_load_cr3(pv->kernel_cr3 << PAGE_SHIFT);
 	}
 	pv->in_kernel = !pv->in_kernel;
 }

@@ -10,10 +10,14 @@
  * user bit (guest kernels run in ring 3) and lose the global bit. Guest
  * L4 slots 256-271 always hold the hypervisor's entries.
  *
- * All changes to a domain's page tables happen under its mm_lock. After a
- * change that removes or downgrades a mapping the local TLB is flushed
- * before the guest runs again, so no stale writable translation survives
- * a type change, on every CPU that runs one of the domain's vCPUs.
+ * All changes to a domain's page tables happen under its mm_lock. TLB
+ * maintenance is the guest's, as on hardware and on Xen: an update flushes
+ * only what its flags (or an MMUEXT flush op) ask for. What a stale
+ * translation could do to anyone but the guest itself is ruled out by the
+ * TLB-flush clock (asm/tlb-clock.h): a frame whose last writable mapping
+ * or page-table use went is flushed from every CPU that may still cache it
+ * before it takes another type or is freed and reused (page-type.c,
+ * page-alloc.c), under the lock, before its contents are validated.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -30,6 +34,7 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/tlb-clock.h>
 
 /* Bits a guest may not set in a present entry: PS at L2-L4 (no superpages). */
 #define PTE_FLAGS_MASK		(~PTE_ADDR_MASK)
@@ -344,31 +349,9 @@ uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_
 	return old;
 }
 
-/*
- * Did replacing entry @old by @new take something away: a mapping, a
- * frame, write access? Only then may another CPU's cached translation be
- * dangerous (a frame that changes type or owner); otherwise what other
- * CPUs cache is the guest's own business, as on real hardware.
- */
-static bool entry_downgraded(uint64_t old, uint64_t new)
-{
-	if (!(old & PTE_P))
-		return false;
-	return !(new & PTE_P) || pte_mfn(old) != pte_mfn(new) ||
-	       ((old & PTE_RW) && !(new & PTE_RW));
-}
-
 void pv_mm_flush(const struct domain *d)
 {
 	flush_domain(d);
-}
-
-void pv_mm_flush_after(const struct domain *d, uint64_t old, uint64_t new)
-{
-	if (entry_downgraded(old, new))
-		flush_domain(d);
-	else
-		write_cr3(read_cr3());
 }
 
 static bool guest_va(unsigned long va)
@@ -376,11 +359,64 @@ static bool guest_va(unsigned long va)
 	return guest_range_ok(va, 1);
 }
 
+/*
+ * The CPUs that run the vCPUs of @d named in @vcpumask (a guest's mask:
+ * bit n for vCPU n; names beyond max_vcpus mean nothing), this one's bit
+ * included when the current vCPU is named.
+ */
+static cpumask_t vcpumask_cpus(const struct domain *d, unsigned long vcpumask)
+{
+	cpumask_t mask = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < d->max_vcpus && i < sizeof(vcpumask) * 8; i++) {
+		int cpu;
+
+		if (!(vcpumask & (1UL << i)))
+			continue;
+		cpu = READ_ONCE(d->vcpu[i]->processor);
+		if (cpu >= 0)
+			mask |= CPU_BIT(cpu);
+	}
+	return mask;
+}
+
+/*
+ * The TLB maintenance update_va_mapping's @flags ask for, after the entry
+ * for @va was written: none, an INVLPG or a full flush, here (LOCAL), on
+ * every CPU running the domain (ALL), or on those of the vCPUs named by
+ * the mask the upper bits point at (MULTI). An unreadable mask is -EFAULT,
+ * as on Xen; the entry stays written.
+ */
+static long uvm_flush(struct domain *d, unsigned long va, unsigned long flags)
+{
+	unsigned long type = flags & UVMF_FLUSHTYPE_MASK;
+	unsigned long maskp = flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL);
+	unsigned long vcpus;
+
+	if (type == UVMF_NONE)
+		return 0;
+	if (flags & UVMF_ALL) {
+		flush_domain(d);
+		return 0;
+	}
+	if (!maskp) {
+		if (type == UVMF_INVLPG)
+			invlpg(va);
+		else
+			tlb_flush_local();
+		return 0;
+	}
+	if (get_guest(vcpus, maskp))
+		return -EFAULT;
+	flush_tlb_mask(vcpumask_cpus(d, vcpus));
+	return 0;
+}
+
 long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long flags)
 {
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
-	uint64_t old = 0;
 	mfn_t l1;
 	long rc;
 
@@ -388,31 +424,12 @@ long do_update_va_mapping(unsigned long va, unsigned long val, unsigned long fla
 		return -EINVAL;
 	spin_lock(&d->mm_lock);
 	l1 = find_l1(v, va);
-	if (l1 == INVALID_MFN || page_get_type(mfn_to_page(l1)) != PGT_l1) {
+	if (l1 == INVALID_MFN || page_get_type(mfn_to_page(l1)) != PGT_l1)
 		rc = -EINVAL;
-	} else {
-		old = READ_ONCE(((uint64_t *)mfn_to_virt(l1))[PT_INDEX(va, L1_SHIFT)]);
+	else
 		rc = mod_entry(d, l1, 1, PT_INDEX(va, L1_SHIFT), val, false);
-	}
 	spin_unlock(&d->mm_lock);
-	/*
-	 * Whatever the flags asked, flush here, and on every CPU running the
-	 * domain when a mapping was taken away: it must not linger anywhere.
-	 */
-	pv_mm_flush_after(d, rc ? 0 : old, val);
-	/*
-	 * UVMF_MULTI: the upper bits point at a vCPU mask. The flush above
-	 * covered every vCPU that matters, so it is only read, as Xen does,
-	 * after the entry was written: an unreadable mask is -EFAULT.
-	 */
-	if (!rc && (flags & UVMF_FLUSHTYPE_MASK) && !(flags & UVMF_ALL) &&
-	    (flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL))) {
-		unsigned long mask;
-
-		if (get_guest(mask, flags & ~(UVMF_FLUSHTYPE_MASK | UVMF_ALL)))
-			return -EFAULT;
-	}
-	return rc;
+	return rc ? rc : uvm_flush(d, va, flags);
 }
 
 /* As update_va_mapping, with the mapped frame belonging to @domid. */
@@ -430,7 +447,6 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	XEN_GUEST_HANDLE(mmu_update_t) h = guest_handle_from_ulong(mmu_update_t, reqs);
 	struct domain *d = current_vcpu()->domain;
 	unsigned int done = 0;
-	bool remote_flush = false;
 	long rc = 0;
 
 	if (count > MMU_BATCH_MAX)
@@ -472,12 +488,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		}
 		if (page_type_is_table(page_get_type(pg))) {
 			unsigned int idx = (req.ptr & ~PAGE_MASK) / sizeof(uint64_t);
-			uint64_t old = READ_ONCE(((uint64_t *)mfn_to_virt(mfn))[idx]);
 
 			rc = mod_entry(d, mfn, type_level(page_get_type(pg)), idx, req.val,
 				       cmd == MMU_PT_UPDATE_PRESERVE_AD);
-			if (!rc && entry_downgraded(old, req.val))
-				remote_flush = true;
 		} else if (!get_page_type(pg, PGT_writable, validate_table, d)) {
 			/* Not a page table (yet): a plain write to its own frame. */
 			((uint64_t *)mfn_to_virt(mfn))[(req.ptr & ~PAGE_MASK) / 8] = req.val;
@@ -489,10 +502,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 			break;
 	}
 	spin_unlock(&d->mm_lock);
-	if (remote_flush)
-		flush_domain(d);
-	else
-		write_cr3(read_cr3());
+	/* No flush: the guest asks for what it needs (mmuext_op, UVMF flags). */
 	/* As Xen: an unwritable count is ignored; the batch's own result stands. */
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
@@ -513,7 +523,7 @@ static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 	*slot = mfn;
 	/* The kernel root is live in kernel mode, the user root in user mode. */
 	if (v == current_vcpu() && user == !v->arch.in_kernel)
-		write_cr3(mfn << PAGE_SHIFT);
+		tlb_load_cr3(mfn << PAGE_SHIFT);
 	if (old)
 		put_typed(d, old);
 	return 0;
@@ -584,11 +594,11 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 		 */
 		if (get_guest(mask, (unsigned long)op->arg2.vcpumask.p))
 			return -EINVAL;
-		flush_domain(d);
+		flush_tlb_mask(vcpumask_cpus(d, mask));
 		return 0;
 	}
 	case MMUEXT_TLB_FLUSH_LOCAL:
-		write_cr3(read_cr3());
+		tlb_flush_local();
 		return 0;
 	case MMUEXT_TLB_FLUSH_ALL:
 		flush_domain(d);
@@ -642,7 +652,6 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 {
 	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
 	struct vcpu *v = current_vcpu();
-	struct domain *d = v->domain;
 	unsigned int done = 0;
 	long rc = 0;
 
@@ -667,7 +676,6 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 			break;
 	}
 	spin_unlock(&v->domain->mm_lock);
-	flush_domain(d);
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;

@@ -298,7 +298,11 @@ bool pv_emulate_ptwr(struct cpu_regs *regs, unsigned long cr2, uint32_t ec)
 	if (in.op == PTWR_XCHG)
 		*regs_gpr(regs, in.reg) = (*regs_gpr(regs, in.reg) & ~mask) | field;
 	regs->rflags = (regs->rflags & ~flags_clear) | flags_set;
-	pv_mm_flush_after(d, cur, store ? new : cur);	/* the old entry may be cached */
+	/*
+	 * No flush, as on hardware: a PTE store does not flush, and the guest
+	 * flushes what it needs. The TLB-flush clock keeps stale entries
+	 * harmless to everyone else (mm.c).
+	 */
 	regs->rip += in.len;
 	return true;
 }

@@ -335,8 +335,12 @@ static void test_tlb(void)
 	remap_and_check("window -> Q, UVMF_ALL", page_q, UVMF_INVLPG | UVMF_ALL, Q_MAGIC);
 	remap_and_check("window -> P, UVMF_MULTI", page_p,
 			UVMF_INVLPG | UVMF_MULTI | (unsigned long)&good_mask, P_MAGIC);
-	if (!ref_xen)
-		remap_and_check("window -> Q, no flush asked", page_q, UVMF_NONE, Q_MAGIC);
+	/*
+	 * A remap with no flush asked may leave vCPU 1 reading the old page:
+	 * TLB maintenance is the guest's, on Ward as on Xen and on hardware.
+	 * What stale entries may not do (reach a frame that changed type or
+	 * owner) is the tlb-race guest's to check.
+	 */
 	remap_and_check("window back to its own page", window, UVMF_INVLPG | UVMF_ALL, W_MAGIC);
 
 	op.arg2.vcpumask.p = &good_mask;

@@ -67,9 +67,6 @@ bool pv_mm_is_l1(const struct domain *d, mfn_t mfn);
 uint64_t pv_mm_install_l1e(struct domain *d, mfn_t l1, unsigned int idx, uint64_t val);
 /* Flush the TLBs of every CPU running one of @d's vCPUs (and this one). */
 void pv_mm_flush(const struct domain *d);
-/* After replacing a PTE @old by @new: flush here, and everywhere if it took access away. */
-void pv_mm_flush_after(const struct domain *d, uint64_t old, uint64_t new);
-
 /* grant-map.c: the mapping half of grant_table_op (hv/grant-table.h). */
 struct gnttab_map_grant_ref;
 struct gnttab_unmap_grant_ref;

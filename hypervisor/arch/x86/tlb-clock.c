@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TLB-flush clock (asm/tlb-clock.h). Why it is correct: a frame's
+ * stamp S is read after the entry that mapped it was written away (a full
+ * fence in between). A CPU whose clock value T for its last CR3 load is
+ * greater than S took T after S was read, and loaded CR3 after that (the
+ * locked increment is a full barrier and MOV to CR3 serialises), so after
+ * the entry was gone: whatever it caches is not stale. A CPU with T <= S
+ * may be; it is flushed. The per-CPU T is stored after the load, so a
+ * reader may see an older T than the truth and flush once too often,
+ * never once too few. 64 bits: the clock does not wrap in a machine's
+ * lifetime, so no stamp can ever look newer than it is.
+ *
+ * A CPU whose CR3 is the idle page tables caches nothing of any guest
+ * (those map only the hypervisor, and it loaded them, flushing, after it
+ * last ran a guest), so it is never asked to flush on a guest's behalf.
+ */
+#include <hv/arch.h>
+#include <asm/desc.h>
+#include <asm/ipi.h>
+#include <asm/paging.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/tlb-clock.h>
+
+/* Advanced (atomically) by every CR3 load on every CPU; starts above 0. */
+static uint64_t tlb_clock = 1;
+/* Per CPU, written only by that CPU: the clock value of its last CR3 load. */
+static uint64_t cpu_flushed_at[NR_CPUS];
+/* Per CPU, written only by that CPU: its CR3 is a guest's page tables. */
+static bool cpu_on_guest_tables[NR_CPUS];
+/* Per CPU, written only by that CPU: CR3 loads since boot. */
+static uint64_t cpu_cr3_loads[NR_CPUS];
+
+void tlb_load_cr3(unsigned long cr3)
+{
+	unsigned int me = smp_processor_id();
+	uint64_t t = __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
+
+	write_cr3(cr3);
+	__atomic_store_n(&cpu_flushed_at[me], t, __ATOMIC_RELEASE);
+	WRITE_ONCE(cpu_on_guest_tables[me], cr3 != idle_pg_table_cr3);
+	cpu_cr3_loads[me]++;
+}
+
+void tlb_flush_local(void)
+{
+	tlb_load_cr3(read_cr3());
+}
+
+uint64_t tlb_clock_now(void)
+{
+	/* The caller's page-table write is visible before the clock is read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
+}
+
+void tlb_flush_stale(uint64_t stamp)
+{
+	cpumask_t mask = 0;
+
+	if (!stamp)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int c = 0; c < arch_cpus_online() && c < NR_CPUS; c++)
+		if (READ_ONCE(cpu_on_guest_tables[c]) &&
+		    __atomic_load_n(&cpu_flushed_at[c], __ATOMIC_ACQUIRE) <= stamp)
+			mask |= CPU_BIT(c);
+	if (mask)
+		flush_tlb_mask(mask);
+}
+
+uint64_t tlb_cr3_loads(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_cr3_loads[cpu]) : 0;
+}
+
+uint64_t arch_tlb_clock_now(void)
+{
+	return tlb_clock_now();
+}
+
+void arch_tlb_flush_stale(uint64_t stamp)
+{
+	tlb_flush_stale(stamp);
+}
