@@ -7,9 +7,9 @@
  * only for an unknown cmd (-ENOSYS), a count out of range (-EINVAL) or an
  * unreadable/unwritable array (-EFAULT, ops before it took effect).
  *
- * No continuations yet: one call handles at most GNTTAB_BATCH_MAX ops
- * (Linux's largest batches, netback's copy and map arrays, stay below
- * 1024), more is -EINVAL. Each op takes and drops its own locks, so a
+ * A batch continues itself (asm/hypercall.h). One call names at most
+ * GNTTAB_BATCH_MAX ops (Linux's largest batches, netback's copy and map
+ * arrays, stay below 1024), more is -EINVAL. Each op takes and drops its own locks, so a
  * long batch never holds a lock for long.
  *
  * What Linux 6.1 issues (drivers/xen, arch/x86/xen, blkback, netback,
@@ -274,8 +274,8 @@ static void copy_one(struct vcpu *v, void *op)
  * A fault on op i leaves ops < i done and returns -EFAULT (a mapping made
  * before its copy-out faulted stays, and is released with the domain).
  */
-static long gnttab_batch(struct vcpu *v, unsigned long uop, unsigned long count, size_t size,
-			 gnttab_one_fn one)
+static long gnttab_batch(struct vcpu *v, unsigned long cmd, unsigned long uop,
+			 unsigned long count, size_t size, gnttab_one_fn one)
 {
 	union {
 		struct gnttab_map_grant_ref map;
@@ -285,6 +285,9 @@ static long gnttab_batch(struct vcpu *v, unsigned long uop, unsigned long count,
 
 	BUG_ON(size > sizeof(op));
 	for (unsigned long i = 0; i < count; i++) {
+		/* Ops carry their own status: continuing needs only where we are. */
+		if (i && hypercall_preempt_check())
+			return hypercall_continue(cmd, uop + i * size, count - i, 0);
 		if (copy_from_guest_raw(&op, uop + i * size, size))
 			return -EFAULT;
 		one(v, &op);
@@ -303,12 +306,13 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
 		return -EINVAL;
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return gnttab_batch(v, uop, count, sizeof(struct gnttab_map_grant_ref), map_one);
+		return gnttab_batch(v, cmd, uop, count, sizeof(struct gnttab_map_grant_ref),
+				    map_one);
 	case GNTTABOP_unmap_grant_ref:
-		return gnttab_batch(v, uop, count, sizeof(struct gnttab_unmap_grant_ref),
+		return gnttab_batch(v, cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref),
 				    unmap_one);
 	case GNTTABOP_copy:
-		return gnttab_batch(v, uop, count, sizeof(struct gnttab_copy), copy_one);
+		return gnttab_batch(v, cmd, uop, count, sizeof(struct gnttab_copy), copy_one);
 	case GNTTABOP_setup_table:
 		return count == 1 ? gnttab_setup_table(d, uop) : -EINVAL;
 	case GNTTABOP_query_size:

@@ -12,14 +12,57 @@
 #include <ward/ctl.h>
 #include <asm/hypercall.h>
 #include <asm/pv.h>
+#include <asm/percpu.h>
 #include <asm/regs.h>
+#include <asm/time.h>
+
+/*
+ * How long a hypercall may run before it yields at its next preemption
+ * point: short enough that a guest's huge batch never holds a CPU (with
+ * interrupts off) or its domain's mm_lock for long, long enough that the
+ * re-entry (a SYSCALL, under TCG a few microseconds) costs little.
+ */
+#define HYPERCALL_SLICE_NS	(500ULL * 1000)
+/* SYSCALL's length: a continued hypercall returns to it. */
+#define SYSCALL_INSN_LEN	2
 
 /* hypercall_trace: log every hypercall with its arguments and result. */
 #include <hv/cmdline.h>
 static bool opt_hypercall_trace;
 boolean_param("hypercall_trace", opt_hypercall_trace);
 
-long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs *regs)
+bool hypercall_preempt_check(void)
+{
+	return now_ns() >= get_cpu_info()->hc_deadline;
+}
+
+long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
+			unsigned long a3)
+{
+	unsigned long *a = get_cpu_info()->hc_args;
+
+	a[0] = a0;
+	a[1] = a1;
+	a[2] = a2;
+	a[3] = a3;
+	return -ERESTART;
+}
+
+static long dispatch(unsigned long nr, const unsigned long a[6], struct cpu_regs *regs);
+
+long pv_do_hypercall(unsigned long nr, unsigned long a[6], struct cpu_regs *regs)
+{
+	struct cpu_info *ci = get_cpu_info();
+	unsigned long *outer = ci->hc_args;	/* a multicall's, when nested */
+	long rc;
+
+	ci->hc_args = a;
+	rc = dispatch(nr, a, regs);
+	ci->hc_args = outer;
+	return rc;
+}
+
+static long dispatch(unsigned long nr, const unsigned long a[6], struct cpu_regs *regs)
 {
 	switch (nr) {
 	case __HYPERVISOR_set_trap_table:	return do_set_trap_table(a[0]);
@@ -57,8 +100,8 @@ long pv_do_hypercall(unsigned long nr, const unsigned long a[6], struct cpu_regs
 void pv_hypercall(struct cpu_regs *regs)
 {
 	unsigned long nr = regs->rax;
-	const unsigned long args[6] = { regs->rdi, regs->rsi, regs->rdx,
-					regs->r10, regs->r8, regs->r9 };
+	unsigned long args[6] = { regs->rdi, regs->rsi, regs->rdx,
+				  regs->r10, regs->r8, regs->r9 };
 	struct vcpu *v = current_vcpu();
 	long rc;
 
@@ -67,7 +110,17 @@ void pv_hypercall(struct cpu_regs *regs)
 		do_iret(regs);
 		return;
 	}
+	get_cpu_info()->hc_deadline = now_ns() + HYPERCALL_SLICE_NS;
 	rc = pv_do_hypercall(nr, args, regs);
+	if (rc == -ERESTART) {
+		/* Continue: back to the SYSCALL, RAX still the number. */
+		regs->rdi = args[0];
+		regs->rsi = args[1];
+		regs->rdx = args[2];
+		regs->r10 = args[3];
+		regs->rip -= SYSCALL_INSN_LEN;
+		return;
+	}
 	if (opt_hypercall_trace)
 		printk("d%uv%u: hypercall %lu(%lx, %lx, %lx, %lx, %lx) = %ld\n",
 		       v->domain->domain_id, v->vcpu_id, nr, args[0], args[1], args[2],

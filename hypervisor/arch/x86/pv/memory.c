@@ -87,18 +87,26 @@ static struct domain *target_domain(struct domain *self, domid_t id)
 
 /* Bound one call's work: a balloon driver asks for a few thousand at most. */
 #define RESERVATION_MAX_EXTENTS	(1u << 20)
+/*
+ * A continued reservation op carries the extents done so far in the bits
+ * of cmd above the command (our encoding, as the ABI leaves it to us).
+ */
+#define MEMOP_EXTENT_SHIFT	6
+#define MEMOP_CMD_MASK		((1UL << MEMOP_EXTENT_SHIFT) - 1)
 
-static long reservation_op(struct domain *d, unsigned long cmd, unsigned long arg)
+static long reservation_op(struct domain *d, unsigned long cmd, unsigned long start,
+			   unsigned long arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *t;
 	unsigned long done;
+	bool preempted = false;
 
 	if (copy_from_guest_raw(&r, arg, sizeof(r)))
 		return -EFAULT;
 	if (r.extent_order != 0 || r.mem_flags)
 		return -EINVAL;
-	if (r.nr_extents > RESERVATION_MAX_EXTENTS)
+	if (r.nr_extents > RESERVATION_MAX_EXTENTS || start > r.nr_extents)
 		return -EINVAL;
 	t = target_domain(d, r.domid);
 	if (!t)
@@ -107,10 +115,14 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long ar
 		return -EPERM;	/* building other domains comes with the toolstack */
 
 	spin_lock(&d->mm_lock);
-	for (done = 0; done < r.nr_extents; done++) {
+	for (done = start; done < r.nr_extents; done++) {
 		xen_pfn_t x;
 		mfn_t mfn;
 
+		if (done > start && hypercall_preempt_check()) {
+			preempted = true;
+			break;
+		}
 		if (copy_from_guest_offset(&x, r.extent_start, done, 1))
 			break;
 		if (cmd == XENMEM_decrease_reservation) {
@@ -151,19 +163,25 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long ar
 		}
 	}
 	spin_unlock(&d->mm_lock);
+	if (preempted)
+		return hypercall_continue(cmd | (done << MEMOP_EXTENT_SHIFT), arg, 0, 0);
 	return (long)done;
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)
 {
 	struct domain *d = current_vcpu()->domain, *t;
+	unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
 	domid_t id;
 
-	switch (cmd) {
+	switch (cmd & MEMOP_CMD_MASK) {
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
-		return reservation_op(d, cmd, arg);
+		return reservation_op(d, cmd & MEMOP_CMD_MASK, start, arg);
+	}
+	/* Only the reservation ops continue: other bits above are no command. */
+	switch (cmd) {
 	case XENMEM_exchange:
 		return memory_exchange(d, arg);	/* memory-exchange.c */
 	case XENMEM_machphys_mapping: {

@@ -38,7 +38,7 @@
 
 /* Bits a guest may not set in a present entry: PS at L2-L4 (no superpages). */
 #define PTE_FLAGS_MASK		(~PTE_ADDR_MASK)
-/* Entries per call we process before a continuation would be due. */
+/* The most requests one batch may name (it continues itself as it goes). */
 #define MMU_BATCH_MAX		(1u << 20)
 #define MMUEXT_BATCH_MAX	(1u << 20)
 #define LDT_MAX_ENTRIES		8192
@@ -446,25 +446,32 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 {
 	XEN_GUEST_HANDLE(mmu_update_t) h = guest_handle_from_ulong(mmu_update_t, reqs);
 	struct domain *d = current_vcpu()->domain;
-	unsigned int done = 0;
+	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
+	unsigned int i = 0, done;
+	bool preempted = false;
 	long rc = 0;
 
-	if (count > MMU_BATCH_MAX)
+	if (count > MMU_BATCH_MAX || before > MMU_BATCH_MAX)
 		return -EINVAL;
 	rc = check_foreigndom(d, foreigndom);
 	if (rc) {
+		done = (unsigned int)before;
 		if (pdone)
 			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 		return rc;
 	}
 	spin_lock(&d->mm_lock);
-	for (; done < count; done++) {
+	for (; i < count; i++) {
 		mmu_update_t req;
 		unsigned int cmd;
 		mfn_t mfn;
 		struct page_info *pg;
 
-		if (copy_from_guest_offset(&req, h, done, 1)) {
+		if (i && hypercall_preempt_check()) {
+			preempted = true;
+			break;
+		}
+		if (copy_from_guest_offset(&req, h, i, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -503,7 +510,11 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	}
 	spin_unlock(&d->mm_lock);
 	/* No flush: the guest asks for what it needs (mmuext_op, UVMF flags). */
+	if (preempted)
+		return hypercall_continue(reqs + i * sizeof(mmu_update_t),
+					  hc_cont_count(count - i, before + i), pdone, foreigndom);
 	/* As Xen: an unwritable count is ignored; the batch's own result stands. */
+	done = (unsigned int)(before + i);
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;
@@ -652,22 +663,29 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 {
 	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
 	struct vcpu *v = current_vcpu();
-	unsigned int done = 0;
+	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
+	unsigned int i = 0, done;
+	bool preempted = false;
 	long rc = 0;
 
-	if (count > MMUEXT_BATCH_MAX)
+	if (count > MMUEXT_BATCH_MAX || before > MMUEXT_BATCH_MAX)
 		return -EINVAL;
 	rc = check_foreigndom(v->domain, foreigndom);
 	if (rc) {
+		done = (unsigned int)before;
 		if (pdone)
 			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 		return rc;
 	}
 	spin_lock(&v->domain->mm_lock);
-	for (; done < count; done++) {
+	for (; i < count; i++) {
 		struct mmuext_op op;
 
-		if (copy_from_guest_offset(&op, h, done, 1)) {
+		if (i && hypercall_preempt_check()) {
+			preempted = true;
+			break;
+		}
+		if (copy_from_guest_offset(&op, h, i, 1)) {
 			rc = -EFAULT;
 			break;
 		}
@@ -676,6 +694,10 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 			break;
 	}
 	spin_unlock(&v->domain->mm_lock);
+	if (preempted)
+		return hypercall_continue(ops + i * sizeof(struct mmuext_op),
+					  hc_cont_count(count - i, before + i), pdone, foreigndom);
+	done = (unsigned int)(before + i);
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 	return rc;

@@ -5,6 +5,46 @@
 
 struct cpu_regs;
 
+/*
+ * Preemption (hypercall.c). A hypercall that works through a batch checks
+ * hypercall_preempt_check() after each item past its first; when it says
+ * so, the handler returns hypercall_continue(new arguments): the guest's
+ * registers (or, inside a multicall, its entry) are rewritten and the
+ * guest is sent back to its SYSCALL, which re-enters the hypercall where
+ * it stopped. Meanwhile interrupts are taken, other vCPUs run, locks are
+ * free. Each call makes progress (one item at least), so the batch ends.
+ */
+bool hypercall_preempt_check(void);
+long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
+			unsigned long a3);
+
+/*
+ * How the count of mmu_update and mmuext_op carries progress across a
+ * continuation (our own encoding; the guest never sees it unless it looks
+ * at its registers mid-call): the remaining count, a flag, and above bit
+ * 32 how many requests were done before. A guest that forges it can only
+ * misreport its own *pdone.
+ */
+#define HC_CONT_FLAG		(1UL << 31)
+#define HC_CONT_DONE_SHIFT	32
+
+static inline unsigned long hc_cont_count(unsigned long remaining, unsigned long done)
+{
+	return remaining | HC_CONT_FLAG | (done << HC_CONT_DONE_SHIFT);
+}
+
+/* Split @count into what remains (returned in *count) and what was done. */
+static inline unsigned long hc_cont_done(unsigned long *count)
+{
+	unsigned long done = 0;
+
+	if (*count & HC_CONT_FLAG) {
+		done = *count >> HC_CONT_DONE_SHIFT;
+		*count &= HC_CONT_FLAG - 1;
+	}
+	return done;
+}
+
 long do_set_trap_table(unsigned long traps);
 long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		   unsigned long foreigndom);

@@ -23,7 +23,9 @@ struct cpu_info {
 	volatile bool need_resched;	/* switch at the next exit to a guest */
 	uint32_t slice_ticks;		/* ticks the current vCPU has run */
 	uint64_t next_tick;		/* ns: when the scheduler tick is due */
-	uint8_t pad[CPU_INFO_SIZE - 56];
+	uint64_t hc_deadline;		/* ns: the running hypercall yields after it */
+	unsigned long *hc_args;		/* its arguments, rewritten to continue it */
+	uint8_t pad[CPU_INFO_SIZE - 72];
 };
 
 static inline struct cpu_info *get_cpu_info(void)

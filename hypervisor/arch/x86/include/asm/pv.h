@@ -83,4 +83,4 @@ bool pv_io_frame_ok(const struct domain *d, mfn_t mfn, bool writable);
 
 /* hypercall.c */
 void pv_hypercall(struct cpu_regs *regs);
-long pv_do_hypercall(unsigned long nr, const unsigned long args[6], struct cpu_regs *regs);
+long pv_do_hypercall(unsigned long nr, unsigned long args[6], struct cpu_regs *regs);
