@@ -103,6 +103,78 @@ static void put_typed(struct domain *d, mfn_t mfn)
 	put_page(pg);
 }
 
+/*
+ * Preemptible validation (asm/domain.h struct pv_val_holds). Only inside
+ * mmu_update and mmuext_op, whose continuations re-issue the same request,
+ * is the holds list active; elsewhere (the builder, VCPUOP_initialise) a
+ * validation runs to its end as before.
+ */
+static struct pv_val_holds *val_holds(const struct domain *d)
+{
+	struct vcpu *v = current_vcpu();
+
+	return v && v->domain == d && v->arch.val.active ? &v->arch.val : NULL;
+}
+
+/* A table just validated from scratch: keep it so across a yield. */
+static void val_hold(struct domain *d, mfn_t mfn)
+{
+	struct pv_val_holds *h = val_holds(d);
+
+	if (!h)
+		return;
+	h->fresh++;
+	if (h->nr == PV_VAL_HOLDS_MAX ||
+	    get_typed(d, mfn, page_get_type(mfn_to_page(mfn))))	/* a count, no validation */
+		return;
+	h->mfn[h->nr++] = (uint32_t)mfn;
+}
+
+/* Drop the holds from @mark on (their tables stay typed if still used). */
+static void val_release(struct domain *d, struct pv_val_holds *h, unsigned int mark)
+{
+	while (h->nr > mark)
+		put_typed(d, h->mfn[--h->nr]);
+}
+
+/* Yield now? Only once this attempt kept some progress in a hold. */
+static bool val_should_yield(const struct domain *d)
+{
+	const struct pv_val_holds *h = val_holds(d);
+
+	return h && h->fresh && hypercall_preempt_check();
+}
+
+/* Start (or, @continuing, resume) an mmu_update or mmuext_op. */
+static void val_begin(struct vcpu *v, bool continuing)
+{
+	v->arch.val.active = true;
+	v->arch.val.fresh = 0;
+	/* Holds of an attempt the guest never came back to are stale now. */
+	if (!continuing)
+		val_release(v->domain, &v->arch.val, 0);
+}
+
+/* The request is done (or failed): no table needs a hold any more. */
+static void val_end(struct vcpu *v, bool yielded)
+{
+	if (!yielded)
+		val_release(v->domain, &v->arch.val, 0);
+	v->arch.val.active = false;
+}
+
+/* A table entry's references: a type use of @mfn as @type; -ERESTART: yield. */
+static int get_table_entry(struct domain *d, mfn_t mfn, enum page_type type)
+{
+	struct page_info *pg = owned_page(d, mfn);
+	bool fresh = pg && !page_type_count(pg);
+	int rc = get_typed(d, mfn, type);
+
+	if (!rc && fresh)
+		val_hold(d, mfn);
+	return rc;
+}
+
 /* The references an entry at @level (1-4) holds; 0 or -EINVAL. */
 static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 {
@@ -143,7 +215,7 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 	}
 	if (e & PTE_PS)
 		return -EINVAL;	/* PV guests have no superpages */
-	return get_typed(d, mfn, (enum page_type)(PGT_l1 + level - 2));
+	return get_table_entry(d, mfn, (enum page_type)(PGT_l1 + level - 2));
 }
 
 static void put_entry(struct domain *d, unsigned int level, uint64_t e)
@@ -191,7 +263,8 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 	unsigned int level = type_level(type);
 	uint64_t *t = mfn_to_virt((mfn_t)(pg - mfn_to_page(0)));
 	const uint64_t *idle = idle_l4_table();
-	unsigned int i;
+	struct pv_val_holds *h = val_holds(d);
+	unsigned int i, mark = h ? h->nr : 0;
 
 	int rc = 0;
 
@@ -207,7 +280,20 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 		if (rc)
 			goto undo;
 		t[i] = adjust_entry(e);
+		/*
+		 * An L1's 512 leaves are one unit; above, after each entry, the
+		 * walk may yield. Undoing this table's entries then keeps the
+		 * subtables already validated: they are held.
+		 */
+		if (level > 1 && i + 1 < PT_ENTRIES && val_should_yield(d)) {
+			i++;
+			rc = -ERESTART;
+			goto undo;
+		}
 	}
+	/* Done: this table's entries now keep its subtables; drop their holds. */
+	if (h)
+		val_release(d, h, mark);
 	return 0;
 undo:
 	while (i--)
@@ -445,7 +531,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		   unsigned long foreigndom)
 {
 	XEN_GUEST_HANDLE(mmu_update_t) h = guest_handle_from_ulong(mmu_update_t, reqs);
-	struct domain *d = current_vcpu()->domain;
+	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
+	bool continuing = count & HC_CONT_FLAG;
 	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
 	unsigned int i = 0, done;
 	bool preempted = false;
@@ -461,6 +549,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&d->mm_lock);
+	val_begin(v, continuing);
 	for (; i < count; i++) {
 		mmu_update_t req;
 		unsigned int cmd;
@@ -498,6 +587,12 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 
 			rc = mod_entry(d, mfn, type_level(page_get_type(pg)), idx, req.val,
 				       cmd == MMU_PT_UPDATE_PRESERVE_AD);
+			if (rc == -ERESTART) {
+				/* The subtree it hooks yielded: this request again. */
+				rc = 0;
+				preempted = true;
+				break;
+			}
 		} else if (!get_page_type(pg, PGT_writable, validate_table, d)) {
 			/* Not a page table (yet): a plain write to its own frame. */
 			((uint64_t *)mfn_to_virt(mfn))[(req.ptr & ~PAGE_MASK) / 8] = req.val;
@@ -508,6 +603,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		if (rc)
 			break;
 	}
+	val_end(v, preempted);
 	spin_unlock(&d->mm_lock);
 	/* No flush: the guest asks for what it needs (mmuext_op, UVMF flags). */
 	if (preempted)
@@ -526,11 +622,13 @@ static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 	struct domain *d = v->domain;
 	mfn_t *slot = user ? &v->arch.user_cr3 : &v->arch.kernel_cr3;
 	mfn_t old = *slot;
+	int rc;
 
-	if (mfn && get_typed(d, mfn, PGT_l4))
-		return -EINVAL;
 	if (!mfn && !user)
 		return -EINVAL;
+	rc = mfn ? get_typed(d, mfn, PGT_l4) : 0;
+	if (rc)
+		return rc == -ERESTART ? rc : -EINVAL;
 	*slot = mfn;
 	/* The kernel root is live in kernel mode, the user root in user mode. */
 	if (v == current_vcpu() && user == !v->arch.in_kernel)
@@ -663,6 +761,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 {
 	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
 	struct vcpu *v = current_vcpu();
+	bool continuing = count & HC_CONT_FLAG;
 	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
 	unsigned int i = 0, done;
 	bool preempted = false;
@@ -678,6 +777,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&v->domain->mm_lock);
+	val_begin(v, continuing);
 	for (; i < count; i++) {
 		struct mmuext_op op;
 
@@ -690,9 +790,16 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 			break;
 		}
 		rc = do_one_mmuext(v, &op);
+		if (rc == -ERESTART) {
+			/* A pin or new root yielded in its validation: this op again. */
+			rc = 0;
+			preempted = true;
+			break;
+		}
 		if (rc)
 			break;
 	}
+	val_end(v, preempted);
 	spin_unlock(&v->domain->mm_lock);
 	if (preempted)
 		return hypercall_continue(ops + i * sizeof(struct mmuext_op),

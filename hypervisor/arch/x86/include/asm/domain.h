@@ -29,6 +29,23 @@ struct fpu_state {
 	uint8_t fxsave[512];
 } __aligned(16);
 
+/*
+ * Validating a fresh page-table tree can be long (every frame of the
+ * guest, 512 entries each): it yields like a batch does. Tables it
+ * finished validating keep their type across the continuation through a
+ * "hold" (one type use) recorded here, so the next attempt finds them done
+ * and moves on; the tree's own entries replace the holds as the tables
+ * above complete, which keeps at most 511 per level (pv/mm.c).
+ */
+#define PV_VAL_HOLDS_MAX	1600
+
+struct pv_val_holds {
+	bool active;				/* in mmu_update/mmuext_op: may yield */
+	unsigned int fresh;			/* tables validated in this attempt */
+	unsigned int nr;
+	uint32_t mfn[PV_VAL_HOLDS_MAX];
+};
+
 struct pv_vcpu {
 	/* Guest registers while the vCPU is not on a CPU. */
 	struct cpu_regs regs;
@@ -55,6 +72,7 @@ struct pv_vcpu {
 	bool fpu_initialised;
 	bool ctx_busy;				/* VCPUOP_initialise under way */
 	bool initialised;			/* has a context: may be brought up */
+	struct pv_val_holds val;		/* under the domain's mm_lock */
 };
 
 struct pv_domain {
