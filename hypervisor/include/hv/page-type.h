@@ -94,3 +94,27 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 
 /* Drop a use; the last one devalidates a page table and clears the type. */
 void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx);
+
+/*
+ * A reference and a writable type use of @pg for @owner: what the
+ * hypervisor holds on a frame while it writes into it on @owner's behalf
+ * (or for as long as it keeps writing there), so that the frame can never
+ * be a page table meanwhile. False if it is not @owner's or is in use as
+ * a page table. The writable type needs no validation callbacks.
+ */
+static inline bool get_page_writable(struct page_info *pg, uint16_t owner)
+{
+	if (!get_page(pg, owner))
+		return false;
+	if (get_page_type(pg, PGT_writable, NULL, NULL)) {
+		put_page(pg);
+		return false;
+	}
+	return true;
+}
+
+static inline void put_page_writable(struct page_info *pg)
+{
+	put_page_type(pg, NULL, NULL);
+	put_page(pg);
+}

@@ -565,6 +565,30 @@ static void test_l1_in_use_refuses_writable(void **state)
 	assert_all_clear();
 }
 
+/* get_page_writable: the hold the hypervisor takes on a frame it writes into. */
+static void test_get_page_writable(void **state)
+{
+	unsigned int f = new_frame(), t = new_frame();
+
+	assert_true(get_page_writable(pg_of(f), DOM));
+	assert_frame(f, 1, PGT_writable, 1);
+	assert_true(get_page_writable(pg_of(f), DOM));	/* beside a mapping */
+	assert_frame(f, 2, PGT_writable, 2);
+	put_page_writable(pg_of(f));
+	put_page_writable(pg_of(f));
+	assert_frame(f, 0, PGT_none, 0);
+
+	/* A page table, or another domain's frame: refused, nothing taken. */
+	assert_int_equal(hold(t, PGT_l1), 0);
+	assert_false(get_page_writable(pg_of(t), DOM));
+	assert_frame(t, 1, PGT_l1, 1);
+	assert_false(get_page_writable(pg_of(f), OTHER_DOM));
+	assert_frame(f, 0, PGT_none, 0);
+	check_model();
+	release(t, PGT_l1);
+	assert_all_clear();
+}
+
 static void test_same_type_increments(void **state)
 {
 	unsigned int w = new_frame(), t = new_frame();
@@ -1266,6 +1290,7 @@ int main(void)
 		CASE(test_type_none_to_writable_and_back),
 		CASE(test_writable_in_use_refuses_l1),
 		CASE(test_l1_in_use_refuses_writable),
+		CASE(test_get_page_writable),
 		CASE(test_same_type_increments),
 		CASE(test_type_count_overflow_refused),
 		CASE(test_last_put_clears_type),

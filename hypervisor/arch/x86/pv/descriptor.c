@@ -11,6 +11,7 @@
 #include <hv/guest-access.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page-type.h>
 #include <hv/sched.h>
 #include <asm/desc.h>
 #include <asm/hypercall.h>
@@ -125,21 +126,35 @@ long do_set_gdt(unsigned long frame_list, unsigned long entries)
 	return pv_set_gdt(current_vcpu(), frames, entries);
 }
 
+/*
+ * The frame is the guest's memory, which we write on its behalf: it must
+ * take a writable type use while we do, as a store through a writable
+ * mapping would need. A validated page table refuses one, so this is no
+ * way round the PV MMU (a "descriptor" with P clear is a PTE, an L4 slot).
+ * Under mm_lock: the type cannot change, nor the frame go, meanwhile.
+ */
 long do_update_descriptor(unsigned long maddr, unsigned long desc)
 {
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
 	mfn_t mfn = maddr >> PAGE_SHIFT;
 	unsigned int idx = (maddr & ~PAGE_MASK) / 8;
+	struct page_info *pg;
 	uint64_t checked;
 
 	if (maddr & 7)
 		return -EINVAL;
-	if (!domain_owns_frame(d, mfn))
-		return -EINVAL;
 	if (!check_descriptor(desc, &checked))
 		return -EINVAL;
-	((uint64_t *)mfn_to_virt(mfn))[idx] = desc;
+	if (mfn >= page_alloc_nr_frames())
+		return -EINVAL;
+	pg = mfn_to_page(mfn);
+	spin_lock(&d->mm_lock);
+	if (!get_page_writable(pg, d->domain_id)) {
+		spin_unlock(&d->mm_lock);
+		return -EINVAL;	/* not ours, or a page table: as Xen 4.17 */
+	}
+	WRITE_ONCE(((uint64_t *)mfn_to_virt(mfn))[idx], checked);
 	/* Keep every vCPU's shadow of this frame in step. */
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *w = d->vcpu[i];
@@ -148,5 +163,7 @@ long do_update_descriptor(unsigned long maddr, unsigned long desc)
 			if (w->arch.gdt_shadow[p] && w->arch.gdt_frames[p] == mfn)
 				((uint64_t *)w->arch.gdt_shadow[p])[idx] = checked;
 	}
+	put_page_writable(pg);
+	spin_unlock(&d->mm_lock);
 	return 0;
 }
