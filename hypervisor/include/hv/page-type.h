@@ -54,6 +54,32 @@ static inline bool page_type_is_table(enum page_type t)
 	return t >= PGT_l1 && t <= PGT_l4;
 }
 
+/*
+ * A hypervisor page (shared_info, a grant-table frame) handed to domain
+ * @owner, which may map it as its own. The hypervisor writes into it
+ * itself (event bits, grant flags), so it must never become a page
+ * table: from now until page_unshare_xen_heap() it holds one writable
+ * type use of its own, so the type count never drops to 0 and no other
+ * type can ever be taken. Writable mappings add uses as on any frame.
+ */
+static inline void page_share_xen_heap(struct page_info *pg, uint16_t owner)
+{
+	pg->owner = owner;
+	pg->count_info = PGC_XEN_HEAP;
+	pg->type_info = ((uint32_t)PGT_writable << PGT_TYPE_SHIFT) | 1;
+}
+
+/*
+ * The page goes back to the hypervisor to be freed. The owner is gone,
+ * and with it any mapping it had (whose uses die with its page tables).
+ */
+static inline void page_unshare_xen_heap(struct page_info *pg)
+{
+	pg->owner = PAGE_OWNER_NONE;
+	pg->count_info = 0;
+	pg->type_info = 0;
+}
+
 /* A reference on @pg for domain @owner: false if it is not @owner's. */
 bool get_page(struct page_info *pg, uint16_t owner);
 void put_page(struct page_info *pg);

@@ -171,4 +171,10 @@ static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
 	return hypercall2(__HYPERVISOR_update_descriptor, maddr, desc);
 }
 
+static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
+					     unsigned int count)
+{
+	return hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count);
+}
+
 /* HYPERVISOR_iret takes its frame on the stack: see do_iret() in lib.h. */

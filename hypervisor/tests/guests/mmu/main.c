@@ -523,6 +523,8 @@ void test_main(start_info_t *si)
 		{ "xsa: update_descriptor into page tables", test_desc_into_tables },
 		{ "update_descriptor stores the checked descriptor", test_desc_stored },
 		{ "update_descriptor errors", test_desc_errors },
+		{ "xsa: hypervisor pages never become page tables", test_xen_pages_never_tables },
+		{ "hypercalls write hypervisor pages as the guest may", test_xen_pages_writable },
 		{ "refused: page table mapped writable", test_writable_table },
 		{ "refused: pin a writable frame", test_pin_writable },
 		{ "refused: frames the guest does not own", test_foreign_frames },

@@ -139,6 +139,10 @@ void test_desc_into_tables(void);
 void test_desc_stored(void);
 void test_desc_errors(void);
 
+/* xen-pages.c */
+void test_xen_pages_never_tables(void);
+void test_xen_pages_writable(void);
+
 /* memory-op.c */
 void test_machphys_mapping(void);
 void test_reservations(void);
