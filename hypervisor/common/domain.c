@@ -367,6 +367,9 @@ void domain_destroy(struct domain *d)
 	}
 
 	domain_evtchn_destroy(d);
+	/* A vcpu_info may live in any of its frames, grant frames included. */
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		vcpu_release_info(d->vcpu[i]);
 	/* Its grant PTEs live in its L1s: undo them before the frames go. */
 	grant_table_release_mappings(d);
 	grant_table_destroy(d);
