@@ -110,6 +110,10 @@ void vcpu1_main(unsigned long magic)
 			v1_selector_errors = selector_rounds(V1_FS);
 			v1_cmd = CMD_NONE;
 			break;
+		case CMD_GDT_SWAP:
+			gdt_swap_rounds();
+			v1_cmd = CMD_NONE;
+			break;
 		case CMD_DOWN:
 			v1_cmd = CMD_NONE;
 			HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
@@ -406,6 +410,8 @@ void test_main(start_info_t *si)
 		{ "an event to vCPU 1", test_event },
 		{ "TLB flushes reach vCPU 1", test_tlb },
 		{ "data selectors stay with their vCPU", test_selectors },
+		{ "set_gdt and update_descriptor on a live GDT", test_set_gdt },
+		{ "xsa: update_descriptor while the other vCPU replaces its GDT", test_gdt_race },
 		{ "VCPUOP_down and up again", test_down_up },
 		{ "xsa: a registered vcpu_info frame stays plain memory", test_vcpu_info_frame },
 	};

@@ -8,7 +8,7 @@
 
 #include "lib.h"
 
-enum v1_command { CMD_NONE, CMD_READ, CMD_POLL, CMD_DOWN, CMD_SELECTORS };
+enum v1_command { CMD_NONE, CMD_READ, CMD_POLL, CMD_DOWN, CMD_SELECTORS, CMD_GDT_SWAP };
 
 extern volatile unsigned long v1_cmd;
 extern bool ref_xen;		/* "ref=xen": running on the reference Xen */
@@ -18,6 +18,11 @@ uint64_t now(void);
 bool wait_for(volatile unsigned long *p, unsigned long want);
 /* A present, writable, accessed and dirty PTE for one of our pages. */
 uint64_t pte_for(const void *page);
+
+/* gdt.c: set_gdt, and the race (vCPU 1's side is CMD_GDT_SWAP). */
+void test_set_gdt(void);
+void gdt_swap_rounds(void);
+void test_gdt_race(void);
 
 /* vcpu-info.c */
 void test_vcpu_info_frame(void);
