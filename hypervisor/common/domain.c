@@ -122,8 +122,7 @@ struct domain *domain_create(domid_t req_id, unsigned int max_vcpus, bool privil
 	d->shared_info->wc_sec = (uint32_t)wallclock_at_boot();
 	d->shared_info->xen_wc_sec_hi = (uint32_t)(wallclock_at_boot() >> 32);
 	/* A hypervisor page the domain may map (and so reference) as its own. */
-	mfn_to_page(virt_to_mfn(d->shared_info))->owner = id;
-	mfn_to_page(virt_to_mfn(d->shared_info))->count_info = PGC_XEN_HEAP;
+	page_share_xen_heap(mfn_to_page(virt_to_mfn(d->shared_info)), id);
 	for (unsigned int i = 0; i < max_vcpus; i++) {
 		struct vcpu *v = xzalloc(sizeof(*v));
 
@@ -152,10 +151,8 @@ err:
 	domain_evtchn_destroy(d);
 	for (unsigned int i = 0; i < max_vcpus; i++)
 		xfree(d->vcpu[i]);
-	if (d->shared_info) {
-		mfn_to_page(virt_to_mfn(d->shared_info))->owner = UINT16_MAX;
-		mfn_to_page(virt_to_mfn(d->shared_info))->count_info = 0;
-	}
+	if (d->shared_info)
+		page_unshare_xen_heap(mfn_to_page(virt_to_mfn(d->shared_info)));
 	free_pages(d->shared_info, 0);
 	xfree(d);
 	release_id(id);
@@ -370,6 +367,9 @@ void domain_destroy(struct domain *d)
 	}
 
 	domain_evtchn_destroy(d);
+	/* A vcpu_info may live in any of its frames, grant frames included. */
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		vcpu_release_info(d->vcpu[i]);
 	/* Its grant PTEs live in its L1s: undo them before the frames go. */
 	grant_table_release_mappings(d);
 	grant_table_destroy(d);
@@ -395,13 +395,7 @@ void domain_destroy(struct domain *d)
 			orphans);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		xfree(d->vcpu[i]);
-	{
-		struct page_info *sp = mfn_to_page(virt_to_mfn(d->shared_info));
-
-		sp->owner = UINT16_MAX;
-		sp->count_info = 0;
-		sp->type_info = 0;
-	}
+	page_unshare_xen_heap(mfn_to_page(virt_to_mfn(d->shared_info)));
 	free_pages(d->shared_info, 0);
 	xfree(d);
 	release_id(id);

@@ -7,8 +7,10 @@
  * in arch/x86/pv/grant-*.c.
  *
  * Shared frames are hypervisor pages marked PGC_XEN_HEAP and owned by the
- * domain, like shared_info: the PV MMU lets the owner (only) map them, and
- * domain destruction leaves them to grant_table_destroy(). Tables only
+ * domain, like shared_info: the PV MMU lets the owner (only) map them, a
+ * writable type use of their own keeps them from ever being page tables
+ * (page_share_xen_heap()), and domain destruction leaves them to
+ * grant_table_destroy(). Tables only
  * grow; a frame once handed out stays until the domain is destroyed.
  */
 #include <hv/grant-table.h>
@@ -45,11 +47,7 @@ int grant_table_init(struct domain *d)
 
 static void release_shared_frame(grant_entry_v1_t *frame)
 {
-	struct page_info *pg = mfn_to_page(virt_to_mfn(frame));
-
-	pg->owner = UINT16_MAX;	/* no owner, as domain.c marks it */
-	pg->count_info = 0;
-	pg->type_info = 0;
+	page_unshare_xen_heap(mfn_to_page(virt_to_mfn(frame)));
 	free_pages(frame, 0);
 }
 
@@ -80,17 +78,14 @@ int16_t gnttab_grow(struct grant_table *gt, domid_t owner, unsigned int nr)
 		grant_entry_v1_t *frame = alloc_pages(0);
 		struct grant_active *act =
 			xzalloc(GNTTAB_ENTRIES_PER_FRAME * sizeof(*act));
-		struct page_info *pg;
 
 		if (!frame || !act) {
 			free_pages(frame, 0);
 			xfree(act);
 			return GNTST_general_error;
 		}
-		/* A hypervisor page its owner may map and write (hv/page-type.h). */
-		pg = mfn_to_page(virt_to_mfn(frame));
-		pg->owner = owner;
-		pg->count_info = PGC_XEN_HEAP;
+		/* A hypervisor page its owner may map and write, never a page table. */
+		page_share_xen_heap(mfn_to_page(virt_to_mfn(frame)), owner);
 		gt->shared[i] = frame;
 		gt->active[i] = act;
 		/* Publish the frame before the count that makes it reachable. */

@@ -188,9 +188,12 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 /*
  * VCPUOP_register_vcpu_info: move @v's vcpu_info from shared_info into a
  * frame of the guest's choosing (so vCPUs beyond the legacy 32 have one).
- * The frame must be the domain's ordinary memory; it keeps a writable-type
- * reference for as long as it holds the vcpu_info, so it can never become
- * a page table under our feet. Once per vCPU, as on Xen.
+ * We write event bits, CR2 and the time there from then on, so the frame
+ * keeps a reference and a writable type use for as long as it holds the
+ * vcpu_info (until vcpu_release_info() at domain destruction): it can
+ * never become a page table under our feet. Once per vCPU, as on Xen;
+ * the check is made under mm_lock, so two vCPUs racing to move the same
+ * one cannot both take the frame.
  */
 long vcpu_register_info(struct vcpu *v, unsigned long arg)
 {
@@ -198,27 +201,27 @@ long vcpu_register_info(struct vcpu *v, unsigned long arg)
 	struct domain *d = v->domain;
 	struct page_info *pg;
 	struct vcpu_info *new;
+	long rc = 0;
 
 	if (copy_from_guest_raw(&r, arg, sizeof(r)))
 		return -EFAULT;
-	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7) || r.rsvd)
+	/* Past the page: Xen 4.17's -ENXIO. */
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -ENXIO;
+	if ((r.offset & 7) || r.rsvd)
 		return -EINVAL;
-	if (v->vcpu_info != &d->shared_info->vcpu_info[v->vcpu_id])
-		return -EINVAL;	/* already moved */
-	if (r.mfn >= page_alloc_nr_frames() || !domain_owns_frame(d, r.mfn))
+	if (r.mfn >= page_alloc_nr_frames())
 		return -EINVAL;
 	pg = mfn_to_page(r.mfn);
 	spin_lock(&d->mm_lock);
-	if (!get_page(pg, d->domain_id)) {
+	if (v->vcpu_info != &d->shared_info->vcpu_info[v->vcpu_id])
+		rc = -EINVAL;	/* already moved */
+	else if (!get_page_writable(pg, d->domain_id))
+		rc = -EINVAL;	/* not ours, or a page table */
+	if (rc) {
 		spin_unlock(&d->mm_lock);
-		return -EINVAL;
+		return rc;
 	}
-	if (get_page_type(pg, PGT_writable, NULL, NULL)) {
-		put_page(pg);
-		spin_unlock(&d->mm_lock);
-		return -EINVAL;
-	}
-	spin_unlock(&d->mm_lock);
 	new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
 	memcpy(new, v->vcpu_info, sizeof(*new));
 	/* Anything pending stays visible to the guest in its new place. */
@@ -226,5 +229,16 @@ long vcpu_register_info(struct vcpu *v, unsigned long arg)
 	new->evtchn_pending_sel = ~0UL;
 	barrier();
 	v->vcpu_info = new;
+	spin_unlock(&d->mm_lock);
 	return 0;
+}
+
+void vcpu_release_info(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	if (v->vcpu_info == &d->shared_info->vcpu_info[v->vcpu_id])
+		return;
+	put_page_writable(mfn_to_page(virt_to_mfn(v->vcpu_info)));
+	v->vcpu_info = &d->shared_info->vcpu_info[v->vcpu_id];
 }

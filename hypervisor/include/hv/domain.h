@@ -132,6 +132,11 @@ void vcpu_timers_stop(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now);
 void vcpu_runstate_publish(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, unsigned long arg);
+/*
+ * Domain destruction, no vCPU of @v's domain running: drop what a
+ * registered vcpu_info holds on its frame and point @v back at shared_info.
+ */
+void vcpu_release_info(struct vcpu *v);
 /* Wake @v if it is blocked (an event or timeout arrived). Any context. */
 void vcpu_unblock(struct vcpu *v);
 

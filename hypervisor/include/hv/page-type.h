@@ -54,6 +54,32 @@ static inline bool page_type_is_table(enum page_type t)
 	return t >= PGT_l1 && t <= PGT_l4;
 }
 
+/*
+ * A hypervisor page (shared_info, a grant-table frame) handed to domain
+ * @owner, which may map it as its own. The hypervisor writes into it
+ * itself (event bits, grant flags), so it must never become a page
+ * table: from now until page_unshare_xen_heap() it holds one writable
+ * type use of its own, so the type count never drops to 0 and no other
+ * type can ever be taken. Writable mappings add uses as on any frame.
+ */
+static inline void page_share_xen_heap(struct page_info *pg, uint16_t owner)
+{
+	pg->owner = owner;
+	pg->count_info = PGC_XEN_HEAP;
+	pg->type_info = ((uint32_t)PGT_writable << PGT_TYPE_SHIFT) | 1;
+}
+
+/*
+ * The page goes back to the hypervisor to be freed. The owner is gone,
+ * and with it any mapping it had (whose uses die with its page tables).
+ */
+static inline void page_unshare_xen_heap(struct page_info *pg)
+{
+	pg->owner = PAGE_OWNER_NONE;
+	pg->count_info = 0;
+	pg->type_info = 0;
+}
+
 /* A reference on @pg for domain @owner: false if it is not @owner's. */
 bool get_page(struct page_info *pg, uint16_t owner);
 void put_page(struct page_info *pg);
@@ -94,3 +120,27 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 
 /* Drop a use; the last one devalidates a page table and clears the type. */
 void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx);
+
+/*
+ * A reference and a writable type use of @pg for @owner: what the
+ * hypervisor holds on a frame while it writes into it on @owner's behalf
+ * (or for as long as it keeps writing there), so that the frame can never
+ * be a page table meanwhile. False if it is not @owner's or is in use as
+ * a page table. The writable type needs no validation callbacks.
+ */
+static inline bool get_page_writable(struct page_info *pg, uint16_t owner)
+{
+	if (!get_page(pg, owner))
+		return false;
+	if (get_page_type(pg, PGT_writable, NULL, NULL)) {
+		put_page(pg);
+		return false;
+	}
+	return true;
+}
+
+static inline void put_page_writable(struct page_info *pg)
+{
+	put_page_type(pg, NULL, NULL);
+	put_page(pg);
+}

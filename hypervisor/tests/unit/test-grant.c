@@ -340,13 +340,18 @@ static void test_table_grow(void **state)
 	assert_int_equal(gnttab_grow(gt, GRANTER, 1), GNTST_okay);
 	assert_int_equal(gt->nr_frames, 1);
 	f0 = gt->shared[0];
-	/* A hypervisor page its owner may map: owner set, PGC_XEN_HEAP, zeroed. */
+	/*
+	 * A hypervisor page its owner may map: owner set, PGC_XEN_HEAP, a
+	 * writable type use of its own (never a page table), zeroed.
+	 */
 	{
 		struct page_info *pg = mfn_to_page(virt_to_mfn(f0));
 
 		assert_int_equal(pg->owner, GRANTER);
 		assert_true(pg->count_info & PGC_XEN_HEAP);
 		assert_int_equal(pg->count_info & PGC_COUNT_MASK, 0);
+		assert_int_equal(page_get_type(pg), PGT_writable);
+		assert_int_equal(page_type_count(pg), 1);
 		for (size_t i = 0; i < GNTTAB_ENTRIES_PER_FRAME; i++)
 			assert_int_equal(f0[i].flags, 0);
 	}

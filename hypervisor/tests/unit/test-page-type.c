@@ -585,6 +585,56 @@ static void test_l1_in_use_refuses_writable(void **state)
 	assert_all_clear();
 }
 
+/* get_page_writable: the hold the hypervisor takes on a frame it writes into. */
+static void test_get_page_writable(void **state)
+{
+	unsigned int f = new_frame(), t = new_frame();
+
+	assert_true(get_page_writable(pg_of(f), DOM));
+	assert_frame(f, 1, PGT_writable, 1);
+	assert_true(get_page_writable(pg_of(f), DOM));	/* beside a mapping */
+	assert_frame(f, 2, PGT_writable, 2);
+	put_page_writable(pg_of(f));
+	put_page_writable(pg_of(f));
+	assert_frame(f, 0, PGT_none, 0);
+
+	/* A page table, or another domain's frame: refused, nothing taken. */
+	assert_int_equal(hold(t, PGT_l1), 0);
+	assert_false(get_page_writable(pg_of(t), DOM));
+	assert_frame(t, 1, PGT_l1, 1);
+	assert_false(get_page_writable(pg_of(f), OTHER_DOM));
+	assert_frame(f, 0, PGT_none, 0);
+	check_model();
+	release(t, PGT_l1);
+	assert_all_clear();
+}
+
+/* shared_info and grant frames: writable for good, never a page table. */
+static void test_xen_heap_page_never_a_table(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+	enum page_type t;
+
+	page_share_xen_heap(pg, OTHER_DOM);
+	assert_int_equal(pg->owner, OTHER_DOM);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP);
+	assert_int_equal(pg->type_info, TYPE(PGT_writable) | 1);
+	for (t = PGT_l1; t <= PGT_l4; t++)
+		assert_int_equal(get_page_type(pg, t, model_validate, &m), -EINVAL);
+	assert_int_equal(m.validate_calls[f], 0);
+	/* A mapping's use comes and goes; the page's own stays. */
+	assert_true(get_page_writable(pg, OTHER_DOM));
+	assert_int_equal(pg->type_info, TYPE(PGT_writable) | 2);
+	put_page_writable(pg);
+	assert_int_equal(pg->type_info, TYPE(PGT_writable) | 1);
+	assert_int_equal(get_page_type(pg, PGT_l1, model_validate, &m), -EINVAL);
+	page_unshare_xen_heap(pg);
+	assert_int_equal(pg->owner, PAGE_OWNER_NONE);
+	assert_int_equal(pg->count_info, 0);
+	assert_int_equal(pg->type_info, 0);
+}
+
 static void test_same_type_increments(void **state)
 {
 	unsigned int w = new_frame(), t = new_frame();
@@ -1286,6 +1336,8 @@ int main(void)
 		CASE(test_type_none_to_writable_and_back),
 		CASE(test_writable_in_use_refuses_l1),
 		CASE(test_l1_in_use_refuses_writable),
+		CASE(test_get_page_writable),
+		CASE(test_xen_heap_page_never_a_table),
 		CASE(test_same_type_increments),
 		CASE(test_type_count_overflow_refused),
 		CASE(test_last_put_clears_type),

@@ -72,6 +72,10 @@ void pv_domain_destroy(struct domain *d)
 	for (unsigned long pfn = 0; d->arch.p2m && pfn < d->arch.nr_pfns; pfn++)
 		if (d->arch.p2m[pfn] != INVALID_MFN)
 			m2p_set(d->arch.p2m[pfn], M2P_INVALID);
+	/*
+	 * No lock: none of d's vCPUs runs any more, so no update_descriptor
+	 * or set_gdt of its can be under way (domain_destroy() waited).
+	 */
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		for (unsigned int p = 0; p < GDT_GUEST_PAGES; p++)
 			free_pages(d->vcpu[i]->arch.gdt_shadow[p], 0);

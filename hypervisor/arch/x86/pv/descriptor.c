@@ -11,6 +11,7 @@
 #include <hv/guest-access.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page-type.h>
 #include <hv/sched.h>
 #include <asm/desc.h>
 #include <asm/hypercall.h>
@@ -50,63 +51,71 @@ static bool check_descriptor(uint64_t in, uint64_t *out)
 	return true;
 }
 
-static void release_shadows(struct vcpu *v)
+/* Check every entry of the guest frame @src into the shadow @dst. */
+static bool shadow_frame(const uint64_t *src, uint64_t *dst)
 {
-	for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++) {
-		free_pages(v->arch.gdt_shadow[i], 0);
-		v->arch.gdt_shadow[i] = NULL;
-		v->arch.gdt_frames[i] = 0;
-	}
-	v->arch.gdt_ents = 0;
+	/* All 512 entries are checked: the CPU can reach them all. */
+	for (unsigned int e = 0; e < DESCS_PER_PAGE; e++)
+		if (!check_descriptor(READ_ONCE(src[e]), &dst[e]))
+			return false;
+	return true;
 }
 
+/*
+ * Give @v the GDT in @frames. The swap of @v's frames and shadows happens
+ * under the domain's mm_lock, as does every update_descriptor, which
+ * writes into all vCPUs' shadows of a frame: so a writer never holds a
+ * shadow we free. The old shadows are freed only after the swap, once
+ * this CPU's GDT window maps the new ones. @v is the current vCPU,
+ * or one that has never run (VCPUOP_initialise): no other CPU has its
+ * GDT loaded. The frames are copied under the lock too: none can be
+ * given back (decrease_reservation, exchange) meanwhile, and no
+ * update_descriptor can land between the copy and the swap and be lost.
+ * That holds the lock for up to 14 pages of checks, on a call Linux
+ * makes once per CPU it brings up.
+ */
 long pv_set_gdt(struct vcpu *v, const xen_ulong_t *frames, unsigned long entries)
 {
+	struct domain *d = v->domain;
 	void *shadow[GDT_GUEST_PAGES] = { NULL };
+	mfn_t mfns[GDT_GUEST_PAGES];
 	unsigned int nr;
-	long rc = -EINVAL;
+	long rc = 0;
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
 	nr = DIV_ROUND_UP(entries, DESCS_PER_PAGE);
-
-	/* Decode and validate everything before changing anything. */
 	for (unsigned int i = 0; i < nr; i++) {
-		const uint64_t *src;
-		uint64_t *dst;
-
-		if (!domain_owns_frame(v->domain, frames[i]))
-			goto fail;
 		shadow[i] = alloc_pages(0);
 		if (!shadow[i]) {
 			rc = -ENOMEM;
-			goto fail;
+			goto out;
 		}
-		src = mfn_to_virt(frames[i]);
-		dst = shadow[i];
-		/* All 512 entries are checked: the CPU can reach them all. */
-		for (unsigned int e = 0; e < DESCS_PER_PAGE; e++)
-			if (!check_descriptor(READ_ONCE(src[e]), &dst[e]))
-				goto fail;
 	}
 
-	release_shadows(v);
-	for (unsigned int i = 0; i < nr; i++) {
-		v->arch.gdt_frames[i] = frames[i];
+	spin_lock(&d->mm_lock);
+	/* Decode and validate everything before changing anything. */
+	for (unsigned int i = 0; i < nr && !rc; i++)
+		if (!domain_owns_frame(d, frames[i]) ||
+		    !shadow_frame(mfn_to_virt(frames[i]), shadow[i]))
+			rc = -EINVAL;
+	for (unsigned int i = 0; i < GDT_GUEST_PAGES && !rc; i++) {
+		void *old = v->arch.gdt_shadow[i];
+
 		v->arch.gdt_shadow[i] = shadow[i];
-	}
-	v->arch.gdt_ents = (unsigned int)entries;
-	/* Another vCPU's GDT is loaded when it next runs. */
-	if (v == current_vcpu()) {
-		mfn_t mfns[GDT_GUEST_PAGES];
-
-		for (unsigned int i = 0; i < nr; i++)
+		v->arch.gdt_frames[i] = i < nr ? frames[i] : 0;
+		if (i < nr)
 			mfns[i] = virt_to_mfn(shadow[i]);
-		desc_load_guest_gdt(mfns, nr);
+		shadow[i] = old;	/* freed below */
 	}
-	return 0;
-fail:
-	for (unsigned int i = 0; i < nr; i++)
+	if (!rc)
+		v->arch.gdt_ents = (unsigned int)entries;
+	spin_unlock(&d->mm_lock);
+	/* Another vCPU's GDT is loaded when it next runs. */
+	if (!rc && v == current_vcpu())
+		desc_load_guest_gdt(mfns, nr);
+out:
+	for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++)
 		free_pages(shadow[i], 0);
 	return rc;
 }
@@ -125,21 +134,36 @@ long do_set_gdt(unsigned long frame_list, unsigned long entries)
 	return pv_set_gdt(current_vcpu(), frames, entries);
 }
 
+/*
+ * The frame is the guest's memory, which we write on its behalf: it must
+ * take a writable type use while we do, as a store through a writable
+ * mapping would need. A validated page table refuses one, so this is no
+ * way round the PV MMU (a "descriptor" with P clear is a PTE, an L4 slot).
+ * Under mm_lock: the type cannot change, nor the frame go, nor any
+ * vCPU's shadows be replaced (pv_set_gdt), meanwhile.
+ */
 long do_update_descriptor(unsigned long maddr, unsigned long desc)
 {
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
 	mfn_t mfn = maddr >> PAGE_SHIFT;
 	unsigned int idx = (maddr & ~PAGE_MASK) / 8;
+	struct page_info *pg;
 	uint64_t checked;
 
 	if (maddr & 7)
 		return -EINVAL;
-	if (!domain_owns_frame(d, mfn))
-		return -EINVAL;
 	if (!check_descriptor(desc, &checked))
 		return -EINVAL;
-	((uint64_t *)mfn_to_virt(mfn))[idx] = desc;
+	if (mfn >= page_alloc_nr_frames())
+		return -EINVAL;
+	pg = mfn_to_page(mfn);
+	spin_lock(&d->mm_lock);
+	if (!get_page_writable(pg, d->domain_id)) {
+		spin_unlock(&d->mm_lock);
+		return -EINVAL;	/* not ours, or a page table: as Xen 4.17 */
+	}
+	WRITE_ONCE(((uint64_t *)mfn_to_virt(mfn))[idx], checked);
 	/* Keep every vCPU's shadow of this frame in step. */
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *w = d->vcpu[i];
@@ -148,5 +172,7 @@ long do_update_descriptor(unsigned long maddr, unsigned long desc)
 			if (w->arch.gdt_shadow[p] && w->arch.gdt_frames[p] == mfn)
 				((uint64_t *)w->arch.gdt_shadow[p])[idx] = checked;
 	}
+	put_page_writable(pg);
+	spin_unlock(&d->mm_lock);
 	return 0;
 }

@@ -158,4 +158,23 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 	return hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
 }
 
+/* set_gdt (2): @entries descriptors in the frames of @frames (MFNs). */
+static inline long HYPERVISOR_set_gdt(const unsigned long *frames,
+				      unsigned int entries)
+{
+	return hypercall2(__HYPERVISOR_set_gdt, frames, entries);
+}
+
+/* update_descriptor (10): the 8 bytes at machine address @maddr. */
+static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+	return hypercall2(__HYPERVISOR_update_descriptor, maddr, desc);
+}
+
+static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
+					     unsigned int count)
+{
+	return hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count);
+}
+
 /* HYPERVISOR_iret takes its frame on the stack: see do_iret() in lib.h. */

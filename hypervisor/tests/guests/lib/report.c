@@ -29,7 +29,7 @@ static const struct {
 	{ -XEN_ENODEV, "-ENODEV" },	{ -XEN_EINVAL, "-EINVAL" },
 	{ -XEN_ENOSPC, "-ENOSPC" },	{ -XEN_ERANGE, "-ERANGE" },
 	{ -XEN_ENOSYS, "-ENOSYS" },	{ -XEN_ENODATA, "-ENODATA" },
-	{ -XEN_EOPNOTSUPP, "-EOPNOTSUPP" },
+	{ -XEN_EOPNOTSUPP, "-EOPNOTSUPP" },	{ -XEN_ENXIO, "-ENXIO" },
 };
 
 /* Symbolic name of a negative errno, or "" for anything else. */

@@ -154,7 +154,7 @@ void pool_reset(void)
 }
 
 /* Where we can read the table frame MFN: a window, or the bootstrap region. */
-static const uint64_t *table_va(unsigned long mfn)
+const uint64_t *table_va(unsigned long mfn)
 {
 	unsigned int f;
 	unsigned long pfn;

@@ -105,6 +105,7 @@ bool make_table(enum pool_frame f, unsigned int level);
 void pool_reset(void);
 
 /* The builder's page tables. */
+const uint64_t *table_va(unsigned long mfn);
 bool walk(unsigned long va, unsigned int level, uint64_t *ma, uint64_t *entry);
 uint64_t l1e_maddr(const void *va);
 uint64_t l1e_read(const void *va);
@@ -132,6 +133,15 @@ void test_hv_slots(void);
 void test_pin_misuse(void);
 void test_bad_baseptr(void);
 void test_batches(void);
+
+/* descriptors.c */
+void test_desc_into_tables(void);
+void test_desc_stored(void);
+void test_desc_errors(void);
+
+/* xen-pages.c */
+void test_xen_pages_never_tables(void);
+void test_xen_pages_writable(void);
 
 /* memory-op.c */
 void test_machphys_mapping(void);

@@ -14,7 +14,7 @@
  * is taken away, even when the guest asked for no flush. Xen defers that
  * flush until the frame is reused, so the two checks are Ward-only.
  */
-#include "lib.h"
+#include "vcpu-up.h"
 
 const char test_title[] = "vcpu-up: VCPUOP_initialise/up/down on a second vCPU";
 
@@ -27,8 +27,6 @@ const char test_title[] = "vcpu-up: VCPUOP_initialise/up/down on a second vCPU";
 #define WAIT_NS		(5ULL * 1000 * 1000 * 1000)
 #define STILL_NS	(20ULL * 1000 * 1000)
 
-enum v1_command { CMD_NONE, CMD_READ, CMD_POLL, CMD_DOWN, CMD_SELECTORS };
-
 static uint8_t v1_stack[V1_STACK_SIZE] __aligned(16);
 static vcpu_guest_context_t ctx;
 static uint8_t data_page[PAGE_SIZE] __page_aligned;
@@ -36,12 +34,13 @@ static uint8_t page_p[PAGE_SIZE] __page_aligned;
 static uint8_t page_q[PAGE_SIZE] __page_aligned;
 static uint8_t window[PAGE_SIZE] __page_aligned;
 
-static volatile unsigned long v1_cmd, v1_seq, v1_seen, v1_started, v1_arg, v1_resumed;
+volatile unsigned long v1_cmd;
+static volatile unsigned long v1_seq, v1_seen, v1_started, v1_arg, v1_resumed;
 static volatile uint64_t v1_clock;
 static volatile long v1_poll_rc;
 static volatile bool v1_pending;
 static evtchn_port_t ipi_port;
-static bool ref_xen;
+bool ref_xen;
 
 void vcpu1_entry(void);
 void vcpu1_main(unsigned long magic);
@@ -111,6 +110,10 @@ void vcpu1_main(unsigned long magic)
 			v1_selector_errors = selector_rounds(V1_FS);
 			v1_cmd = CMD_NONE;
 			break;
+		case CMD_GDT_SWAP:
+			gdt_swap_rounds();
+			v1_cmd = CMD_NONE;
+			break;
 		case CMD_DOWN:
 			v1_cmd = CMD_NONE;
 			HYPERVISOR_vcpu_op(VCPUOP_down, 1, NULL);
@@ -123,13 +126,13 @@ void vcpu1_main(unsigned long magic)
 	}
 }
 
-static uint64_t now(void)
+uint64_t now(void)
 {
 	return pvclock_ns(&shared_info->vcpu_info[0].time);
 }
 
 /* Wait (yielding) until *p == want; false after WAIT_NS. */
-static bool wait_for(volatile unsigned long *p, unsigned long want)
+bool wait_for(volatile unsigned long *p, unsigned long want)
 {
 	uint64_t end = now() + WAIT_NS;
 
@@ -167,7 +170,7 @@ static bool wait_is_up(unsigned int vcpu, long want)
 	return true;
 }
 
-static uint64_t pte_for(const void *page)
+uint64_t pte_for(const void *page)
 {
 	return ((uint64_t)virt_to_mfn(page) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW |
 	       _PAGE_ACCESSED | _PAGE_DIRTY;
@@ -411,7 +414,10 @@ void test_main(start_info_t *si)
 		{ "an event to vCPU 1", test_event },
 		{ "TLB flushes reach vCPU 1", test_tlb },
 		{ "data selectors stay with their vCPU", test_selectors },
+		{ "set_gdt and update_descriptor on a live GDT", test_set_gdt },
+		{ "xsa: update_descriptor while the other vCPU replaces its GDT", test_gdt_race },
 		{ "VCPUOP_down and up again", test_down_up },
+		{ "xsa: a registered vcpu_info frame stays plain memory", test_vcpu_info_frame },
 	};
 	long rc;
 

@@ -64,7 +64,11 @@ struct pv_vcpu {
 	unsigned long vcr4;			/* what "mov %cr4" reads */
 	unsigned long debugreg[8];
 	unsigned int iopl;			/* virtual IOPL (physdev set_iopl) */
-	/* GDT: guest frames and hypervisor-owned validated shadow copies. */
+	/*
+	 * GDT: guest frames and hypervisor-owned validated shadow copies.
+	 * Changed under the domain's mm_lock (pv/descriptor.c), which every
+	 * writer of another vCPU's shadows holds.
+	 */
 	mfn_t gdt_frames[GDT_GUEST_PAGES];
 	void *gdt_shadow[GDT_GUEST_PAGES];
 	unsigned int gdt_ents;
