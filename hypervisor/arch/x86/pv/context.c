@@ -39,6 +39,14 @@ void pv_cpu_init(void)
 	wrmsr(MSR_STAR, ((uint64_t)(FLAT_RING3_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_CSTAR, (uint64_t)cstar_entry);
+	/*
+	 * SYSENTER is not a way in: with a null CS it raises #GP(0) (Intel;
+	 * AMD has no SYSENTER in long mode at all), which the guest gets.
+	 * Set, not left to firmware, which may have pointed it anywhere.
+	 */
+	wrmsr(MSR_SYSENTER_CS, 0);
+	wrmsr(MSR_SYSENTER_ESP, 0);
+	wrmsr(MSR_SYSENTER_EIP, 0);
 	/* Clear IF, TF, DF, AC and NT on entry: we run with interrupts off until ready. */
 	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | (1UL << 8) | (1UL << 10) | X86_EFLAGS_AC | (1UL << 14));
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
