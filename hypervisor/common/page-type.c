@@ -107,6 +107,13 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 
 	/* Callers ask for a real type: "none" is the absence of one. */
 	BUG_ON(type == PGT_none || type > PGT_l4);
+	if (pg->type_info & PGT_DEAD) {
+		/* Still valid as what it was (its entries hold): back as it is. */
+		if (page_get_type(pg) != type)
+			return -EBUSY;
+		pg->type_info = (pg->type_info & ~PGT_DEAD) | 1;
+		return 0;
+	}
 	if (count) {
 		if (page_get_type(pg) != type)
 			return -EINVAL;
@@ -140,20 +147,51 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 	return 0;
 }
 
-void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx)
+/* The type is gone: stamp the frame for the TLB-flush clock. */
+static void type_gone(struct page_info *pg, enum page_type type)
 {
-	enum page_type type = page_get_type(pg);
-
-	BUG_ON(!page_type_count(pg));
-	if (page_type_count(pg) > 1) {
-		pg->type_info--;
-		return;
-	}
-	/* Last use: while its entries are released the frame keeps its type. */
-	if (page_type_is_table(type))
-		devalidate(pg, type, ctx);
 	pg->type_info = 0;
 	/* The entry that held the last use is already written away. */
 	pg->stale_type = (uint8_t)type;
 	pg->tlbflush_stamp = arch_tlb_clock_now();
+}
+
+void put_page_type_deferred(struct page_info *pg, page_devalidate_fn devalidate,
+			    page_defer_fn defer, void *ctx)
+{
+	enum page_type type = page_get_type(pg);
+
+	BUG_ON(!page_type_count(pg) || (pg->type_info & PGT_DEAD));
+	if (page_type_count(pg) > 1) {
+		pg->type_info--;
+		return;
+	}
+	if (page_type_is_table(type)) {
+		if (defer && !defer(pg, type, ctx)) {
+			pg->type_info = (pg->type_info & ~(PGT_COUNT_MASK | PGT_PINNED)) |
+					PGT_DEAD | PGT_QUEUED;
+			return;
+		}
+		/* Last use: while its entries are released the frame keeps its type. */
+		devalidate(pg, type, ctx);
+	}
+	type_gone(pg, type);
+}
+
+void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx)
+{
+	put_page_type_deferred(pg, devalidate, NULL, ctx);
+}
+
+void page_type_bury(struct page_info *pg, page_devalidate_fn devalidate, void *ctx)
+{
+	enum page_type type = page_get_type(pg);
+
+	BUG_ON(!(pg->type_info & PGT_QUEUED));
+	pg->type_info &= ~PGT_QUEUED;
+	if (!(pg->type_info & PGT_DEAD))
+		return;	/* taken again meanwhile: alive, and no longer queued */
+	BUG_ON(page_type_count(pg));
+	devalidate(pg, type, ctx);
+	type_gone(pg, type);
 }

@@ -24,11 +24,20 @@ enum page_type {
 	PGT_l4 = 5,
 };
 
-/* page_info.type_info: [31:28] type, [27] pinned, [26] validating, [25:0] count. */
+/*
+ * page_info.type_info: [31:28] type, [27] pinned, [26] validating, [25]
+ * dead, [24] queued, [23:0] count. A dead table lost its last use but its
+ * entries still hold their references: releasing them (a whole subtree,
+ * maybe) is left to a later, preemptible moment, and the frame is queued
+ * for it. Until then it keeps its type: a use of that type brings it back
+ * as it is (it is still valid), any other type is refused (-EBUSY).
+ */
 #define PGT_TYPE_SHIFT		28
 #define PGT_PINNED		(1u << 27)
 #define PGT_VALIDATING		(1u << 26)
-#define PGT_COUNT_MASK		((1u << 26) - 1)
+#define PGT_DEAD		(1u << 25)
+#define PGT_QUEUED		(1u << 24)
+#define PGT_COUNT_MASK		((1u << 24) - 1)
 /*
  * page_info.count_info: [31] hypervisor page shared with a domain, [30] an
  * orphan: its domain is gone but other domains still map it, so it lives
@@ -110,6 +119,14 @@ typedef int (*page_validate_fn)(struct page_info *pg, enum page_type type, void 
 typedef void (*page_devalidate_fn)(struct page_info *pg, enum page_type type, void *ctx);
 
 /*
+ * At a table's last use: release its entries now (return true, after
+ * calling what devalidation does), or queue the frame to be buried later
+ * (return false; page_type_bury() then runs @devalidate). Only a queue
+ * that does not already hold the frame (PGT_QUEUED clear) takes it.
+ */
+typedef bool (*page_defer_fn)(struct page_info *pg, enum page_type type, void *ctx);
+
+/*
  * Take a use of @pg as @type. At type count 0 the frame takes the type
  * (validated first when it is a page table); otherwise the type must
  * already be @type. -EINVAL when it is in use as something else, or its
@@ -120,6 +137,19 @@ int get_page_type(struct page_info *pg, enum page_type type, page_validate_fn va
 
 /* Drop a use; the last one devalidates a page table and clears the type. */
 void put_page_type(struct page_info *pg, page_devalidate_fn devalidate, void *ctx);
+
+/*
+ * As put_page_type, but the last use of a table may be deferred: @defer
+ * decides; a deferred table becomes dead (see PGT_DEAD) and queued.
+ */
+void put_page_type_deferred(struct page_info *pg, page_devalidate_fn devalidate,
+			    page_defer_fn defer, void *ctx);
+
+/*
+ * Taken off the queue: a still-dead table has its entries released now
+ * (@devalidate) and loses its type; one brought back meanwhile is left.
+ */
+void page_type_bury(struct page_info *pg, page_devalidate_fn devalidate, void *ctx);
 
 /*
  * A reference and a writable type use of @pg for @owner: what the

@@ -47,6 +47,7 @@
 
 static int validate_table(struct page_info *pg, enum page_type type, void *ctx);
 static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx);
+static bool defer_table(struct page_info *pg, enum page_type type, void *ctx);
 
 static mfn_t pte_mfn(uint64_t e)
 {
@@ -99,7 +100,7 @@ static void put_typed(struct domain *d, mfn_t mfn)
 {
 	struct page_info *pg = mfn_to_page(mfn);
 
-	put_page_type(pg, devalidate_table, d);
+	put_page_type_deferred(pg, devalidate_table, defer_table, d);
 	put_page(pg);
 }
 
@@ -145,22 +146,70 @@ static bool val_should_yield(const struct domain *d)
 	return h && h->fresh && hypercall_preempt_check();
 }
 
-/* Start (or, @continuing, resume) an mmu_update or mmuext_op. */
-static void val_begin(struct vcpu *v, bool continuing)
+/* A table's last use went: queue it dead (false), or release it now (true). */
+static bool defer_table(struct page_info *pg, enum page_type type, void *ctx)
+{
+	struct domain *d = ctx;
+
+	if (pg->type_info & PGT_QUEUED)
+		return false;	/* brought back and dead again: still queued */
+	if (d->arch.dead_nr == PV_DEAD_MAX || !get_page(pg, d->domain_id))
+		return true;
+	d->arch.dead[d->arch.dead_nr++] = (uint32_t)(pg - mfn_to_page(0));
+	return false;
+}
+
+/*
+ * Bury queued dead tables, one at a time (burying one may queue its
+ * subtables); false when the slice ran out first, with at least one done.
+ */
+static bool bury_dead(struct domain *d)
+{
+	unsigned int done = 0;
+
+	while (d->arch.dead_nr) {
+		struct page_info *pg;
+
+		if (done && hypercall_preempt_check())
+			return false;
+		pg = mfn_to_page(d->arch.dead[--d->arch.dead_nr]);
+		page_type_bury(pg, devalidate_table, d);
+		put_page(pg);
+		done++;
+	}
+	return true;
+}
+
+/*
+ * Start (or, @continuing, resume) an mmu_update or mmuext_op: false when
+ * burying what earlier requests left dead took the slice (continue).
+ */
+static bool val_begin(struct vcpu *v, bool continuing)
 {
 	v->arch.val.active = true;
 	v->arch.val.fresh = 0;
 	/* Holds of an attempt the guest never came back to are stale now. */
 	if (!continuing)
 		val_release(v->domain, &v->arch.val, 0);
+	return bury_dead(v->domain);
 }
 
-/* The request is done (or failed): no table needs a hold any more. */
-static void val_end(struct vcpu *v, bool yielded)
+/*
+ * The requests ran (to the end, to an error, or @yielded): without a
+ * yield no table needs a hold any more, and what died is buried before
+ * the guest goes on, as a Linux that unpins a tree and then writes to its
+ * pages needs. false: that took the slice (continue, nothing left to do).
+ */
+static bool val_end(struct vcpu *v, bool yielded)
 {
-	if (!yielded)
+	bool done = true;
+
+	if (!yielded) {
 		val_release(v->domain, &v->arch.val, 0);
+		done = bury_dead(v->domain);
+	}
 	v->arch.val.active = false;
+	return done;
 }
 
 /* A table entry's references: a type use of @mfn as @type; -ERESTART: yield. */
@@ -549,8 +598,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&d->mm_lock);
-	val_begin(v, continuing);
-	for (; i < count; i++) {
+	if (!val_begin(v, continuing))
+		preempted = true;
+	for (; !preempted && i < count; i++) {
 		mmu_update_t req;
 		unsigned int cmd;
 		mfn_t mfn;
@@ -603,7 +653,8 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		if (rc)
 			break;
 	}
-	val_end(v, preempted);
+	if (!val_end(v, preempted))
+		preempted = true;	/* again from request i: after an error, to fail there */
 	spin_unlock(&d->mm_lock);
 	/* No flush: the guest asks for what it needs (mmuext_op, UVMF flags). */
 	if (preempted)
@@ -777,8 +828,9 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&v->domain->mm_lock);
-	val_begin(v, continuing);
-	for (; i < count; i++) {
+	if (!val_begin(v, continuing))
+		preempted = true;
+	for (; !preempted && i < count; i++) {
 		struct mmuext_op op;
 
 		if (i && hypercall_preempt_check()) {
@@ -799,7 +851,8 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 		if (rc)
 			break;
 	}
-	val_end(v, preempted);
+	if (!val_end(v, preempted))
+		preempted = true;	/* again from op i: after an error, to fail there */
 	spin_unlock(&v->domain->mm_lock);
 	if (preempted)
 		return hypercall_continue(ops + i * sizeof(struct mmuext_op),

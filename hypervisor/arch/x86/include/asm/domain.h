@@ -79,8 +79,20 @@ struct pv_vcpu {
 	struct pv_val_holds val;		/* under the domain's mm_lock */
 };
 
+/*
+ * Dead page tables waiting to be buried (hv/page-type.h PGT_DEAD): tearing
+ * down a tree is as long as building it, so the last use of a table only
+ * queues it, and mmu_update/mmuext_op bury the queue preemptibly, a table
+ * at a time, before and after their requests. LIFO: a table's subtables,
+ * queued as it is buried, go next, so it never holds more than about 511
+ * per level; when full, a table is released at once as before.
+ */
+#define PV_DEAD_MAX		2048
+
 struct pv_domain {
 	unsigned long vm_assist;		/* VMASST_TYPE_* bits enabled */
 	unsigned long nr_pfns;			/* pseudo-physical size */
 	mfn_t *p2m;				/* hypervisor's copy, for reclaim */
+	unsigned int dead_nr;			/* under mm_lock */
+	uint32_t dead[PV_DEAD_MAX];		/* each holds a page reference */
 };
