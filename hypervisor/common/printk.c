@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
+#include <asm/time.h>
 
 #define PRINTK_LINE_MAX 512
 
@@ -71,6 +72,27 @@ void printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
+}
+
+bool printk_ratelimit_ok(struct printk_ratelimit *rl)
+{
+	uint64_t now = now_ns();
+	unsigned int missed;
+
+	if (now - READ_ONCE(rl->window_start) >= PRINTK_RL_WINDOW_NS) {
+		missed = rl->missed;
+		rl->window_start = now;
+		rl->printed = 0;
+		rl->missed = 0;
+		if (missed)
+			printk(LOG_WARN "(%u similar lines suppressed)\n", missed);
+	}
+	if (rl->printed >= PRINTK_RL_BURST) {
+		rl->missed++;
+		return false;
+	}
+	rl->printed++;
+	return true;
 }
 
 /*

@@ -183,6 +183,12 @@ void do_trap(struct cpu_regs *regs)
 		if (from_guest)
 			pv_exit_to_guest(regs);
 		return;
+	case X86_EXC_DB:
+		if (!from_guest) {
+			pv_hypervisor_debug(regs);
+			return;
+		}
+		break;
 	case X86_EXC_NMI:
 		if (panicking >= 0 && panicking != (int)smp_processor_id())
 			for (;;)

@@ -25,6 +25,8 @@ void pv_cpu_init(void);
 
 /* traps.c */
 void pv_exception(struct cpu_regs *regs);
+/* A #DB taken in hypervisor context: the guest's breakpoint; record, resume. */
+void pv_hypervisor_debug(struct cpu_regs *regs);
 void pv_sample_guest(const struct cpu_regs *regs);
 /* Bounce @vector to the current guest (error code when @has_ec). */
 void pv_inject_trap(struct cpu_regs *regs, unsigned int vector, bool has_ec, uint32_t ec);
