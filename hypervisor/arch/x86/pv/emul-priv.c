@@ -63,14 +63,8 @@
 #define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
 #define APIC_BASE_DEFAULT	0xfee00000ULL
 
-/* Debug registers: DR0-DR7; DR4 and DR5 are DR6 and DR7 (CR4.DE clear). */
-#define DR_LAST			7
-#define DR_ALIAS_6		4
-#define DR_ALIAS_7		5
-#define DR_ALIAS_DELTA		2
-
 /* CR4 bits a guest may change; the rest read back as ours. */
-#define VCR4_GUEST_BITS		(_BITUL(2) /* TSD */ | _BITUL(3) /* DE */)
+#define VCR4_GUEST_BITS		(X86_CR4_TSD | X86_CR4_DE)
 #define VCR4_FIXED_BITS		(X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 
 #define ALL_ONES_8		0xffU
@@ -309,11 +303,10 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		modrm = insn[++i];
 		dr = ((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
 		reg = (modrm & 7) | ((rex & REX_B) ? 8 : 0);
-		if (dr > DR_LAST)
-			return false;
 		if (insn[i - 1] == OPC2_MOV_FROM_DR) {
-			if (dr == DR_ALIAS_6 || dr == DR_ALIAS_7)
-				dr += DR_ALIAS_DELTA;
+			dr = pv_debugreg_index(v, dr);
+			if (dr >= NR_DEBUGREGS)
+				return false;
 			*regs_gpr(regs, reg) = v->arch.debugreg[dr];
 		} else if (do_set_debugreg(dr, *regs_gpr(regs, reg))) {
 			return false;

@@ -10,7 +10,8 @@
  * nothing had happened (a copy that half ends in -EFAULT is as wrong as
  * a fatal trap). Also mov-SS/pop-SS followed by SYSCALL or int3 (XSA-260's
  * shape) and TF across SYSCALL, which can deliver #DB on the hypervisor's
- * first entry instruction while RSP is still the guest's.
+ * first entry instruction while RSP is still the guest's; and
+ * set_debugreg refusing DR6/DR7 values a CPU would misbehave on.
  *
  * Each case arms one breakpoint on DR0 (write-only watches where the
  * guest itself later reads the memory, so only the hypervisor's access
@@ -399,6 +400,76 @@ static void test_tf_syscall(void)
 	CHECK(!(rflags & X86_EFLAGS_TF), "TF still set: %lx", rflags);
 }
 
+/*
+ * set_debugreg's refusals: nothing it accepts may make the CPU fault or
+ * watch the hypervisor. I/O breakpoints need CR4.DE (off: -EPERM, as on
+ * Xen); upper halves of DR6/DR7 are reserved (-EINVAL); a refused write
+ * changes nothing.
+ */
+static void test_set_debugreg_refusals(void)
+{
+	long dr7 = HYPERVISOR_get_debugreg(7), dr6;
+	int bp;
+
+	for (bp = 0; bp < 4; bp++) {
+		unsigned long io = X86_DR7_MBS | (1UL << (2 * bp)) |
+				   (DR7_RW_IO << (DR7_RW_SHIFT + 4 * bp));
+
+		check_rc("set_debugreg(7, I/O breakpoint)",
+			 HYPERVISOR_set_debugreg(7, io), -XEN_EPERM);
+	}
+	check_rc("set_debugreg(7, disabled I/O breakpoint)",
+		 HYPERVISOR_set_debugreg(7, X86_DR7_MBS | (DR7_RW_IO << DR7_RW_SHIFT)),
+		 0);
+	check_rc("set_debugreg(7, bit 63)",
+		 HYPERVISOR_set_debugreg(7, X86_DR7_MBS | (1UL << 63)), -XEN_EINVAL);
+	check_rc("set_debugreg(6, bit 32)",
+		 HYPERVISOR_set_debugreg(6, 1UL << 32), -XEN_EINVAL);
+	check_rc("set_debugreg(6, bit 63)",
+		 HYPERVISOR_set_debugreg(6, 1UL << 63), -XEN_EINVAL);
+	check_rc("set_debugreg(7, 0)", HYPERVISOR_set_debugreg(7, 0), 0);
+	CHECK(HYPERVISOR_get_debugreg(7) == dr7 || HYPERVISOR_get_debugreg(7) == X86_DR7_MBS,
+	      "DR7 %lx after refused writes", HYPERVISOR_get_debugreg(7));
+
+	/* Reserved DR7 bits (11, 12, 14, 15) are not the guest's to set. */
+	check_rc("set_debugreg(7, reserved bits)",
+		 HYPERVISOR_set_debugreg(7, X86_DR7_MBS | 0xd800), 0);
+	printk("  DR7 reads %lx after writing reserved bits 0xd800\n",
+	       HYPERVISOR_get_debugreg(7));
+	CHECK(!(HYPERVISOR_get_debugreg(7) & 0xd800),
+	      "DR7 %lx kept reserved bits", HYPERVISOR_get_debugreg(7));
+	check_rc("set_debugreg(7, 0)", HYPERVISOR_set_debugreg(7, 0), 0);
+
+	/* Enabled with a hypervisor address in DR0: the DR0 write is refused. */
+	check_rc("set_debugreg(0, M2P)",
+		 HYPERVISOR_set_debugreg(0, (unsigned long)BAD_PTR_M2P), -XEN_EPERM);
+	check_rc("set_debugreg(0, last hypervisor byte)",
+		 HYPERVISOR_set_debugreg(0, 0xffff87ffffffffffUL), -XEN_EPERM);
+	check_rc("set_debugreg(0, first guest byte above the hole)",
+		 HYPERVISOR_set_debugreg(0, 0xffff880000000000UL), 0);
+	check_rc("set_debugreg(0, 0)", HYPERVISOR_set_debugreg(0, 0), 0);
+
+	/* With the guest's CR4.DE set, DR4/DR5 are no aliases: -ENODEV. */
+	{
+		unsigned long cr4;
+
+		asm volatile("mov %%cr4, %0" : "=r"(cr4));
+		asm volatile("mov %0, %%cr4" :: "r"(cr4 | X86_CR4_DE));
+		check_rc("set_debugreg(4) with CR4.DE", HYPERVISOR_set_debugreg(4, 0),
+			 -XEN_ENODEV);
+		check_rc("get_debugreg(5) with CR4.DE", HYPERVISOR_get_debugreg(5),
+			 -XEN_ENODEV);
+		asm volatile("mov %0, %%cr4" :: "r"(cr4 & ~X86_CR4_DE));
+		check_rc("set_debugreg(4) without CR4.DE", HYPERVISOR_set_debugreg(4, 0), 0);
+	}
+
+	/* DR6 reads back with its reserved bits as the CPU has them. */
+	check_rc("set_debugreg(6, 0)", HYPERVISOR_set_debugreg(6, 0), 0);
+	dr6 = HYPERVISOR_get_debugreg(6);
+	printk("  DR6 reads %lx after writing 0\n", dr6);
+	CHECK(!(dr6 & 0xf) && !(dr6 >> 32), "DR6 %lx after writing 0", dr6);
+}
+
 void test_main(start_info_t *si)
 {
 	static const struct test_case cases[] = {
@@ -413,6 +484,7 @@ void test_main(start_info_t *si)
 		{ "xsa-260: mov SS; syscall", test_movss_syscall },
 		{ "xsa-260: mov SS; int3", test_movss_int3 },
 		{ "TF across syscall", test_tf_syscall },
+		{ "set_debugreg refusals", test_set_debugreg_refusals },
 	};
 	long rc = traps_install();
 

@@ -55,6 +55,7 @@
 #define X86_CR0_TS	(1UL << 3)
 #define X86_CR0_PE	(1UL << 0)
 #define X86_CR0_PG	(1UL << 31)
+#define X86_CR4_DE	(1UL << 3)
 #define X86_CR4_PSE	(1UL << 4)
 #define X86_CR4_PAE	(1UL << 5)
 #define X86_CR4_PGE	(1UL << 7)

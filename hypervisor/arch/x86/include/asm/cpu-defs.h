@@ -21,6 +21,8 @@
 #define X86_CR0_PG	_BITUL(31)
 
 /* CR4 */
+#define X86_CR4_TSD	_BITUL(2)
+#define X86_CR4_DE	_BITUL(3)
 #define X86_CR4_PSE	_BITUL(4)
 #define X86_CR4_PAE	_BITUL(5)
 #define X86_CR4_PGE	_BITUL(7)
