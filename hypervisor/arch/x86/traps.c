@@ -149,10 +149,20 @@ static __noreturn void fatal_trap(const struct cpu_regs *r)
 	die();
 }
 
-/* Exceptions that run on IST stacks: their frame is not the guest frame. */
+/*
+ * Exceptions that run on IST stacks: their frame is not the guest frame.
+ * (#DB runs on one too, but do_trap moves a guest's #DB frame first.)
+ */
 static bool is_ist_vector(unsigned int vec)
 {
 	return vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC;
+}
+
+/* A guest #DB, its frame moved to the normal stack (see do_trap). */
+static __noreturn void guest_debug(void)
+{
+	pv_exception(guest_regs());
+	pv_enter_guest(guest_regs());
 }
 
 void do_trap(struct cpu_regs *regs);
@@ -188,7 +198,15 @@ void do_trap(struct cpu_regs *regs)
 			pv_hypervisor_debug(regs);
 			return;
 		}
-		break;
+		/*
+		 * From a guest, on the #DB IST stack: bouncing it writes guest
+		 * memory, where a guest watchpoint may raise the next #DB on
+		 * this very stack. Move the frame to where every other entry
+		 * from ring 3 has it and go on from the normal stack, which is
+		 * empty while a guest runs (desc.c has the invariant).
+		 */
+		*guest_regs() = *regs;
+		arch_reset_stack_and_call(guest_debug);
 	case X86_EXC_NMI:
 		if (panicking >= 0 && panicking != (int)smp_processor_id())
 			for (;;)

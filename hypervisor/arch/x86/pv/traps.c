@@ -311,10 +311,23 @@ void pv_exception(struct cpu_regs *regs)
  *
  * The hits of the guest's own breakpoints go into its DR6, where
  * get_debugreg(6) shows them; Xen 4.17 drops them instead. An instruction
- * breakpoint cannot be a guest's (we never run guest code); one that hits
- * anyway is a fault and would hit again on resuming: RF lets the
- * instruction run once.
+ * breakpoint cannot be a guest's (we never run guest code): it is
+ * db_selftest's (context.c), a fault that would hit again on resuming, so
+ * RF lets the instruction run once.
+ *
+ * This runs on the #DB IST stack, possibly on syscall_entry's first
+ * instruction with the guest's RSP and GS base: it must touch nothing
+ * but hypervisor memory (desc.c).
  */
+static const char *entry_name(unsigned long rip)
+{
+	if (rip == (unsigned long)syscall_entry)
+		return " (syscall_entry)";
+	if (rip == (unsigned long)cstar_entry)
+		return " (cstar_entry)";
+	return "";
+}
+
 void pv_hypervisor_debug(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
@@ -330,13 +343,14 @@ void pv_hypervisor_debug(struct cpu_regs *regs)
 			hits |= DR6_HIT(i);
 	}
 	if (!v) {
-		printk_ratelimited(LOG_WARN "CPU %u: #DB in hypervisor context at %p (DR6 %lx), resuming\n",
-				   smp_processor_id(), (void *)regs->rip, dr6);
+		printk_ratelimited(LOG_WARN "CPU %u: #DB in hypervisor context at %p%s (DR6 %lx), resuming\n",
+				   smp_processor_id(), (void *)regs->rip, entry_name(regs->rip), dr6);
 		return;
 	}
 	v->arch.debugreg[6] |= hits;
-	printk_ratelimited(LOG_WARN "d%uv%u: #DB in hypervisor context at %p (DR6 %lx), resuming\n",
-			   v->domain->domain_id, v->vcpu_id, (void *)regs->rip, dr6);
+	printk_ratelimited(LOG_WARN "d%uv%u: #DB in hypervisor context at %p%s (DR6 %lx), resuming\n",
+			   v->domain->domain_id, v->vcpu_id, (void *)regs->rip,
+			   entry_name(regs->rip), dr6);
 }
 
 /*

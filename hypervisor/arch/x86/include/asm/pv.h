@@ -7,6 +7,10 @@ struct vcpu;
 struct domain;
 struct cpu_regs;
 
+/* entry.S: the SYSCALL entry points (MSR_LSTAR, MSR_CSTAR). */
+void syscall_entry(void);
+void cstar_entry(void);
+
 /* context.c */
 void pv_vcpu_init(struct vcpu *v);
 void pv_domain_destroy(struct domain *d);
