@@ -16,6 +16,7 @@
 #include <asm/pirq.h>
 #include <asm/extable.h>
 #include <asm/pv.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/ipi.h>
 #include <asm/percpu.h>
@@ -172,6 +173,8 @@ void do_trap(struct cpu_regs *regs)
 	bool from_guest = (regs->cs & 3) == 3;
 	unsigned long fixup;
 
+	/* entry.S: CLEAR_AC (AC means nothing in ring 0 without SMAP). */
+	ASSERT(!cpu_has_smap || !(read_rflags() & X86_EFLAGS_AC));
 	switch (vec) {
 	case LAPIC_TIMER_VECTOR:
 		apic_timer_interrupt();

@@ -37,8 +37,12 @@ void pv_cpu_init(void)
 	wrmsr(MSR_STAR, ((uint64_t)(FLAT_RING3_CS32 & ~3) << 48) | ((uint64_t)HV_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	wrmsr(MSR_CSTAR, (uint64_t)cstar_entry);
-	/* Clear IF, TF, DF, AC and NT on entry: we run with interrupts off until ready. */
-	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | (1UL << 8) | (1UL << 10) | X86_EFLAGS_AC | (1UL << 14));
+	/*
+	 * Clear IF, TF, DF, AC and NT on entry: we run with interrupts off
+	 * until ready, and AC would switch SMAP off (entry.S: CLEAR_AC).
+	 */
+	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC |
+			  X86_EFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* syscall_entry finds this CPU's stack through the inactive GS base. */
 	wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());

@@ -15,6 +15,7 @@
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -381,6 +382,7 @@ void do_guest_syscall(struct cpu_regs *regs)
 	const struct pv_callback_entry *cb;
 
 	BUG_ON(!v);
+	ASSERT(!cpu_has_smap || !(read_rflags() & X86_EFLAGS_AC));	/* SFMASK, CLEAR_AC */
 	if (regs->cs == FLAT_USER_CS32) {
 		compat_syscall(v, regs);
 	} else if (v->arch.in_kernel) {
