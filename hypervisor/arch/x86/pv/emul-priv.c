@@ -20,7 +20,6 @@
 #include <asm/pv.h>
 #include <asm/regs.h>
 
-#define MAX_INSN_LEN		15
 #define PREFIX_OPSIZE		0x66
 #define PREFIX_REX_MIN		0x40
 #define PREFIX_REX_MAX		0x4f
@@ -203,16 +202,27 @@ static void emulate_out(const struct vcpu *v, const struct cpu_regs *r, unsigned
 	}
 }
 
+unsigned int pv_fetch_insn(const struct cpu_regs *regs, uint8_t insn[PV_MAX_INSN_LEN])
+{
+	unsigned int len = 0;
+
+	/* One byte at a time: the instruction may end a page. */
+	while (len < PV_MAX_INSN_LEN && !copy_from_guest_raw(&insn[len], regs->rip + len, 1))
+		len++;
+	return len;
+}
+
+unsigned long pv_guest_cr0(const struct vcpu *v)
+{
+	return (read_cr0() & ~X86_CR0_TS) | (v->arch.vcr0_ts ? X86_CR0_TS : 0);
+}
+
 bool pv_emulate_privileged(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
-	uint8_t insn[MAX_INSN_LEN];
-	unsigned int len = 0, i = 0, rex = 0, opsize = 4;
+	uint8_t insn[PV_MAX_INSN_LEN];
+	unsigned int len = pv_fetch_insn(regs, insn), i = 0, rex = 0, opsize = 4;
 	uint64_t val;
-
-	/* Fetch what is readable of the instruction (it may end a page). */
-	while (len < MAX_INSN_LEN && !copy_from_guest_raw(&insn[len], regs->rip + len, 1))
-		len++;
 
 	for (; i < len; i++) {
 		if (insn[i] == PREFIX_OPSIZE)
@@ -325,7 +335,7 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		if (insn[i - 1] == OPC2_MOV_FROM_CR) {
 			switch (cr) {
 			case 0:
-				val = (read_cr0() & ~X86_CR0_TS) | (v->arch.vcr0_ts ? X86_CR0_TS : 0);
+				val = pv_guest_cr0(v);
 				break;
 			case 2: val = v->vcpu_info->arch.cr2; break;
 			case 3: val = v->arch.kernel_cr3 << 12; break;

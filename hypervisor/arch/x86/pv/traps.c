@@ -259,6 +259,8 @@ void pv_exception(struct cpu_regs *regs)
 				break;
 			}
 		}
+		if (!ec && pv_emulate_umip(regs))
+			break;
 		if (!ec && v->arch.in_kernel && pv_emulate_privileged(regs))
 			break;
 		pv_inject_trap(regs, X86_EXC_GP, true, ec);

@@ -89,6 +89,7 @@
 #define CPUID_1_ECX_TSC_DEADLINE_BIT 24
 #define CPUID_7_EBX_SMEP_BIT	7
 #define CPUID_7_EBX_SMAP_BIT	20
+#define CPUID_7_ECX_UMIP_BIT	2
 #define CPUID_80000007_EDX_INVTSC_BIT 8
 
 /* struct cpu_info (asm/percpu.h): size and the offsets assembly uses. */

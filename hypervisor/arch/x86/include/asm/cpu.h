@@ -3,7 +3,7 @@
 #pragma once
 #include <hv/types.h>
 
-extern bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_page1g;
+extern bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_umip, cpu_has_page1g;
 extern bool cpu_has_invariant_tsc;
 /* MAXPHYADDR (CPUID 0x80000008), 36 when the CPU does not say (SDM). */
 #define CPU_PHYS_ADDR_BITS_DEFAULT	36
@@ -13,7 +13,7 @@ extern unsigned int cpu_phys_addr_bits;
 void cpu_detect(void);
 /* Print what cpu_detect() found. */
 void cpu_report(void);
-/* Turn on this CPU's protections: CR0.WP, EFER.NXE, CR4.SMEP/SMAP. */
+/* Turn on this CPU's protections: CR0.WP, EFER.NXE, CR4.SMEP/SMAP/UMIP. */
 void cpu_init_protection(void);
 
 /* smp.c: the APIC id of physical CPU @cpu; false if there is no such CPU. */
