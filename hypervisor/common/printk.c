@@ -44,6 +44,23 @@ void console_write(const char *s, size_t len)
 	arch_console_write(s, len);
 }
 
+/*
+ * In NMI context the code we interrupted, on this CPU, may hold
+ * console_lock: wait for it a bounded time, then write without it (the
+ * line may mix with another, which beats never getting out).
+ */
+#define NMI_CONSOLE_WAIT_NS	(100ULL * 1000 * 1000)
+
+static bool console_lock_nmi(void)
+{
+	uint64_t deadline = now_ns() + NMI_CONSOLE_WAIT_NS;
+
+	while (!spin_trylock(&console_lock))
+		if (now_ns() > deadline)
+			return false;
+	return true;
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
@@ -60,6 +77,14 @@ void vprintk(const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
+	if (arch_in_nmi()) {
+		bool locked = console_lock_nmi();
+
+		console_write(buf, (size_t)n);
+		if (locked)
+			spin_unlock(&console_lock);
+		return;
+	}
 	flags = spin_lock_irqsave(&console_lock);
 	console_write(buf, (size_t)n);
 	spin_unlock_irqrestore(&console_lock, flags);

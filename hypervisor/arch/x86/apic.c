@@ -35,6 +35,7 @@
 
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
+#define LVT_DELIVERY_NMI	(4u << 8)
 #define TIMER_DIV_16		0x3
 #define ICR_DELIVERY_FIXED	(0u << 8)
 #define ICR_DELIVERY_INIT	(5u << 8)
@@ -88,9 +89,16 @@ uint32_t apic_read_id(void)
 
 void apic_init_cpu(void)
 {
+	bool bsp = rdmsr(MSR_APIC_BASE) & APIC_BASE_BSP;
+
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_LINT0, LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, LVT_MASKED);
+	/*
+	 * LINT1 carries the platform's NMIs (the chipset's SERR/IOCHK, a
+	 * BMC's or QEMU's "nmi"): on the boot CPU only, as PC convention has
+	 * it, so each is taken once (traps.c reports them and goes on).
+	 */
+	apic_write(APIC_LVT_LINT1, bsp ? LVT_DELIVERY_NMI : LVT_MASKED);
 	apic_write(APIC_LVT_ERROR, LVT_MASKED);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED);
 	apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);

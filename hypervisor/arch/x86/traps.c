@@ -15,6 +15,7 @@
 #include <asm/ioapic.h>
 #include <asm/pirq.h>
 #include <asm/extable.h>
+#include <asm/io.h>
 #include <asm/pv.h>
 #include <asm/cpu.h>
 #include <asm/desc.h>
@@ -159,6 +160,38 @@ static bool is_ist_vector(unsigned int vec)
 	return vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC;
 }
 
+bool arch_in_nmi(void)
+{
+	return get_cpu_info()->in_nmi;
+}
+
+/* System control port B (port 0x61): the platform's NMI reasons. */
+#define PORT_SYSCTL_B		0x61
+#define SYSCTL_B_SERR		0x80	/* a PCI system error */
+#define SYSCTL_B_IOCHK		0x40	/* an I/O channel check */
+
+/*
+ * An NMI other than the panic path's stop request: the platform's (LINT1
+ * on the boot CPU: SERR, IOCHK, a BMC's or QEMU's "nmi" button) or a
+ * stray one. Nothing here needs the machine stopped: say so and return to
+ * whatever was interrupted, guest or hypervisor (on the NMI IST stack,
+ * which this never leaves; common_entry's return handles both).
+ */
+static void do_nmi(const struct cpu_regs *regs)
+{
+	struct cpu_info *ci = get_cpu_info();
+	uint8_t reason;
+
+	ci->in_nmi = true;
+	reason = inb(PORT_SYSCTL_B);
+	printk_ratelimited(LOG_WARN "CPU %u: NMI at %04lx:%p (%s%s), ignored\n",
+			   ci->cpu, (unsigned long)regs->cs, (void *)regs->rip,
+			   (reason & SYSCTL_B_SERR) ? "SERR " : "",
+			   (reason & SYSCTL_B_IOCHK) ? "IOCHK" :
+			   (reason & SYSCTL_B_SERR) ? "" : "no platform error flagged");
+	ci->in_nmi = false;
+}
+
 /* A guest #DB, its frame moved to the normal stack (see do_trap). */
 static __noreturn void guest_debug(void)
 {
@@ -214,7 +247,8 @@ void do_trap(struct cpu_regs *regs)
 		if (panicking >= 0 && panicking != (int)smp_processor_id())
 			for (;;)
 				halt();	/* stopped by arch_stop_other_cpus */
-		break;
+		do_nmi(regs);
+		return;
 	}
 	if (from_guest && !is_ist_vector(vec) &&
 	    (vec < X86_NR_EXC || vec == LEGACY_SYSCALL_VECTOR)) {

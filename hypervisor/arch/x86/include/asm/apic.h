@@ -8,7 +8,7 @@
 
 /* Map the APIC (boot CPU, once) at @phys from the MADT. */
 void apic_map(paddr_t phys);
-/* Enable this CPU's APIC: spurious vector, no LINT, TPR 0. */
+/* Enable this CPU's APIC: spurious vector, LINT1 NMIs on the boot CPU, TPR 0. */
 void apic_init_cpu(void);
 uint32_t apic_read_id(void);
 void apic_eoi(void);
