@@ -14,6 +14,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/time.h>
+#include <asm/watchdog.h>
 #include <hv/sched.h>
 #include <hv/timer.h>
 
@@ -176,6 +177,7 @@ void apic_timer_interrupt(void)
 
 	ci->timer_ticks++;
 	apic_eoi();
+	watchdog_tick(now);
 	timer_run_expired(now);
 	if (now >= ci->next_tick) {
 		ci->next_tick = now + TICK_NS;
@@ -219,6 +221,11 @@ void apic_nmi_others(void)
 	if (!apic_base)
 		return;
 	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+void apic_send_nmi(uint32_t apic_id)
+{
+	send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
 }
 
 void apic_send_fixed(uint32_t apic_id, uint8_t vector)

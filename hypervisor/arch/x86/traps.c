@@ -23,6 +23,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
+#include <asm/watchdog.h>
 
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, vector) != REGS_VECTOR);
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, rip) != REGS_RIP);
@@ -171,18 +172,32 @@ bool arch_in_nmi(void)
 #define SYSCTL_B_IOCHK		0x40	/* an I/O channel check */
 
 /*
- * An NMI other than the panic path's stop request: the platform's (LINT1
- * on the boot CPU: SERR, IOCHK, a BMC's or QEMU's "nmi" button) or a
- * stray one. Nothing here needs the machine stopped: say so and return to
- * whatever was interrupted, guest or hypervisor (on the NMI IST stack,
- * which this never leaves; common_entry's return handles both).
+ * An NMI other than the panic path's stop request: the watchdog's request
+ * for a report (watchdog.c: this CPU has been stuck with interrupts off),
+ * the platform's (LINT1 on the boot CPU: SERR, IOCHK, a BMC's or QEMU's
+ * "nmi" button) or a stray one. Nothing here needs the machine stopped:
+ * report and return to whatever was interrupted, guest or hypervisor (on
+ * the NMI IST stack, which this never leaves; common_entry's return
+ * handles both).
  */
 static void do_nmi(const struct cpu_regs *regs)
 {
 	struct cpu_info *ci = get_cpu_info();
+	uint64_t stuck_ms;
 	uint8_t reason;
 
 	ci->in_nmi = true;
+	stuck_ms = watchdog_take_request();
+	if (stuck_ms) {
+		printk(LOG_ERR "\n*** Watchdog: CPU %u stuck for %llu ms with interrupts off ***\n",
+		       ci->cpu, (unsigned long long)stuck_ms);
+		dump_regs(regs);
+		printk("  [<%p>] (interrupted instruction)\n", (void *)regs->rip);
+		arch_dump_stack(regs->rbp);
+		printk(LOG_ERR "Watchdog: CPU %u goes on\n", ci->cpu);
+		ci->in_nmi = false;
+		return;
+	}
 	reason = inb(PORT_SYSCTL_B);
 	printk_ratelimited(LOG_WARN "CPU %u: NMI at %04lx:%p (%s%s), ignored\n",
 			   ci->cpu, (unsigned long)regs->cs, (void *)regs->rip,

@@ -21,6 +21,8 @@ void apic_timer_interrupt(void);
 void apic_start_ap(uint32_t apic_id, paddr_t page);
 /* A fixed-delivery interrupt with @vector to the CPU with @apic_id. */
 void apic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* An NMI to the CPU with @apic_id (the watchdog). */
+void apic_send_nmi(uint32_t apic_id);
 /* NMI to every CPU but this one (panic path). */
 void apic_nmi_others(void);
 bool apic_is_mapped(void);

@@ -18,3 +18,6 @@ void cpu_init_protection(void);
 
 /* smp.c: the APIC id of physical CPU @cpu; false if there is no such CPU. */
 bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id);
+/* smp.c: CPU @cpu's struct cpu_info (asm/percpu.h), or NULL. */
+struct cpu_info;
+struct cpu_info *smp_cpu_info(unsigned int cpu);
