@@ -8,7 +8,8 @@
  * refuses the descriptor itself: a present, writable data segment with B
  * clear, the only kind that loads into SS, is -EINVAL from
  * update_descriptor and set_gdt; every other code or data descriptor is
- * accepted as before. Xen 4.17 accepts them all (ref=xen).
+ * accepted as before. Xen 4.17 accepts them all (ref=xen). The last case
+ * shows the leak itself where a 16-bit SS can be had (Xen).
  */
 #include "lib.h"
 
@@ -116,11 +117,136 @@ static void test_set_gdt(void)
 	memset(gdt_page, 0, sizeof(gdt_page));
 }
 
+/*
+ * The leak itself: iret (kernel mode) to 32-bit code at LOW_VA with SS a
+ * data segment from our GDT and SP 0x1234; the code copies ESP to EAX,
+ * moves to a stack of its own and takes an int3, whose bounce brings us
+ * back to 64-bit code (trap_hook). With a 32-bit SS, ESP is what the
+ * frame said; with a 16-bit one (where it can be installed: not on Ward)
+ * its upper half is the hypervisor's.
+ */
+#define LOW_VA		0x400000UL	/* L4 0, L3 0, L2 2, L1 0 */
+#define LOW_L2_IDX	2
+#define FRAME_SP	0x1234UL
+#define SEL_CODE32	(1 << 3)
+#define SEL_DATA	((2 << 3) | 3)
+#define PTE_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+#define PTE_DATA	(PTE_TABLE | _PAGE_DIRTY)
+
+static uint64_t low_l3[PT_ENTRIES] __page_aligned;
+static uint64_t low_l2[PT_ENTRIES] __page_aligned;
+static uint64_t low_l1[PT_ENTRIES] __page_aligned;
+static uint8_t low_page[PAGE_SIZE] __page_aligned;
+static struct jmp_ctx leak_ctx;
+static uint64_t leaked_esp;
+
+/* mov %esp, %eax; mov $LOW_VA + 0xff0, %esp; int3 */
+static const uint8_t compat_code[] = {
+	0x89, 0xe0, 0xbc, 0xf0, 0x0f, 0x40, 0x00, 0xcc,
+};
+
+static long remap(void *va, bool writable)
+{
+	uint64_t pte = ((uint64_t)virt_to_mfn(va) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
+		       (writable ? _PAGE_RW | _PAGE_DIRTY : 0);
+
+	return HYPERVISOR_update_va_mapping((unsigned long)va, pte, UVMF_INVLPG | UVMF_LOCAL);
+}
+
+static long set_l4_slot0(uint64_t val)
+{
+	mmu_update_t req = {
+		.ptr = ((uint64_t)virt_to_mfn((void *)start_info->pt_base) << PAGE_SHIFT) |
+		       MMU_NORMAL_PT_UPDATE,
+		.val = val,
+	};
+
+	return HYPERVISOR_mmu_update(&req, 1, NULL, DOMID_SELF);
+}
+
+static void back_in_64bit(struct trap_frame *f)
+{
+	if ((f->vector & ~TRAP_HAS_EC) != X86_EXC_BP)
+		test_error("unexpected exception %lu at %lx in compat mode",
+			   f->vector & ~TRAP_HAS_EC, f->rip);
+	leaked_esp = f->rax;
+	ctx_resume(&leak_ctx);
+}
+
+/* Run the compat code with SS = a segment of @ss_desc; false if not possible. */
+static bool run_compat(uint64_t ss_desc, const char *what)
+{
+	static struct iret_context frame;
+	unsigned long frame_mfn = virt_to_mfn(gdt_page);
+	long rc;
+
+	memset(gdt_page, 0, sizeof(gdt_page));
+	gdt_page[SEL_CODE32 >> 3] = CODE32;
+	gdt_page[SEL_DATA >> 3] = ss_desc;
+	if (!check_rc("map the GDT page read-only", remap(gdt_page, false), 0))
+		return false;
+	rc = hypercall2(__HYPERVISOR_set_gdt, &frame_mfn, 16);
+	if (rc) {
+		printk("  %s: set_gdt rc %ld %s\n", what, rc, errno_name(rc));
+		remap(gdt_page, true);
+		return false;
+	}
+	frame = (struct iret_context){
+		.rip = LOW_VA, .cs = SEL_CODE32, .rflags = X86_EFLAGS_MBS,
+		.rsp = FRAME_SP, .ss = SEL_DATA,
+	};
+	leaked_esp = 0;
+	trap_hook = back_in_64bit;
+	if (ctx_save(&leak_ctx) == 0)
+		do_iret(&frame);
+	trap_hook = NULL;
+	hypercall2(__HYPERVISOR_set_gdt, NULL, 0);
+	remap(gdt_page, true);
+	printk("  %s: ESP %lx in compatibility mode (the frame's SP %lx)\n", what,
+	       (unsigned long)leaked_esp, FRAME_SP);
+	return true;
+}
+
+static void test_leak(void)
+{
+	memcpy(low_page, compat_code, sizeof(compat_code));
+	memset(low_l3, 0, PAGE_SIZE);
+	memset(low_l2, 0, PAGE_SIZE);
+	memset(low_l1, 0, PAGE_SIZE);
+	low_l3[0] = ((uint64_t)virt_to_mfn(low_l2) << PAGE_SHIFT) | PTE_TABLE;
+	low_l2[LOW_L2_IDX] = ((uint64_t)virt_to_mfn(low_l1) << PAGE_SHIFT) | PTE_TABLE;
+	low_l1[0] = ((uint64_t)virt_to_mfn(low_page) << PAGE_SHIFT) | PTE_DATA;
+	if (!check_rc("L1 read-only", remap(low_l1, false), 0) ||
+	    !check_rc("L2 read-only", remap(low_l2, false), 0) ||
+	    !check_rc("L3 read-only", remap(low_l3, false), 0) ||
+	    !check_rc("map a page at 4 MiB (L4 slot 0)",
+		      set_l4_slot0(((uint64_t)virt_to_mfn(low_l3) << PAGE_SHIFT) | PTE_TABLE), 0))
+		goto out;
+
+	if (run_compat(DATA32_RW, "32-bit SS"))
+		CHECK(leaked_esp == FRAME_SP, "32-bit SS: ESP %lx, expected %lx",
+		      (unsigned long)leaked_esp, FRAME_SP);
+	else
+		test_fail("32-bit SS: the round trip through compatibility mode failed");
+	if (run_compat(DATA16_RW, "16-bit SS"))
+		CHECK(ref_xen || (leaked_esp & 0xffff0000) == 0,
+		      "espfix: ESP %lx in compatibility mode: bits 16-31 are the hypervisor's",
+		      (unsigned long)leaked_esp);
+	else
+		CHECK(!ref_xen, "16-bit SS refused on Xen");
+out:
+	set_l4_slot0(0);
+	remap(low_l3, true);
+	remap(low_l2, true);
+	remap(low_l1, true);
+}
+
 void test_main(start_info_t *si)
 {
 	static const struct test_case cases[] = {
 		{ "espfix: update_descriptor", test_update_descriptor },
 		{ "espfix: set_gdt", test_set_gdt },
+		{ "espfix: the leak through a 16-bit SS", test_leak },
 	};
 	long rc = traps_install();
 
