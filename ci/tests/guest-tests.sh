@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -32,10 +32,12 @@ guest_modules() {
 	esac
 }
 
-# guest_hv_args NAME: Ward's command line. vcpu-up needs a second dom0 vCPU.
+# guest_hv_args NAME: Ward's command line. vcpu-up needs a second dom0 vCPU;
+# debug-regs runs with Ward's own breakpoint on its SYSCALL entry (XSA-260).
 guest_hv_args() {
 	case $1 in
 	vcpu-up | vcpu-up-1cpu) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	debug-regs) echo "$HV_ARGS db_selftest" ;;
 	*) echo "$HV_ARGS" ;;
 	esac
 }
@@ -86,6 +88,10 @@ for g in $GUESTS; do
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	*)
+		if [ "$g" = debug-regs ]; then
+			expect "$log" '#DB in hypervisor context at [0-9a-f]+ \(syscall_entry\)' \
+				"$g: #DBs on the SYSCALL entry (db_selftest) survived"
+		fi
 		expect_one "$log" '^Test result: SUCCESS' "$g: one SUCCESS line"
 		expect_one "$log" '^Test result:' "$g: exactly one result line"
 		expect "$log" 'd0.*shut.*down.*poweroff' "$g: Ward reports the poweroff"

@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
+#include <asm/time.h>
 
 #define PRINTK_LINE_MAX 512
 
@@ -43,6 +44,23 @@ void console_write(const char *s, size_t len)
 	arch_console_write(s, len);
 }
 
+/*
+ * In NMI context the code we interrupted, on this CPU, may hold
+ * console_lock: wait for it a bounded time, then write without it (the
+ * line may mix with another, which beats never getting out).
+ */
+#define NMI_CONSOLE_WAIT_NS	(100ULL * 1000 * 1000)
+
+static bool console_lock_nmi(void)
+{
+	uint64_t deadline = now_ns() + NMI_CONSOLE_WAIT_NS;
+
+	while (!spin_trylock(&console_lock))
+		if (now_ns() > deadline)
+			return false;
+	return true;
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
@@ -59,6 +77,14 @@ void vprintk(const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
+	if (arch_in_nmi()) {
+		bool locked = console_lock_nmi();
+
+		console_write(buf, (size_t)n);
+		if (locked)
+			spin_unlock(&console_lock);
+		return;
+	}
 	flags = spin_lock_irqsave(&console_lock);
 	console_write(buf, (size_t)n);
 	spin_unlock_irqrestore(&console_lock, flags);
@@ -71,6 +97,27 @@ void printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);
+}
+
+bool printk_ratelimit_ok(struct printk_ratelimit *rl)
+{
+	uint64_t now = now_ns();
+	unsigned int missed;
+
+	if (now - READ_ONCE(rl->window_start) >= PRINTK_RL_WINDOW_NS) {
+		missed = rl->missed;
+		rl->window_start = now;
+		rl->printed = 0;
+		rl->missed = 0;
+		if (missed)
+			printk(LOG_WARN "(%u similar lines suppressed)\n", missed);
+	}
+	if (rl->printed >= PRINTK_RL_BURST) {
+		rl->missed++;
+		return false;
+	}
+	rl->printed++;
+	return true;
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/time.h>
+#include <asm/watchdog.h>
 #include <hv/sched.h>
 #include <hv/timer.h>
 
@@ -35,6 +36,7 @@
 
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
+#define LVT_DELIVERY_NMI	(4u << 8)
 #define TIMER_DIV_16		0x3
 #define ICR_DELIVERY_FIXED	(0u << 8)
 #define ICR_DELIVERY_INIT	(5u << 8)
@@ -88,9 +90,16 @@ uint32_t apic_read_id(void)
 
 void apic_init_cpu(void)
 {
+	bool bsp = rdmsr(MSR_APIC_BASE) & APIC_BASE_BSP;
+
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_LINT0, LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, LVT_MASKED);
+	/*
+	 * LINT1 carries the platform's NMIs (the chipset's SERR/IOCHK, a
+	 * BMC's or QEMU's "nmi"): on the boot CPU only, as PC convention has
+	 * it, so each is taken once (traps.c reports them and goes on).
+	 */
+	apic_write(APIC_LVT_LINT1, bsp ? LVT_DELIVERY_NMI : LVT_MASKED);
 	apic_write(APIC_LVT_ERROR, LVT_MASKED);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED);
 	apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
@@ -168,6 +177,7 @@ void apic_timer_interrupt(void)
 
 	ci->timer_ticks++;
 	apic_eoi();
+	watchdog_tick(now);
 	timer_run_expired(now);
 	if (now >= ci->next_tick) {
 		ci->next_tick = now + TICK_NS;
@@ -211,6 +221,11 @@ void apic_nmi_others(void)
 	if (!apic_base)
 		return;
 	send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+void apic_send_nmi(uint32_t apic_id)
+{
+	send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
 }
 
 void apic_send_fixed(uint32_t apic_id, uint8_t vector)

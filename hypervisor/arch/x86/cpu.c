@@ -2,7 +2,10 @@
 /*
  * CPU feature detection and per-CPU control-register setup. SMEP and SMAP
  * are turned on wherever the CPU has them: the hypervisor then can neither
- * run nor (outside the guest-access helpers) read guest-user pages.
+ * run nor (outside the guest-access helpers) read guest-user pages. So is
+ * UMIP: guests run in ring 3, where sgdt/sidt/sldt/str/smsw would show
+ * them our descriptor tables; with UMIP they #GP and pv/emul-umip.c
+ * answers them.
  */
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -14,7 +17,7 @@
 #include <asm/serial.h>
 
 /* Written by cpu_detect() on the boot CPU before any AP starts; read-only after. */
-bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_page1g;
+bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_umip, cpu_has_page1g;
 bool cpu_has_invariant_tsc;
 unsigned int cpu_phys_addr_bits = CPU_PHYS_ADDR_BITS_DEFAULT;
 static char cpu_vendor[13];
@@ -34,6 +37,7 @@ void cpu_detect(void)
 		r = cpuid_count(7, 0);
 		cpu_has_smep = r.ebx & (1u << CPUID_7_EBX_SMEP_BIT);
 		cpu_has_smap = r.ebx & (1u << CPUID_7_EBX_SMAP_BIT);
+		cpu_has_umip = r.ecx & (1u << CPUID_7_ECX_UMIP_BIT);
 	}
 	max_ext = cpuid(0x80000000).eax;
 	if (max_ext >= 0x80000001) {
@@ -51,9 +55,10 @@ void cpu_detect(void)
 
 void cpu_report(void)
 {
-	pr_info("CPU: %s, features:%s%s%s%s%s\n", cpu_vendor, cpu_has_nx ? " nx" : "",
+	pr_info("CPU: %s, features:%s%s%s%s%s%s\n", cpu_vendor, cpu_has_nx ? " nx" : "",
 		cpu_has_smep ? " smep" : "", cpu_has_smap ? " smap" : "",
-		cpu_has_page1g ? " page1gb" : "", cpu_has_invariant_tsc ? " invtsc" : "");
+		cpu_has_umip ? " umip" : "", cpu_has_page1g ? " page1gb" : "",
+		cpu_has_invariant_tsc ? " invtsc" : "");
 	if (!cpu_has_nx)
 		pr_warn("CPU has no NX: W^X cannot be enforced for data pages\n");
 }
@@ -71,6 +76,8 @@ void cpu_init_protection(void)
 		cr4 |= X86_CR4_SMEP;
 	if (cpu_has_smap)
 		cr4 |= X86_CR4_SMAP;
+	if (cpu_has_umip)
+		cr4 |= X86_CR4_UMIP;
 	write_cr4(cr4);
 	__asm__ __volatile__("fninit");
 }

@@ -6,6 +6,21 @@
  * ABI's flat ring-3 segments and this CPU's TSS. All CPUs share one IDT.
  * #DF, NMI and #MC run on IST stacks so they work even when the normal
  * stack is corrupt or has overflowed into the guard page.
+ *
+ * #DB has an IST stack too, because it can arrive before we have a stack
+ * at all: a guest's mov-SS/pop-SS holds a #DB back until after the next
+ * instruction, and if that is SYSCALL the #DB is taken on the first
+ * instruction of syscall_entry, in ring 0 with RSP still the guest's
+ * (XSA-260). Without IST the CPU would push the frame there.
+ *
+ * An IST stack is reused from its top on every entry, so a #DB nested in
+ * a #DB would overwrite the frame of the first. The invariant that rules
+ * it out: nothing that runs on the #DB stack can raise #DB. Guests cannot
+ * point breakpoints at hypervisor addresses nor set DR7.GD (cpu-state.c),
+ * the gate clears TF, and the hypervisor-context handler touches only
+ * hypervisor memory; a #DB from guest mode moves its frame to the normal
+ * stack before it reads or writes any guest memory (traps.c). NMI and #MC
+ * have their own stacks and may interrupt it.
  */
 #include <hv/bug.h>
 #include <hv/lib.h>
@@ -97,12 +112,13 @@ void idt_init(void)
 	load_idtr();
 }
 
-/* Once the boot CPU has a TSS: move #DF, NMI and #MC onto their IST stacks. */
+/* Once the boot CPU has a TSS: move #DF, NMI, #MC and #DB onto their IST stacks. */
 static void idt_enable_ist(void)
 {
 	set_gate(X86_EXC_DF, entry_stubs[X86_EXC_DF], IST_DF, false);
 	set_gate(X86_EXC_NMI, entry_stubs[X86_EXC_NMI], IST_NMI, false);
 	set_gate(X86_EXC_MC, entry_stubs[X86_EXC_MC], IST_MC, false);
+	set_gate(X86_EXC_DB, entry_stubs[X86_EXC_DB], IST_DB, false);
 }
 
 unsigned long gdt_window(unsigned int cpu)
@@ -147,6 +163,7 @@ void desc_init_cpu(unsigned int cpu, void *stack_block)
 	t->ist[IST_DF - 1] = blk + STACK_IST_DF_TOP;
 	t->ist[IST_NMI - 1] = blk + STACK_IST_NMI_TOP;
 	t->ist[IST_MC - 1] = blk + STACK_IST_MC_TOP;
+	t->ist[IST_DB - 1] = blk + STACK_IST_DB_TOP;
 	t->iomap_base = sizeof(*t);	/* no I/O bitmap: ring-3 port access faults */
 
 	/* Our page of the window: a fresh frame per CPU, written here only. */

@@ -53,12 +53,29 @@
 	popq	%rdi
 .endm
 
+/*
+ * Clear RFLAGS.AC. Interrupt and exception entries keep the interrupted
+ * code's AC, which a guest can set with popf at any CPL, and with AC set
+ * SMAP lets the hypervisor touch guest pages anywhere. SYSCALL clears AC
+ * through MSR_SFMASK already; this is the same rule for every entry.
+ * clac is #UD on a CPU without SMAP (where AC means nothing in ring 0),
+ * hence the test; it changes only arithmetic flags, and the interrupted
+ * code's are in the frame or in R11 by now.
+ */
+.macro CLEAR_AC
+	testb	$1, cpu_has_smap(%rip)
+	jz	.Lno_smap_\@
+	clac
+.Lno_smap_\@:
+.endm
+
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 	.section .text
 	.balign 16
 common_entry:
+	CLEAR_AC
 	SAVE_GPRS
 	cld
 	movq	%rsp, %rdi
@@ -83,6 +100,7 @@ common_entry:
  * The hypervisor itself never uses %gs.
  */
 .macro SYSCALL_FRAME ss, cs
+	CLEAR_AC
 	swapgs
 	movq	%rsp, %gs:CPUINFO_SCRATCH_RSP
 	movq	%gs:CPUINFO_SELF, %rsp

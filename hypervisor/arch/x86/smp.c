@@ -23,6 +23,7 @@
 #include <asm/pv.h>
 #include <hv/sched.h>
 #include <asm/time.h>
+#include <asm/watchdog.h>
 
 #define AP_START_TIMEOUT_US	1000000
 #define AP_POLL_US		100
@@ -63,6 +64,11 @@ bool arch_cpu_apic_id(unsigned int cpu, uint32_t *apic_id)
 		return false;
 	*apic_id = cpu_infos[cpu]->apic_id;
 	return true;
+}
+
+struct cpu_info *smp_cpu_info(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? cpu_infos[cpu] : NULL;
 }
 
 void start_secondary(void);
@@ -186,6 +192,11 @@ void arch_stop_other_cpus(void)
 
 void arch_smp_boot_done(void)
 {
+	/*
+	 * Only now: building dom0 may keep the boot CPU busy for seconds.
+	 * (Its selftest runs here, before the other CPUs take vCPUs.)
+	 */
+	watchdog_arm();
 	WRITE_ONCE(smp_boot_done, true);
 }
 

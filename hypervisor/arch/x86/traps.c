@@ -15,12 +15,15 @@
 #include <asm/ioapic.h>
 #include <asm/pirq.h>
 #include <asm/extable.h>
+#include <asm/io.h>
 #include <asm/pv.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/ipi.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
+#include <asm/watchdog.h>
 
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, vector) != REGS_VECTOR);
 BUILD_BUG_ON(__builtin_offsetof(struct cpu_regs, rip) != REGS_RIP);
@@ -149,10 +152,66 @@ static __noreturn void fatal_trap(const struct cpu_regs *r)
 	die();
 }
 
-/* Exceptions that run on IST stacks: their frame is not the guest frame. */
+/*
+ * Exceptions that run on IST stacks: their frame is not the guest frame.
+ * (#DB runs on one too, but do_trap moves a guest's #DB frame first.)
+ */
 static bool is_ist_vector(unsigned int vec)
 {
 	return vec == X86_EXC_NMI || vec == X86_EXC_DF || vec == X86_EXC_MC;
+}
+
+bool arch_in_nmi(void)
+{
+	return get_cpu_info()->in_nmi;
+}
+
+/* System control port B (port 0x61): the platform's NMI reasons. */
+#define PORT_SYSCTL_B		0x61
+#define SYSCTL_B_SERR		0x80	/* a PCI system error */
+#define SYSCTL_B_IOCHK		0x40	/* an I/O channel check */
+
+/*
+ * An NMI other than the panic path's stop request: the watchdog's request
+ * for a report (watchdog.c: this CPU has been stuck with interrupts off),
+ * the platform's (LINT1 on the boot CPU: SERR, IOCHK, a BMC's or QEMU's
+ * "nmi" button) or a stray one. Nothing here needs the machine stopped:
+ * report and return to whatever was interrupted, guest or hypervisor (on
+ * the NMI IST stack, which this never leaves; common_entry's return
+ * handles both).
+ */
+static void do_nmi(const struct cpu_regs *regs)
+{
+	struct cpu_info *ci = get_cpu_info();
+	uint64_t stuck_ms;
+	uint8_t reason;
+
+	ci->in_nmi = true;
+	stuck_ms = watchdog_take_request();
+	if (stuck_ms) {
+		printk(LOG_ERR "\n*** Watchdog: CPU %u stuck for %llu ms with interrupts off ***\n",
+		       ci->cpu, (unsigned long long)stuck_ms);
+		dump_regs(regs);
+		printk("  [<%p>] (interrupted instruction)\n", (void *)regs->rip);
+		arch_dump_stack(regs->rbp);
+		printk(LOG_ERR "Watchdog: CPU %u goes on\n", ci->cpu);
+		ci->in_nmi = false;
+		return;
+	}
+	reason = inb(PORT_SYSCTL_B);
+	printk_ratelimited(LOG_WARN "CPU %u: NMI at %04lx:%p (%s%s), ignored\n",
+			   ci->cpu, (unsigned long)regs->cs, (void *)regs->rip,
+			   (reason & SYSCTL_B_SERR) ? "SERR " : "",
+			   (reason & SYSCTL_B_IOCHK) ? "IOCHK" :
+			   (reason & SYSCTL_B_SERR) ? "" : "no platform error flagged");
+	ci->in_nmi = false;
+}
+
+/* A guest #DB, its frame moved to the normal stack (see do_trap). */
+static __noreturn void guest_debug(void)
+{
+	pv_exception(guest_regs());
+	pv_enter_guest(guest_regs());
 }
 
 void do_trap(struct cpu_regs *regs);
@@ -162,6 +221,8 @@ void do_trap(struct cpu_regs *regs)
 	bool from_guest = (regs->cs & 3) == 3;
 	unsigned long fixup;
 
+	/* entry.S: CLEAR_AC (AC means nothing in ring 0 without SMAP). */
+	ASSERT(!cpu_has_smap || !(read_rflags() & X86_EFLAGS_AC));
 	switch (vec) {
 	case LAPIC_TIMER_VECTOR:
 		apic_timer_interrupt();
@@ -183,11 +244,26 @@ void do_trap(struct cpu_regs *regs)
 		if (from_guest)
 			pv_exit_to_guest(regs);
 		return;
+	case X86_EXC_DB:
+		if (!from_guest) {
+			pv_hypervisor_debug(regs);
+			return;
+		}
+		/*
+		 * From a guest, on the #DB IST stack: bouncing it writes guest
+		 * memory, where a guest watchpoint may raise the next #DB on
+		 * this very stack. Move the frame to where every other entry
+		 * from ring 3 has it and go on from the normal stack, which is
+		 * empty while a guest runs (desc.c has the invariant).
+		 */
+		*guest_regs() = *regs;
+		arch_reset_stack_and_call(guest_debug);
 	case X86_EXC_NMI:
 		if (panicking >= 0 && panicking != (int)smp_processor_id())
 			for (;;)
 				halt();	/* stopped by arch_stop_other_cpus */
-		break;
+		do_nmi(regs);
+		return;
 	}
 	if (from_guest && !is_ist_vector(vec) &&
 	    (vec < X86_NR_EXC || vec == LEGACY_SYSCALL_VECTOR)) {

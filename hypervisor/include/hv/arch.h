@@ -62,6 +62,12 @@ __noreturn void arch_power_off(int code);
 /* Reset the machine (ACPI reset register, then the keyboard controller). */
 __noreturn void arch_reboot(void);
 
+/*
+ * Is this CPU handling an NMI? The code it interrupted may hold any lock,
+ * console_lock included, so printk must not wait for it for ever.
+ */
+bool arch_in_nmi(void);
+
 /* Stop the other CPUs (panic path); safe to call from any context. */
 void arch_stop_other_cpus(void);
 

@@ -2,7 +2,7 @@
 /*
  * printk with log levels. A message starts with one of the LOG_* prefixes;
  * messages above the threshold set by "loglvl=" are dropped. Messages a
- * guest can trigger must use printk_ratelimited() (added with guests).
+ * guest can trigger must use printk_ratelimited().
  */
 #pragma once
 #include <hv/types.h>
@@ -32,6 +32,31 @@ void console_write(const char *s, size_t len);
 #define pr_warn(fmt, ...)	printk(LOG_WARN fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)	printk(LOG_INFO fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	printk(LOG_DEBUG fmt, ##__VA_ARGS__)
+
+/*
+ * One call site's budget: at most PRINTK_RL_BURST lines per
+ * PRINTK_RL_WINDOW_NS. Shared by every CPU without a lock: a race lets a
+ * line or two more through, which is harmless.
+ */
+struct printk_ratelimit {
+	uint64_t window_start;
+	unsigned int printed;
+	unsigned int missed;
+};
+#define PRINTK_RL_BURST		10
+#define PRINTK_RL_WINDOW_NS	(5ULL * 1000 * 1000 * 1000)
+
+/* May this site print now? Counts what it drops and reports it later. */
+bool printk_ratelimit_ok(struct printk_ratelimit *rl);
+
+/* printk() for lines a guest can cause, limited per call site. */
+#define printk_ratelimited(fmt, ...)					\
+	do {								\
+		static struct printk_ratelimit rl_;			\
+									\
+		if (printk_ratelimit_ok(&rl_))				\
+			printk(fmt, ##__VA_ARGS__);			\
+	} while (0)
 
 /* Panic path only: break console_lock so the dump gets out. */
 void console_force_unlock(void);

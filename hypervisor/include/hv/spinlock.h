@@ -38,6 +38,19 @@ static inline void spin_lock(spinlock_t *l)
 	}
 }
 
+/*
+ * Take @l only if it is free now. Taking the next ticket when it equals
+ * the one being served is exactly acquiring a free lock; if someone took
+ * a ticket meanwhile, the exchange fails and nothing changed.
+ */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	uint16_t free = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+
+	return __atomic_compare_exchange_n(&l->next, &free, (uint16_t)(free + 1), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);

@@ -7,6 +7,7 @@
  * in_kernel flag, each with its own page-table root and GS base.
  */
 #include <hv/bug.h>
+#include <hv/cmdline.h>
 #include <hv/domain.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -29,8 +30,6 @@
 #define FXSAVE_FCW_OFF		0
 #define FCW_DEFAULT		0x037f
 
-void syscall_entry(void);
-void cstar_entry(void);
 __noreturn void enter_guest_frame(struct cpu_regs *frame);
 
 void pv_cpu_init(void)
@@ -47,8 +46,12 @@ void pv_cpu_init(void)
 	wrmsr(MSR_SYSENTER_CS, 0);
 	wrmsr(MSR_SYSENTER_ESP, 0);
 	wrmsr(MSR_SYSENTER_EIP, 0);
-	/* Clear IF, TF, DF, AC and NT on entry: we run with interrupts off until ready. */
-	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | (1UL << 8) | (1UL << 10) | X86_EFLAGS_AC | (1UL << 14));
+	/*
+	 * Clear IF, TF, DF, AC and NT on entry: we run with interrupts off
+	 * until ready, and AC would switch SMAP off (entry.S: CLEAR_AC).
+	 */
+	wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_AC |
+			  X86_EFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* syscall_entry finds this CPU's stack through the inactive GS base. */
 	wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)get_cpu_info());
@@ -100,9 +103,23 @@ static void load_gdt_of(const struct vcpu *v)
 	desc_load_guest_gdt(mfns, n);
 }
 
+/*
+ * db_selftest: while a guest runs, an instruction breakpoint of ours on
+ * syscall_entry (DR3, unless the guest uses DR3), so every hypercall and
+ * system call takes a #DB in ring 0 with RSP still the guest's: the
+ * position XSA-260's mov-SS #DB puts the CPU in, which QEMU's TCG does
+ * not reproduce. For tests (guest-tests.sh boots debug-regs with it).
+ */
+static bool opt_db_selftest;
+boolean_param("db_selftest", opt_db_selftest);
+#define SELFTEST_BP		3
+#define DR7_L3_EXEC_1BYTE	(1UL << (2 * SELFTEST_BP))
+#define DR7_BP3_CONTROL		(0xfUL << (16 + 4 * SELFTEST_BP))
+
 void pv_load_debugregs(const struct vcpu *v)
 {
 	const unsigned long *dr = v->arch.debugreg;
+	unsigned long dr7 = dr[7];
 
 	/* DR7 off first, so no breakpoint is armed with stale addresses. */
 	write_dr7(DR7_DEFAULT);
@@ -110,8 +127,12 @@ void pv_load_debugregs(const struct vcpu *v)
 	write_dr1(dr[1]);
 	write_dr2(dr[2]);
 	write_dr3(dr[3]);
-	if (dr[7] & 0xff)
-		write_dr7(dr[7]);
+	if (opt_db_selftest && !DR7_ENABLED(dr7, SELFTEST_BP)) {
+		write_dr3((unsigned long)syscall_entry);
+		dr7 = (dr7 & ~DR7_BP3_CONTROL) | DR7_L3_EXEC_1BYTE;
+	}
+	if (dr7 & 0xff)
+		write_dr7(dr7);
 }
 
 /*

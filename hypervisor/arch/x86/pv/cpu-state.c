@@ -15,14 +15,17 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 
-/* DR7: per-breakpoint enable bits L0-3/G0-3, and bits that must stay clear. */
-#define DR7_ENABLE_MASK		0xffUL
+/*
+ * DR6/DR7 as the CPU has them in 64-bit mode (Intel SDM vol. 3, 18.2):
+ * the upper halves are reserved (the CPU #GPs on a write there); DR6
+ * keeps B0-3, BD, BS and BT, the rest reads as DR6_DEFAULT; DR7 bit 10 is
+ * one and bits 11, 12, 14 and 15 are zero.
+ */
+#define DR6_GUEST_BITS		0xe00fUL
 #define DR7_GD			(1UL << 13)
 #define DR7_RESERVED_ONE	(1UL << 10)
-#define DR7_HI_SHIFT		16
-#define DR7_RW_LEN_BITS		4
-#define DR6_RESERVED_ONE	0xffff0ff0UL
-#define NR_ADDR_DEBUGREGS	4
+#define DR7_RESERVED_ZERO	((1UL << 11) | (1UL << 12) | (1UL << 14) | (1UL << 15))
+#define DR7_ANY_ENABLED		0xffUL
 
 /* VM assists a 64-bit PV guest may turn on (public/xen.h VMASST_TYPE_*). */
 #define PV_VM_ASSIST_VALID	((1UL << VMASST_TYPE_4gb_segments) | \
@@ -50,52 +53,77 @@ long do_fpu_taskswitch(unsigned long set)
 	return 0;
 }
 
+unsigned int pv_debugreg_index(const struct vcpu *v, unsigned long reg)
+{
+	if (reg == 4 || reg == 5)
+		return (v->arch.vcr4 & X86_CR4_DE) ? NR_DEBUGREGS : (unsigned int)reg + 2;
+	return reg < NR_DEBUGREGS ? (unsigned int)reg : NR_DEBUGREGS;
+}
+
+/*
+ * A DR7 the guest may have: no general detect (a mov to or from a debug
+ * register would then #DB in our context switch), and no I/O breakpoint
+ * while any is enabled. Those need CR4.DE, which stays clear in the real
+ * CR4 (the encoding is undefined then), and would fire on our own port
+ * I/O, the guest's emulated in/out included. Xen says -EPERM for both
+ * (it emulates I/O breakpoints when the guest's CR4.DE is set; we do not).
+ */
+static long check_dr7(unsigned long value)
+{
+	if (value >> 32)
+		return -EINVAL;
+	if (value & DR7_GD)
+		return -EPERM;
+	if (value & DR7_ANY_ENABLED)
+		for (unsigned int i = 0; i < NR_BREAKPOINTS; i++)
+			if (DR7_RW(value, i) == DR7_RW_IO)
+				return -EPERM;
+	return 0;
+}
+
 long do_set_debugreg(unsigned long reg, unsigned long value)
 {
 	struct vcpu *v = current_vcpu();
+	unsigned int r = pv_debugreg_index(v, reg);
+	long rc;
 
-	/* DR4/DR5 are DR6/DR7, as the CPU treats them with CR4.DE clear. */
-	if (reg == 4 || reg == 5)
-		reg += 2;
-	switch (reg) {
+	switch (r) {
 	case 0: case 1: case 2: case 3:
 		if (!guest_breakpoint_ok(value))
 			return -EPERM;
 		break;
 	case 6:
-		value |= DR6_RESERVED_ONE;
-		break;
-	case 7:
-		if (value & DR7_GD)
-			return -EPERM;
 		if (value >> 32)
 			return -EINVAL;
+		value = (value & DR6_GUEST_BITS) | DR6_DEFAULT;
+		break;
+	case 7:
+		rc = check_dr7(value);
+		if (rc)
+			return rc;
 		/* Enabled breakpoints must already hold guest addresses. */
-		for (unsigned int i = 0; i < NR_ADDR_DEBUGREGS; i++)
-			if ((value & (3UL << (2 * i))) &&
-			    !guest_breakpoint_ok(v->arch.debugreg[i]))
+		for (unsigned int i = 0; i < NR_BREAKPOINTS; i++)
+			if (DR7_ENABLED(value, i) && !guest_breakpoint_ok(v->arch.debugreg[i]))
 				return -EPERM;
-		value |= DR7_RESERVED_ONE;
+		value = (value & ~DR7_RESERVED_ZERO) | DR7_RESERVED_ONE;
 		break;
 	default:
 		return -ENODEV;
 	}
-	v->arch.debugreg[reg] = value;
+	v->arch.debugreg[r] = value;
 	/* DR6 stays virtual; the others go into the CPU while the guest runs. */
-	if (reg != 6)
+	if (r != 6)
 		pv_load_debugregs(v);
 	return 0;
 }
 
 long do_get_debugreg(unsigned long reg)
 {
-	struct vcpu *v = current_vcpu();
+	unsigned int r = pv_debugreg_index(current_vcpu(), reg);
 
-	if (reg == 4 || reg == 5)
-		reg += 2;
-	if (reg > 7 || reg == 4 || reg == 5)
+	if (r >= NR_DEBUGREGS)
 		return -ENODEV;
-	return (long)v->arch.debugreg[reg];
+	return (long)current_vcpu()->arch.debugreg[r];
 }
 
 long do_set_segment_base(unsigned long which, unsigned long base)

@@ -28,6 +28,8 @@
 #define DESC_ACCESSED		(1ULL << 40)
 #define DESC_CODE		(1ULL << 43)
 #define DESC_CONFORMING		(1ULL << 42)
+#define DESC_WRITABLE		(1ULL << 41)	/* data segments */
+#define DESC_DB			(1ULL << 54)	/* 32-bit segment */
 
 /*
  * Check one 8-byte descriptor and return the form we let the CPU see, or
@@ -36,6 +38,13 @@
  * accessed so the CPU never writes the shadow; conforming code, and every
  * system descriptor (TSS, LDT, gates), is refused. Call gates are refused
  * too: no 64-bit Linux uses them.
+ *
+ * So is a 16-bit stack segment: writable data with B clear, the only kind
+ * SS takes. An iret to compatibility mode with such an SS loads only SP
+ * and leaves the rest of RSP as our own RSP was at the iretq, for the
+ * guest to read (the leak Linux's espfix64 closes natively; Linux refuses
+ * 16-bit segments under Xen PV, which has none). Other 16-bit segments
+ * (code, read-only data) cannot be SS and stay allowed.
  */
 static bool check_descriptor(uint64_t in, uint64_t *out)
 {
@@ -46,6 +55,8 @@ static bool check_descriptor(uint64_t in, uint64_t *out)
 	if (!(in & DESC_S))
 		return false;
 	if ((in & DESC_CODE) && (in & DESC_CONFORMING))
+		return false;
+	if (!(in & DESC_CODE) && (in & DESC_WRITABLE) && !(in & DESC_DB))
 		return false;
 	*out = in | DESC_DPL_MASK | DESC_ACCESSED;
 	return true;

@@ -20,7 +20,6 @@
 #include <asm/pv.h>
 #include <asm/regs.h>
 
-#define MAX_INSN_LEN		15
 #define PREFIX_OPSIZE		0x66
 #define PREFIX_REX_MIN		0x40
 #define PREFIX_REX_MAX		0x4f
@@ -63,14 +62,8 @@
 #define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
 #define APIC_BASE_DEFAULT	0xfee00000ULL
 
-/* Debug registers: DR0-DR7; DR4 and DR5 are DR6 and DR7 (CR4.DE clear). */
-#define DR_LAST			7
-#define DR_ALIAS_6		4
-#define DR_ALIAS_7		5
-#define DR_ALIAS_DELTA		2
-
 /* CR4 bits a guest may change; the rest read back as ours. */
-#define VCR4_GUEST_BITS		(_BITUL(2) /* TSD */ | _BITUL(3) /* DE */)
+#define VCR4_GUEST_BITS		(X86_CR4_TSD | X86_CR4_DE)
 #define VCR4_FIXED_BITS		(X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 
 #define ALL_ONES_8		0xffU
@@ -209,16 +202,27 @@ static void emulate_out(const struct vcpu *v, const struct cpu_regs *r, unsigned
 	}
 }
 
+unsigned int pv_fetch_insn(const struct cpu_regs *regs, uint8_t insn[PV_MAX_INSN_LEN])
+{
+	unsigned int len = 0;
+
+	/* One byte at a time: the instruction may end a page. */
+	while (len < PV_MAX_INSN_LEN && !copy_from_guest_raw(&insn[len], regs->rip + len, 1))
+		len++;
+	return len;
+}
+
+unsigned long pv_guest_cr0(const struct vcpu *v)
+{
+	return (read_cr0() & ~X86_CR0_TS) | (v->arch.vcr0_ts ? X86_CR0_TS : 0);
+}
+
 bool pv_emulate_privileged(struct cpu_regs *regs)
 {
 	struct vcpu *v = current_vcpu();
-	uint8_t insn[MAX_INSN_LEN];
-	unsigned int len = 0, i = 0, rex = 0, opsize = 4;
+	uint8_t insn[PV_MAX_INSN_LEN];
+	unsigned int len = pv_fetch_insn(regs, insn), i = 0, rex = 0, opsize = 4;
 	uint64_t val;
-
-	/* Fetch what is readable of the instruction (it may end a page). */
-	while (len < MAX_INSN_LEN && !copy_from_guest_raw(&insn[len], regs->rip + len, 1))
-		len++;
 
 	for (; i < len; i++) {
 		if (insn[i] == PREFIX_OPSIZE)
@@ -309,11 +313,10 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		modrm = insn[++i];
 		dr = ((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
 		reg = (modrm & 7) | ((rex & REX_B) ? 8 : 0);
-		if (dr > DR_LAST)
-			return false;
 		if (insn[i - 1] == OPC2_MOV_FROM_DR) {
-			if (dr == DR_ALIAS_6 || dr == DR_ALIAS_7)
-				dr += DR_ALIAS_DELTA;
+			dr = pv_debugreg_index(v, dr);
+			if (dr >= NR_DEBUGREGS)
+				return false;
 			*regs_gpr(regs, reg) = v->arch.debugreg[dr];
 		} else if (do_set_debugreg(dr, *regs_gpr(regs, reg))) {
 			return false;
@@ -332,7 +335,7 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		if (insn[i - 1] == OPC2_MOV_FROM_CR) {
 			switch (cr) {
 			case 0:
-				val = (read_cr0() & ~X86_CR0_TS) | (v->arch.vcr0_ts ? X86_CR0_TS : 0);
+				val = pv_guest_cr0(v);
 				break;
 			case 2: val = v->vcpu_info->arch.cr2; break;
 			case 3: val = v->arch.kernel_cr3 << 12; break;

@@ -15,6 +15,7 @@
 #include <hv/lib.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -258,6 +259,8 @@ void pv_exception(struct cpu_regs *regs)
 				break;
 			}
 		}
+		if (!ec && pv_emulate_umip(regs))
+			break;
 		if (!ec && v->arch.in_kernel && pv_emulate_privileged(regs))
 			break;
 		pv_inject_trap(regs, X86_EXC_GP, true, ec);
@@ -299,6 +302,61 @@ void pv_exception(struct cpu_regs *regs)
 }
 
 /*
+ * A #DB in hypervisor context. It is never ours to act on: guests may not
+ * point DR0-3 at hypervisor addresses nor set DR7.GD (set_debugreg), and
+ * every entry clears TF. So it is a guest data breakpoint on guest memory
+ * we touched for the guest (a copy in or out, instruction bytes we
+ * decoded), or a #DB the CPU held back over a guest's mov-SS/pop-SS until
+ * the first instruction of our entry (XSA-260). Data breakpoints are
+ * traps: the access has been done, and resuming finishes the work (a rep
+ * movs goes on with its count). That is also why this must come before
+ * the exception table: a #DB in the middle of a copy is no fault.
+ *
+ * The hits of the guest's own breakpoints go into its DR6, where
+ * get_debugreg(6) shows them; Xen 4.17 drops them instead. An instruction
+ * breakpoint cannot be a guest's (we never run guest code): it is
+ * db_selftest's (context.c), a fault that would hit again on resuming, so
+ * RF lets the instruction run once.
+ *
+ * This runs on the #DB IST stack, possibly on syscall_entry's first
+ * instruction with the guest's RSP and GS base: it must touch nothing
+ * but hypervisor memory (desc.c).
+ */
+static const char *entry_name(unsigned long rip)
+{
+	if (rip == (unsigned long)syscall_entry)
+		return " (syscall_entry)";
+	if (rip == (unsigned long)cstar_entry)
+		return " (cstar_entry)";
+	return "";
+}
+
+void pv_hypervisor_debug(struct cpu_regs *regs)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned long dr6 = read_dr6(), dr7 = read_dr7(), hits = 0;
+
+	write_dr6(DR6_DEFAULT);
+	for (unsigned int i = 0; i < NR_BREAKPOINTS; i++) {
+		if (!(dr6 & DR6_HIT(i)) || !DR7_ENABLED(dr7, i))
+			continue;
+		if (DR7_RW(dr7, i) == DR7_RW_EXEC)
+			regs->rflags |= X86_EFLAGS_RF;
+		if (v && DR7_ENABLED(v->arch.debugreg[7], i))
+			hits |= DR6_HIT(i);
+	}
+	if (!v) {
+		printk_ratelimited(LOG_WARN "CPU %u: #DB in hypervisor context at %p%s (DR6 %lx), resuming\n",
+				   smp_processor_id(), (void *)regs->rip, entry_name(regs->rip), dr6);
+		return;
+	}
+	v->arch.debugreg[6] |= hits;
+	printk_ratelimited(LOG_WARN "d%uv%u: #DB in hypervisor context at %p%s (DR6 %lx), resuming\n",
+			   v->domain->domain_id, v->vcpu_id, (void *)regs->rip,
+			   entry_name(regs->rip), dr6);
+}
+
+/*
  * SYSCALL from 32-bit code. In user mode it goes, as on Xen, to the
  * syscall32 callback, or failing that the 64-bit one, in kernel mode;
  * with neither (or from kernel mode, where hypercalls are 64-bit only)
@@ -326,6 +384,7 @@ void do_guest_syscall(struct cpu_regs *regs)
 	const struct pv_callback_entry *cb;
 
 	BUG_ON(!v);
+	ASSERT(!cpu_has_smap || !(read_rflags() & X86_EFLAGS_AC));	/* SFMASK, CLEAR_AC */
 	if (regs->cs == FLAT_USER_CS32) {
 		compat_syscall(v, regs);
 	} else if (v->arch.in_kernel) {

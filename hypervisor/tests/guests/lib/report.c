@@ -157,12 +157,29 @@ void case_skip(const char *fmt, ...)
 	case_skipped = true;
 }
 
+/* "case=N" on the command line: the 1-based case to run alone, or 0. */
+static size_t only_case(void)
+{
+	const char *p = strstr((const char *)start_info->cmd_line, "case=");
+	size_t n = 0;
+
+	if (!p)
+		return 0;
+	for (p += 5; *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (size_t)(*p - '0');
+	return n;
+}
+
 void run_cases(const struct test_case *cases, size_t nr)
 {
 	unsigned int skipped = 0, failed = 0;
-	size_t i;
+	size_t i, only = only_case();
 
 	for (i = 0; i < nr; i++) {
+		if (only && i + 1 != only) {
+			skipped++;
+			continue;
+		}
 		printk("case %s\n", cases[i].name);
 		case_failures_at_start = nr_failures;
 		case_skipped = false;

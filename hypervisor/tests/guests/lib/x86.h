@@ -48,6 +48,7 @@
 #define X86_EFLAGS_DF	(1UL << 10)
 #define X86_EFLAGS_OF	(1UL << 11)
 #define X86_EFLAGS_IOPL	(3UL << 12)
+#define X86_EFLAGS_AC	(1UL << 18)
 #define X86_EFLAGS_ARITH (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
 			  X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_OF)
 
@@ -55,6 +56,7 @@
 #define X86_CR0_TS	(1UL << 3)
 #define X86_CR0_PE	(1UL << 0)
 #define X86_CR0_PG	(1UL << 31)
+#define X86_CR4_DE	(1UL << 3)
 #define X86_CR4_PSE	(1UL << 4)
 #define X86_CR4_PAE	(1UL << 5)
 #define X86_CR4_PGE	(1UL << 7)

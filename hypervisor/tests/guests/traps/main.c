@@ -288,6 +288,71 @@ static void test_clear_and_reinstall(void)
 	test_divide_error();
 }
 
+/*
+ * popf sets RFLAGS.AC at any CPL, and exception and interrupt entries do
+ * not clear it: the hypervisor must (clac), or it runs with SMAP off for
+ * as long as it works for us (a debug Ward asserts AC is clear in every
+ * handler). The guest's own AC must survive: in the bounce frame, and
+ * after the return. Covers a fault (#UD), traps through DPL-3 gates
+ * (int3, int $0x80), a timer interrupt and a hypercall.
+ */
+static void test_ac_flag(void)
+{
+	unsigned long rip, fl_trap, fl_int3, fl_int80, fl_spin, fl_call;
+	uint64_t end = rdtsc() + 200000000UL;	/* well over one 10 ms tick */
+	long rax = __HYPERVISOR_xen_version;
+
+	check_rc("set_trap_table(0x80, DPL 3)", traps_set_vector(0x80, 3), 0);
+	trap_reset();
+	asm volatile("pushfq\n\t"
+		     "orq %[ac], (%%rsp)\n\t"
+		     "popfq\n\t"
+		     "lea 1f(%%rip), %[rip]\n"
+		     "1: ud2\n"
+		     "2: pushfq\n\t"
+		     "popq %[f1]\n\t"
+		     "int3\n"
+		     "3: pushfq\n\t"
+		     "popq %[f2]\n\t"
+		     "int $0x80\n"
+		     "4: pushfq\n\t"
+		     "popq %[f3]\n"
+		     "5: rdtsc\n\t"
+		     "shlq $32, %%rdx\n\t"
+		     "orq %%rdx, %%rax\n\t"
+		     "cmpq %[end], %%rax\n\t"
+		     "jb 5b\n\t"
+		     "pushfq\n\t"
+		     "popq %[f4]\n\t"
+		     "movq %[nr], %%rax\n\t"
+		     "xorl %%edi, %%edi\n\t"
+		     "syscall\n\t"
+		     "pushfq\n\t"
+		     "popq %[f5]\n\t"
+		     "pushfq\n\t"
+		     "andq %[noac], (%%rsp)\n\t"
+		     "popfq\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     _ASM_EXTABLE(3b, 3b)
+		     _ASM_EXTABLE(4b, 4b)
+		     : [rip] "=&r"(rip), [f1] "=&r"(fl_trap), [f2] "=&r"(fl_int3),
+		       [f3] "=&r"(fl_int80), [f4] "=&r"(fl_spin), [f5] "=&r"(fl_call),
+		       "+a"(rax)
+		     : [ac] "i"(X86_EFLAGS_AC), [noac] "i"(~X86_EFLAGS_AC),
+		       [end] "r"(end), [nr] "i"(__HYPERVISOR_xen_version)
+		     : "rcx", "rdx", "rdi", "rsi", "r8", "r10", "r11", "memory");
+	traps_set_vector(0x80, 0);
+	CHECK(last_trap.count == 3, "%u exceptions with AC set, expected 3 (#UD, #BP, 0x80)",
+	      last_trap.count);
+	CHECK(fl_trap & fl_int3 & fl_int80 & fl_spin & fl_call & X86_EFLAGS_AC,
+	      "AC lost: after #UD %lx, int3 %lx, int $0x80 %lx, a tick %lx, a hypercall %lx",
+	      fl_trap, fl_int3, fl_int80, fl_spin, fl_call);
+	CHECK(last_trap.rflags & X86_EFLAGS_AC, "the last bounce frame's RFLAGS %lx lack AC",
+	      last_trap.rflags);
+	CHECK(rax == HYPERVISOR_xen_version(XENVER_version, NULL),
+	      "xen_version with AC set: %lx", rax);
+}
+
 void test_main(start_info_t *si)
 {
 	static const struct test_case cases[] = {
@@ -299,6 +364,7 @@ void test_main(start_info_t *si)
 		{ "int n and trap-entry DPL", test_soft_int },
 		{ "set_trap_table errors", test_table_errors },
 		{ "clear and reinstall", test_clear_and_reinstall },
+		{ "RFLAGS.AC from the guest", test_ac_flag },
 	};
 	long rc = traps_install();
 

@@ -39,11 +39,16 @@ static volatile unsigned long v1_rounds, v1_wrong, v1_set_gdt_errors;
 static volatile uint32_t v1_wrong_limit;
 static volatile bool race_stop;
 
-/* A flat-based, byte-granular, writable data segment: present, DPL 3. */
+/*
+ * A flat-based, byte-granular, writable 32-bit data segment: present,
+ * DPL 3. 32-bit (B set): a writable 16-bit one could be a 16-bit stack,
+ * which Ward refuses (espfix).
+ */
+#define DESC_B		(1UL << 54)
 static uint64_t data_desc(uint32_t limit)
 {
 	return (limit & 0xffffUL) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
-	       (0xf2UL << 40);
+	       (0xf2UL << 40) | DESC_B;
 }
 
 /* The limit of the segment @sel names in the live GDT; false if none. */

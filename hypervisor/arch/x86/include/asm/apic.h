@@ -8,7 +8,7 @@
 
 /* Map the APIC (boot CPU, once) at @phys from the MADT. */
 void apic_map(paddr_t phys);
-/* Enable this CPU's APIC: spurious vector, no LINT, TPR 0. */
+/* Enable this CPU's APIC: spurious vector, LINT1 NMIs on the boot CPU, TPR 0. */
 void apic_init_cpu(void);
 uint32_t apic_read_id(void);
 void apic_eoi(void);
@@ -21,6 +21,8 @@ void apic_timer_interrupt(void);
 void apic_start_ap(uint32_t apic_id, paddr_t page);
 /* A fixed-delivery interrupt with @vector to the CPU with @apic_id. */
 void apic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* An NMI to the CPU with @apic_id (the watchdog). */
+void apic_send_nmi(uint32_t apic_id);
 /* NMI to every CPU but this one (panic path). */
 void apic_nmi_others(void);
 bool apic_is_mapped(void);

@@ -21,6 +21,8 @@
 #define X86_CR0_PG	_BITUL(31)
 
 /* CR4 */
+#define X86_CR4_TSD	_BITUL(2)
+#define X86_CR4_DE	_BITUL(3)
 #define X86_CR4_PSE	_BITUL(4)
 #define X86_CR4_PAE	_BITUL(5)
 #define X86_CR4_PGE	_BITUL(7)
@@ -90,6 +92,7 @@
 #define CPUID_1_ECX_TSC_DEADLINE_BIT 24
 #define CPUID_7_EBX_SMEP_BIT	7
 #define CPUID_7_EBX_SMAP_BIT	20
+#define CPUID_7_ECX_UMIP_BIT	2
 #define CPUID_80000007_EDX_INVTSC_BIT 8
 
 /* struct cpu_info (asm/percpu.h): size and the offsets assembly uses. */

@@ -27,6 +27,7 @@
 #define IST_DF		1
 #define IST_NMI		2
 #define IST_MC		3
+#define IST_DB		4
 
 struct tss64 {
 	uint32_t reserved0;

@@ -60,6 +60,13 @@ long do_stack_switch(unsigned long ss, unsigned long sp);
 long do_fpu_taskswitch(unsigned long set);
 long do_set_debugreg(unsigned long reg, unsigned long value);
 long do_get_debugreg(unsigned long reg);
+/*
+ * The debug register @reg names for @v (DR4/DR5 are DR6/DR7 while its
+ * CR4.DE is clear, as on the CPU), or NR_DEBUGREGS if none.
+ */
+#define NR_DEBUGREGS	8
+struct vcpu;
+unsigned int pv_debugreg_index(const struct vcpu *v, unsigned long reg);
 long do_set_segment_base(unsigned long which, unsigned long base);
 long do_set_gdt(unsigned long frames, unsigned long entries);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);

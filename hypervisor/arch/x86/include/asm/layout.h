@@ -47,15 +47,16 @@
  * Per-CPU stack block: STACK_SIZE bytes aligned to STACK_SIZE, so that
  * "rsp | (STACK_SIZE - 1)" finds the block's top from any stack in it,
  * including the IST stacks. Layout, page by page:
- *   0: #DF IST   1: NMI IST   2: #MC IST   3: guard (unmapped)
- *   4-7: the normal stack, with struct cpu_info at its very top.
+ *   0: #DF IST   1: NMI IST   2: #MC IST   3: #DB IST   4: guard (unmapped)
+ *   5-15: the normal stack, with struct cpu_info at its very top.
  */
-#define STACK_ORDER		3
+#define STACK_ORDER		4
 #define STACK_SIZE		(4096 << STACK_ORDER)
 #define STACK_IST_DF_TOP	(1 * 4096)
 #define STACK_IST_NMI_TOP	(2 * 4096)
 #define STACK_IST_MC_TOP	(3 * 4096)
-#define STACK_GUARD_PAGE	3
+#define STACK_IST_DB_TOP	(4 * 4096)
+#define STACK_GUARD_PAGE	4
 
 /* Real-mode trampoline for application processors (must be below 1 MiB). */
 #define TRAMPOLINE_PHYS		0x8000

@@ -21,6 +21,7 @@ struct cpu_info {
 	unsigned int cpu;		/* logical CPU number, 0 = boot CPU */
 	uint32_t apic_id;
 	volatile bool need_resched;	/* switch at the next exit to a guest */
+	volatile bool in_nmi;		/* in the NMI handler (arch_in_nmi) */
 	uint32_t slice_ticks;		/* ticks the current vCPU has run */
 	uint64_t next_tick;		/* ns: when the scheduler tick is due */
 	uint64_t hc_deadline;		/* ns: the running hypercall yields after it */

@@ -124,6 +124,14 @@ DEFINE_DR_ACCESSORS(7)
 #undef DEFINE_DR_ACCESSORS
 #define DR6_DEFAULT	0xffff0ff0UL
 #define DR7_DEFAULT	0x400UL
+#define NR_BREAKPOINTS	4
+/* DR6.Bn: breakpoint n matched (set even for disabled breakpoints). */
+#define DR6_HIT(n)	(1UL << (n))
+/* DR7: breakpoint n's enables (Ln, Gn) and its R/W field (00: execute). */
+#define DR7_ENABLED(dr7, n)	(((dr7) >> (2 * (n))) & 3UL)
+#define DR7_RW(dr7, n)		(((dr7) >> (16 + 4 * (n))) & 3UL)
+#define DR7_RW_EXEC	0UL
+#define DR7_RW_IO	2UL
 
 /* SMAP: the guest-access helpers are the only callers (STYLE.md). */
 static inline void stac(void) { __asm__ __volatile__("stac" ::: "memory"); }

@@ -7,6 +7,10 @@ struct vcpu;
 struct domain;
 struct cpu_regs;
 
+/* entry.S: the SYSCALL entry points (MSR_LSTAR, MSR_CSTAR). */
+void syscall_entry(void);
+void cstar_entry(void);
+
 /* context.c */
 void pv_vcpu_init(struct vcpu *v);
 void pv_domain_destroy(struct domain *d);
@@ -25,6 +29,8 @@ void pv_cpu_init(void);
 
 /* traps.c */
 void pv_exception(struct cpu_regs *regs);
+/* A #DB taken in hypervisor context: the guest's breakpoint; record, resume. */
+void pv_hypervisor_debug(struct cpu_regs *regs);
 void pv_sample_guest(const struct cpu_regs *regs);
 /* Bounce @vector to the current guest (error code when @has_ec). */
 void pv_inject_trap(struct cpu_regs *regs, unsigned int vector, bool has_ec, uint32_t ec);
@@ -36,6 +42,16 @@ void pv_deliver_events(struct cpu_regs *regs);
 
 /* emul-priv.c: true if the #GP at regs->rip was emulated (RIP advanced). */
 bool pv_emulate_privileged(struct cpu_regs *regs);
+/* The readable bytes (up to 15) of the instruction at regs->rip; how many. */
+#define PV_MAX_INSN_LEN	15
+unsigned int pv_fetch_insn(const struct cpu_regs *regs, uint8_t insn[PV_MAX_INSN_LEN]);
+/* CR0 as @v sees it (mov from CR0, smsw): ours, with its virtual TS. */
+unsigned long pv_guest_cr0(const struct vcpu *v);
+/*
+ * emul-umip.c: true if the #GP(0) at regs->rip was sgdt, sidt, sldt, str
+ * or smsw under CR4.UMIP, emulated (or turned into the fault it raises).
+ */
+bool pv_emulate_umip(struct cpu_regs *regs);
 /* cpuid.c: true if the #UD was the forced-emulation CPUID prefix. */
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
