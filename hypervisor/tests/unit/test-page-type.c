@@ -25,6 +25,7 @@
 #include <hv/bug.h>
 #include <hv/errno.h>
 #include <hv/page-type.h>
+#include "tlb-stub.h"
 
 #define DOM		1	/* the guest that owns the frames */
 #define OTHER_DOM	2
@@ -189,9 +190,9 @@ static void model_devalidate(struct page_info *pg, enum page_type type, void *ct
 
 	assert_ptr_equal(ctx, &m);
 	assert_true(page_type_is_table(type));
-	/* The last use: the frame still carries its type while we run. */
+	/* The last use (or a dead table's burial): the type is still set. */
 	assert_int_equal(page_get_type(pg), type);
-	assert_int_equal(page_type_count(pg), 1);
+	assert_int_equal(page_type_count(pg), (pg->type_info & PGT_DEAD) ? 0 : 1);
 	assert_false(pg->type_info & PGT_VALIDATING);
 	assert_int_equal(m.validated[f], 1);
 	m.validated[f]--;
@@ -1056,6 +1057,108 @@ static void test_devalidate_once_with_type_still_set(void **state)
 	assert_all_clear();
 }
 
+/* The defer callback the dead-table tests give: counts, answers as told. */
+static unsigned int defer_calls;
+static bool defer_now;
+static bool model_defer(struct page_info *pg, enum page_type type, void *ctx)
+{
+	assert_ptr_equal(ctx, &m);
+	assert_true(page_type_is_table(type));
+	defer_calls++;
+	return defer_now;
+}
+
+/* Take one use of @f as @type straight (no hold record: the test drops it). */
+static void take(unsigned int f, enum page_type type)
+{
+	assert_true(get_page(pg_of(f), DOM));
+	assert_int_equal(get_page_type(pg_of(f), type, model_validate, &m), 0);
+}
+
+/* Drop that use, letting the last one of a table be deferred. */
+static void drop_deferred(unsigned int f)
+{
+	put_page_type_deferred(pg_of(f), model_devalidate, model_defer, &m);
+	put_page(pg_of(f));
+}
+
+static void test_dead_table_keeps_its_entries_until_buried(void **state)
+{
+	unsigned int l2 = new_frame(), l1 = new_frame(), data = new_frame();
+	struct page_info *pg = pg_of(l2);
+
+	set_entry(l2, 0, l1, true);
+	set_entry(l1, 0, data, true);
+	defer_calls = 0;
+	defer_now = false;
+	take(l2, PGT_l2);
+	drop_deferred(l2);
+	/* Dead: nothing released yet, the type kept, no use counted. */
+	assert_int_equal(defer_calls, 1);
+	assert_int_equal(m.devalidate_calls[l2], 0);
+	assert_int_equal(pg->type_info, TYPE(PGT_l2) | PGT_DEAD | PGT_QUEUED);
+	assert_int_equal(page_type_count(pg_of(l1)), 1);
+	assert_int_equal(page_type_count(pg_of(data)), 1);
+	/* No other type while its entries hold their references. */
+	assert_int_equal(get_page_type(pg, PGT_writable, model_validate, &m), -EBUSY);
+	assert_int_equal(get_page_type(pg, PGT_l1, model_validate, &m), -EBUSY);
+	assert_int_equal(pg->type_info, TYPE(PGT_l2) | PGT_DEAD | PGT_QUEUED);
+	/* Buried: released (the l1 below the normal way), type gone, stamped. */
+	tlb_stub_reset();
+	page_type_bury(pg, model_devalidate, &m);
+	assert_int_equal(m.devalidate_calls[l2], 1);
+	assert_int_equal(m.devalidate_calls[l1], 1);
+	assert_int_equal(pg->type_info, 0);
+	assert_true(pg->tlbflush_stamp != 0);
+	assert_int_equal(pg->stale_type, PGT_l2);
+	assert_all_clear();
+}
+
+static void test_dead_table_taken_again_comes_back_as_it_is(void **state)
+{
+	unsigned int l2 = new_frame(), l1 = new_frame();
+	struct page_info *pg = pg_of(l2);
+
+	set_entry(l2, 0, l1, false);
+	defer_now = false;
+	take(l2, PGT_l2);
+	drop_deferred(l2);
+	/* The same type: back without validating again, still queued. */
+	take(l2, PGT_l2);
+	assert_int_equal(m.validate_calls[l2], 1);
+	assert_int_equal(pg->type_info, TYPE(PGT_l2) | PGT_QUEUED | 1);
+	/* Buried while alive: only taken off the queue. */
+	page_type_bury(pg, model_devalidate, &m);
+	assert_int_equal(pg->type_info, TYPE(PGT_l2) | 1);
+	assert_int_equal(m.devalidate_calls[l2], 0);
+	/* Dead again, queued again; bury twice is a bug (queued once only). */
+	drop_deferred(l2);
+	assert_int_equal(pg->type_info, TYPE(PGT_l2) | PGT_DEAD | PGT_QUEUED);
+	page_type_bury(pg, model_devalidate, &m);
+	assert_int_equal(m.devalidate_calls[l2], 1);
+	expect_bug(page_type_bury(pg, model_devalidate, &m));
+	assert_all_clear();
+}
+
+static void test_defer_declined_devalidates_at_once(void **state)
+{
+	unsigned int l2 = new_frame(), l1 = new_frame();
+
+	set_entry(l2, 0, l1, true);
+	defer_calls = 0;
+	defer_now = true;
+	take(l2, PGT_l2);
+	drop_deferred(l2);
+	assert_int_equal(defer_calls, 1);
+	assert_int_equal(m.devalidate_calls[l2], 1);
+	assert_int_equal(pg_of(l2)->type_info, 0);
+	/* Writable frames are never offered to the queue. */
+	take(l1, PGT_writable);
+	drop_deferred(l1);
+	assert_int_equal(defer_calls, 1);
+	assert_all_clear();
+}
+
 static void test_validation_refuses_bad_targets(void **state)
 {
 	struct page_info before[NR_FRAMES];
@@ -1351,6 +1454,9 @@ int main(void)
 		CASE(test_pin_keeps_type_across_put),
 		CASE(test_validate_not_called_for_writable_or_none),
 		CASE(test_devalidate_once_with_type_still_set),
+		CASE(test_dead_table_keeps_its_entries_until_buried),
+		CASE(test_dead_table_taken_again_comes_back_as_it_is),
+		CASE(test_defer_declined_devalidates_at_once),
 		CASE(test_validation_refuses_bad_targets),
 		CASE(test_validation_rolls_back_on_child_overflow),
 		CASE(test_random_stress),
