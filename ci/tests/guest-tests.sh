@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -32,10 +32,11 @@ guest_modules() {
 	esac
 }
 
-# guest_hv_args NAME: Ward's command line. vcpu-up needs a second dom0 vCPU.
+# guest_hv_args NAME: Ward's command line. vcpu-up and tlb-race need a
+# second dom0 vCPU.
 guest_hv_args() {
 	case $1 in
-	vcpu-up | vcpu-up-1cpu) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	vcpu-up | vcpu-up-1cpu | tlb-race) echo "$HV_ARGS dom0_max_vcpus=2" ;;
 	*) echo "$HV_ARGS" ;;
 	esac
 }
