@@ -10,7 +10,7 @@
 
 XEN_GZ=${XEN_GZ:-/boot/xen-4.17-amd64.gz}
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 if [ ! -f "$XEN_GZ" ]; then
@@ -27,8 +27,16 @@ gzip -dc "$XEN_GZ" >"$TEST_DIR/xen.elf" || { bad "cannot unpack $XEN_GZ"; finish
 # guest_vcpus NAME: dom0's vCPUs for that guest.
 guest_vcpus() {
 	case $1 in
-	vcpu-up) echo 2 ;;
+	vcpu-up | tlb-race | preempt | preempt-1cpu) echo 2 ;;
 	*) echo 1 ;;
+	esac
+}
+
+# guest_mem NAME: dom0's memory; preempt gives 64 MiB back and takes it again.
+guest_mem() {
+	case $1 in
+	preempt | preempt-1cpu) echo 128M ;;
+	*) echo 64M ;;
 	esac
 }
 
@@ -39,11 +47,13 @@ boot_xen() {
 	log=$TEST_DIR/$1.log
 	rm -f "$log"
 	# Xen needs SMAP/SMEP off under TCG; it owns com1, dom0 writes through it.
-	qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep -m 1G -smp 2 \
+	# NAME-1cpu: guest NAME on a one-CPU machine.
+	qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep -m 1G \
+		-smp "$(case $1 in *-1cpu) echo 1 ;; *) echo 2 ;; esac)" \
 		-display none -no-reboot -serial "file:$log" \
 		-kernel "$TEST_DIR/xen.elf" \
-		-append "console=com1 loglvl=all guest_loglvl=all dom0_mem=64M dom0_max_vcpus=$(guest_vcpus "$1")" \
-		-initrd "build/guests/$1.elf ref=xen" </dev/null 2>"$TEST_DIR/$1.stderr" &
+		-append "console=com1 loglvl=all guest_loglvl=all dom0_mem=$(guest_mem "$1") dom0_max_vcpus=$(guest_vcpus "$1")" \
+		-initrd "build/guests/${1%-1cpu}.elf ref=xen" </dev/null 2>"$TEST_DIR/$1.stderr" &
 	pid=$!
 	for ((i = 0; i < TIMEOUT * 4; i++)); do
 		sleep 0.25

@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -27,16 +27,18 @@ expect_one() {
 guest_modules() {
 	case $1 in
 	domctl | gnttab-xdom) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
-	vcpu-up-1cpu) echo "build/guests/vcpu-up.elf" ;;
+	*-1cpu) echo "build/guests/${1%-1cpu}.elf" ;;
 	*) echo "build/guests/$1.elf" ;;
 	esac
 }
 
-# guest_hv_args NAME: Ward's command line. vcpu-up needs a second dom0 vCPU;
+# guest_hv_args NAME: Ward's command line. vcpu-up, tlb-race and preempt
+# need a second dom0 vCPU; preempt gives 64 MiB back and takes it again;
 # debug-regs runs with Ward's own breakpoint on its SYSCALL entry (XSA-260).
 guest_hv_args() {
 	case $1 in
-	vcpu-up | vcpu-up-1cpu) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	vcpu-up | vcpu-up-1cpu | tlb-race) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	preempt | preempt-1cpu) echo "${HV_ARGS/dom0_mem=64M/dom0_mem=128M} dom0_max_vcpus=2" ;;
 	debug-regs) echo "$HV_ARGS db_selftest" ;;
 	*) echo "$HV_ARGS" ;;
 	esac
@@ -46,8 +48,8 @@ guest_hv_args() {
 boot_guest() {
 	log=$TEST_DIR/$1.log
 	rc=0
-	# vcpu-up-1cpu: vcpu-up on a one-CPU machine, its two vCPUs taking turns.
-	WARD_SMP=$([ "$1" = vcpu-up-1cpu ] && echo 1 || echo 2) \
+	# NAME-1cpu: guest NAME on a one-CPU machine, its two vCPUs taking turns.
+	WARD_SMP=$(case $1 in *-1cpu) echo 1 ;; *) echo 2 ;; esac) \
 		boot_kernel "$log" "$TIMEOUT" "$(guest_hv_args "$1")" "$(guest_modules "$1")" || rc=$?
 	[ -f "$log" ] || : >"$log"
 	if [ "$rc" -eq "$QEMU_TIMEOUT" ]; then bad "$1: timed out after ${TIMEOUT}s"; fi

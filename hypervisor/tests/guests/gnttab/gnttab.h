@@ -55,8 +55,6 @@ void fill_granted(void);
 uint64_t l1e_maddr(const void *va);
 uint64_t l1e_read(const void *va);
 void restore_target(unsigned int i);
-bool try_read(unsigned long va, uint64_t *val);
-bool try_write(unsigned long va, uint64_t val);
 /* One map op; returns its status, fills *handle and *bus. */
 int16_t map1(uint64_t host_addr, uint32_t flags, grant_ref_t ref, domid_t dom,
 	     grant_handle_t *handle, uint64_t *bus);

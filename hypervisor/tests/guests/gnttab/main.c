@@ -141,33 +141,6 @@ void restore_target(unsigned int i)
 		test_abort("restoring target page %u: rc %ld %s", i, rc, errno_name(rc));
 }
 
-bool try_read(unsigned long va, uint64_t *val)
-{
-	uint64_t v = 0;
-
-	trap_reset();
-	asm volatile("1: mov (%[va]), %[v]\n\t"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [v] "+r"(v)
-		     : [va] "r"(va)
-		     : "memory");
-	*val = v;
-	return !last_trap.count;
-}
-
-bool try_write(unsigned long va, uint64_t val)
-{
-	trap_reset();
-	asm volatile("1: mov %[val], (%[va])\n\t"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     :
-		     : [va] "r"(va), [val] "r"(val)
-		     : "memory");
-	return !last_trap.count;
-}
-
 int16_t map1(uint64_t host_addr, uint32_t flags, grant_ref_t ref, domid_t dom,
 	     grant_handle_t *handle, uint64_t *bus)
 {

@@ -54,6 +54,29 @@ shared_info_t *map_shared_info(long *rc);
 extern shared_info_t *shared_info;	/* NULL until map_shared_info() */
 /* Remove the mapping of one page of our image; 0 or the hypercall's rc. */
 long unmap_page(void *va);
+/*
+ * The level-@level entry (1-4) mapping @va in the builder's page tables,
+ * through their read-only bootstrap-region mappings, and its machine
+ * address in *maddr (an mmu_update ptr); NULL if a higher level does not
+ * map @va or names a frame outside the bootstrap region.
+ */
+volatile uint64_t *bootstrap_entry(const void *va, unsigned int level, uint64_t *maddr);
+/*
+ * The next pfn from the top of our memory, beyond the bootstrap region so
+ * nothing maps it (test_error if one is mapped); one at a time, downwards.
+ */
+unsigned long take_free_pfn(void);
+
+static inline uint64_t mfn_pte(unsigned long mfn, uint64_t flags)
+{
+	return ((uint64_t)mfn << PAGE_SHIFT) | flags;
+}
+
+/* Machine address of entry @idx of frame @mfn (an mmu_update ptr). */
+static inline uint64_t mfn_maddr(unsigned long mfn, unsigned int idx)
+{
+	return ((uint64_t)mfn << PAGE_SHIFT) + idx * sizeof(uint64_t);
+}
 /* Guest addresses every guest-handle check must refuse. */
 #define BAD_PTR_UNMAPPED	((void *)0x1000UL)
 #define BAD_PTR_NONCANONICAL	((void *)NONCANONICAL_ADDR)
@@ -62,6 +85,19 @@ long unmap_page(void *va);
 
 /* time.c: system time in ns from @t (version-checked read). */
 uint64_t pvclock_ns(const volatile struct vcpu_time_info *t);
+
+/*
+ * smp.c: start vCPU @id in fn(arg) on the stack ending at @stack_top, on
+ * our page tables and callbacks (no trap table: it must not fault);
+ * vcpu_context() only builds that context. vcpu_now(): vCPU @id's clock
+ * in ns (reads shared_info, so map_shared_info() first).
+ */
+void vcpu_context(vcpu_guest_context_t *ctx, void (*fn)(unsigned long), unsigned long arg,
+		  void *stack_top);
+long vcpu_start(unsigned int id, void (*fn)(unsigned long), unsigned long arg, void *stack_top);
+uint64_t vcpu_now(unsigned int id);
+/* A guest for two vCPUs: SKIP without a second one; map shared_info, install the traps. */
+void smp_guest_setup(void);
 
 /* string.c */
 void *memset(void *s, int c, size_t n);
@@ -123,6 +159,9 @@ long traps_set_vector(unsigned int vector, unsigned int dpl);
 #define NO_EC (~0UL)
 bool check_trap(const char *what, unsigned int vector, uint64_t rip,
 		uint64_t ec);
+/* A load or store that may fault: false (the fault in last_trap) if it did. */
+bool try_read(unsigned long va, uint64_t *val);
+bool try_write(unsigned long va, uint64_t val);
 /* Optional hook for VEC_EVENT / VEC_SYSCALL_CB / VEC_NMI_CB entries. */
 extern void (*callback_hook)(struct trap_frame *f);
 /* Optional hook for exceptions no _ASM_EXTABLE entry expects (it may not return). */

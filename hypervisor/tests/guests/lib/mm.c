@@ -5,6 +5,7 @@
  * start_info->mfn_list gives each PFN's machine frame.
  */
 #include "lib.h"
+#include <xen/memory.h>
 
 /* A page of our image that shared_info replaces; owned by map_shared_info. */
 static uint8_t shared_info_slot[PAGE_SIZE] __page_aligned;
@@ -46,4 +47,51 @@ long unmap_page(void *va)
 {
 	return HYPERVISOR_update_va_mapping((unsigned long)va, 0,
 					    UVMF_INVLPG | UVMF_LOCAL);
+}
+
+/* The bootstrap-region VA of the frame a page-table entry names, or NULL. */
+static volatile uint64_t *bootstrap_table(uint64_t e)
+{
+	const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+	const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
+	unsigned long mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT, pfn;
+
+	if (!(e & _PAGE_PRESENT))
+		return NULL;
+	pfn = m2p[mfn];
+	if (pfn >= start_info->nr_pages || p2m[pfn] != mfn)
+		return NULL;
+	return (volatile uint64_t *)(VIRT_BASE + (pfn << PAGE_SHIFT));
+}
+
+volatile uint64_t *bootstrap_entry(const void *va, unsigned int level, uint64_t *maddr)
+{
+	volatile uint64_t *t = (volatile uint64_t *)start_info->pt_base;
+	unsigned int lvl, idx = 0;
+
+	for (lvl = 4;; lvl--) {
+		idx = ((unsigned long)va >> (PAGE_SHIFT + 9 * (lvl - 1))) & (PT_ENTRIES - 1);
+		if (lvl == level)
+			break;
+		t = bootstrap_table(t[idx]);
+		if (!t)
+			return NULL;
+	}
+	if (maddr)
+		*maddr = mfn_maddr(virt_to_mfn((const void *)t), idx);
+	return &t[idx];
+}
+
+unsigned long take_free_pfn(void)
+{
+	static unsigned long next;	/* pfns from here up are taken; vCPU 0 only */
+	volatile uint64_t *e;
+
+	if (!next)
+		next = start_info->nr_pages;
+	next--;
+	e = bootstrap_entry((void *)(VIRT_BASE + (next << PAGE_SHIFT)), 1, NULL);
+	if (e && (*e & _PAGE_PRESENT))
+		test_error("pfn %lx is mapped: no free frames left", next);
+	return next;
 }

@@ -168,3 +168,30 @@ bool check_trap(const char *what, unsigned int vector, uint64_t rip,
 			  last_trap.error_code, ec);
 	return !fails;
 }
+
+bool try_read(unsigned long va, uint64_t *val)
+{
+	uint64_t v = 0;
+
+	trap_reset();
+	asm volatile("1: mov (%[va]), %[v]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [v] "+r"(v)
+		     : [va] "r"(va)
+		     : "memory");
+	*val = v;
+	return !last_trap.count;
+}
+
+bool try_write(unsigned long va, uint64_t val)
+{
+	trap_reset();
+	asm volatile("1: mov %[val], (%[va])\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     :
+		     : [va] "r"(va), [val] "r"(val)
+		     : "memory");
+	return !last_trap.count;
+}

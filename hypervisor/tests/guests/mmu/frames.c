@@ -231,33 +231,6 @@ void check_entry(const char *what, uint64_t e, unsigned long mfn,
 	      what, (unsigned long)e);
 }
 
-bool try_read(unsigned long va, uint64_t *val)
-{
-	uint64_t v = 0;
-
-	trap_reset();
-	asm volatile("1: mov (%[va]), %[v]\n\t"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [v] "+r"(v)
-		     : [va] "r"(va)
-		     : "memory");
-	*val = v;
-	return !last_trap.count;
-}
-
-bool try_write(unsigned long va, uint64_t val)
-{
-	trap_reset();
-	asm volatile("1: mov %[val], (%[va])\n\t"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     :
-		     : [va] "r"(va), [val] "r"(val)
-		     : "memory");
-	return !last_trap.count;
-}
-
 /* VA must read as WANT. */
 void expect_read(const char *what, const void *va, uint64_t want)
 {

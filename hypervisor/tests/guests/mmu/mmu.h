@@ -112,9 +112,7 @@ uint64_t l1e_read(const void *va);
 void check_entry(const char *what, uint64_t e, unsigned long mfn,
 		 uint64_t flags);
 
-/* Accesses that may fault (the #PF lands in last_trap). */
-bool try_read(unsigned long va, uint64_t *val);
-bool try_write(unsigned long va, uint64_t val);
+/* Accesses that may fault: try_read()/try_write() (lib.h). */
 void expect_read(const char *what, const void *va, uint64_t want);
 void expect_pf(const char *what, const void *va, bool write, uint64_t ec);
 

@@ -42,8 +42,7 @@ static volatile bool v1_pending;
 static evtchn_port_t ipi_port;
 bool ref_xen;
 
-void vcpu1_entry(void);
-void vcpu1_main(unsigned long magic);
+static void vcpu1_main(unsigned long magic);
 
 /* The FS selectors the two vCPUs hold while they take turns on the CPUs. */
 #define V1_FS		FLAT_RING3_SS64	/* a flat ring-3 data segment */
@@ -77,15 +76,7 @@ static unsigned long selector_rounds(unsigned int sel)
 	return errors;
 }
 
-/* vCPU 1 starts here with RSP 16-byte aligned: the call makes it a normal entry. */
-asm(".pushsection .text\n"
-    ".globl vcpu1_entry\n"
-    "vcpu1_entry:\n\t"
-    "call vcpu1_main\n\t"
-    "ud2\n"
-    ".popsection");
-
-void vcpu1_main(unsigned long magic)
+static void vcpu1_main(unsigned long magic)
 {
 	v1_arg = magic;
 	v1_clock = pvclock_ns(&shared_info->vcpu_info[1].time);
@@ -179,19 +170,7 @@ uint64_t pte_for(const void *page)
 /* A context that brings vCPU 1 up in vcpu1_main on our page tables. */
 static void good_context(void)
 {
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_entry;
-	ctx.user_regs.rsp = (unsigned long)(v1_stack + sizeof(v1_stack));
-	ctx.user_regs.rdi = V1_MAGIC;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.user_regs.cs = FLAT_KERNEL_CS;
-	ctx.user_regs.ss = FLAT_KERNEL_SS;
-	ctx.kernel_ss = FLAT_KERNEL_SS;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = virt_to_mfn((void *)start_info->pt_base) << PAGE_SHIFT;
-	ctx.event_callback_eip = (unsigned long)event_callback_entry;
-	ctx.failsafe_callback_eip = (unsigned long)failsafe_callback_entry;
+	vcpu_context(&ctx, vcpu1_main, V1_MAGIC, v1_stack + sizeof(v1_stack));
 }
 
 /* A refused initialise: exactly @want on Ward; any error on Xen where noted. */
