@@ -45,8 +45,8 @@ struct domain;
 #define GNT_PIN_MAX			0xffffu
 /* How often we retry a cmpxchg on a guest-written entry before giving up. */
 #define GNT_CMPXCHG_TRIES		5
-/* Ops handled by one grant_table_op call (no continuation yet). */
-#define GNTTAB_BATCH_MAX		4096
+/* Ops one grant_table_op call may name (it continues itself as it goes). */
+#define GNTTAB_BATCH_MAX		UINT32_MAX
 
 /* How a pin uses the frame: add GNT_PIN_WRITE for writable access. */
 enum gnt_pin_kind {

@@ -7,9 +7,8 @@
  * only for an unknown cmd (-ENOSYS), a count out of range (-EINVAL) or an
  * unreadable/unwritable array (-EFAULT, ops before it took effect).
  *
- * A batch continues itself (asm/hypercall.h). One call names at most
- * GNTTAB_BATCH_MAX ops (Linux's largest batches, netback's copy and map
- * arrays, stay below 1024), more is -EINVAL. Each op takes and drops its own locks, so a
+ * A batch continues itself (asm/hypercall.h), so it may be as long as
+ * the ABI's 32-bit count allows, as on Xen. Each op takes and drops its own locks, so a
  * long batch never holds a lock for long.
  *
  * What Linux 6.1 issues (drivers/xen, arch/x86/xen, blkback, netback,
@@ -303,7 +302,7 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop, unsigned long count
 	struct domain *d = v->domain;
 
 	if (count > GNTTAB_BATCH_MAX)
-		return -EINVAL;
+		return -EINVAL;	/* the ABI's count is 32-bit */
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
 		return gnttab_batch(v, cmd, uop, count, sizeof(struct gnttab_map_grant_ref),

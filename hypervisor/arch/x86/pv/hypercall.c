@@ -7,6 +7,7 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/guest-access.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <ward/ctl.h>
@@ -46,6 +47,26 @@ long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 	a[2] = a2;
 	a[3] = a3;
 	return -ERESTART;
+}
+
+long hc_cont_begin(unsigned long *count, unsigned long pdone)
+{
+	unsigned int done = 0;
+
+	if (!(*count & HC_CONT_FLAG))
+		return 0;
+	*count &= ~HC_CONT_FLAG;
+	if (pdone && copy_from_guest_raw(&done, pdone, sizeof(done)))
+		done = 0;
+	return done;
+}
+
+unsigned long hc_cont_save(unsigned long remaining, unsigned long pdone, unsigned int done)
+{
+	/* As Xen: an unwritable count is ignored; the guest asked for it. */
+	if (pdone)
+		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
+	return remaining | HC_CONT_FLAG;
 }
 
 static long dispatch(unsigned long nr, const unsigned long a[6], struct cpu_regs *regs);

@@ -102,11 +102,15 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long st
 	unsigned long done;
 	bool preempted = false;
 
-	if (copy_from_guest_raw(&r, arg, sizeof(r)))
-		return -EFAULT;
+	/*
+	 * As Xen: the result is a count of extents done, so an unreadable
+	 * argument, or a start at or past the end, returns where it started.
+	 */
+	if (copy_from_guest_raw(&r, arg, sizeof(r)) || start >= r.nr_extents)
+		return (long)start;
 	if (r.extent_order != 0 || r.mem_flags)
 		return -EINVAL;
-	if (r.nr_extents > RESERVATION_MAX_EXTENTS || start > r.nr_extents)
+	if (r.nr_extents > RESERVATION_MAX_EXTENTS)
 		return -EINVAL;
 	t = target_domain(d, r.domid);
 	if (!t)

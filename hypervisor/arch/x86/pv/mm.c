@@ -39,8 +39,8 @@
 /* Bits a guest may not set in a present entry: PS at L2-L4 (no superpages). */
 #define PTE_FLAGS_MASK		(~PTE_ADDR_MASK)
 /* The most requests one batch may name (it continues itself as it goes). */
-#define MMU_BATCH_MAX		(1u << 20)
-#define MMUEXT_BATCH_MAX	(1u << 20)
+#define MMU_BATCH_MAX		(HC_CONT_FLAG - 1)
+#define MMUEXT_BATCH_MAX	(HC_CONT_FLAG - 1)
 #define LDT_MAX_ENTRIES		8192
 /* The first MiB: BIOS and legacy device memory, I/O space for dom0 on Xen. */
 #define LOW_MEM_FRAMES		(MiB(1) >> PAGE_SHIFT)
@@ -48,6 +48,7 @@
 static int validate_table(struct page_info *pg, enum page_type type, void *ctx);
 static void devalidate_table(struct page_info *pg, enum page_type type, void *ctx);
 static bool defer_table(struct page_info *pg, enum page_type type, void *ctx);
+static unsigned int type_level(enum page_type type);
 
 static mfn_t pte_mfn(uint64_t e)
 {
@@ -121,14 +122,24 @@ static struct pv_val_holds *val_holds(const struct domain *d)
 static void val_hold(struct domain *d, mfn_t mfn)
 {
 	struct pv_val_holds *h = val_holds(d);
+	enum page_type type = page_get_type(mfn_to_page(mfn));
 
-	if (!h)
+	if (!h || h->nr == PV_VAL_HOLDS_MAX || get_typed(d, mfn, type))	/* a count only */
 		return;
-	h->fresh++;
-	if (h->nr == PV_VAL_HOLDS_MAX ||
-	    get_typed(d, mfn, page_get_type(mfn_to_page(mfn))))	/* a count, no validation */
-		return;
+	h->fresh++;	/* kept: progress this attempt does not lose */
+	h->level[h->nr] = (uint8_t)type_level(type);
 	h->mfn[h->nr++] = (uint32_t)mfn;
+}
+
+/*
+ * A level-@level table completed: its entries now keep its subtables, the
+ * level-@level - 1 holds on top of the stack. Dropping a hold is always
+ * safe (a table still used stays typed); it only gives back progress.
+ */
+static void val_collapse(struct domain *d, struct pv_val_holds *h, unsigned int level)
+{
+	while (h->nr && h->level[h->nr - 1] == level - 1)
+		put_typed(d, h->mfn[--h->nr]);
 }
 
 /* Drop the holds from @mark on (their tables stay typed if still used). */
@@ -313,7 +324,7 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 	uint64_t *t = mfn_to_virt((mfn_t)(pg - mfn_to_page(0)));
 	const uint64_t *idle = idle_l4_table();
 	struct pv_val_holds *h = val_holds(d);
-	unsigned int i, mark = h ? h->nr : 0;
+	unsigned int i;
 
 	int rc = 0;
 
@@ -341,8 +352,8 @@ static int validate_table(struct page_info *pg, enum page_type type, void *ctx)
 		}
 	}
 	/* Done: this table's entries now keep its subtables; drop their holds. */
-	if (h)
-		val_release(d, h, mark);
+	if (h && level > 1)
+		val_collapse(d, h, level);
 	return 0;
 undo:
 	while (i--)
@@ -583,12 +594,12 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
 	bool continuing = count & HC_CONT_FLAG;
-	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
+	unsigned long before = hc_cont_begin(&count, pdone);	/* done in earlier calls */
 	unsigned int i = 0, done;
 	bool preempted = false;
 	long rc = 0;
 
-	if (count > MMU_BATCH_MAX || before > MMU_BATCH_MAX)
+	if (count > MMU_BATCH_MAX)
 		return -EINVAL;
 	rc = check_foreigndom(d, foreigndom);
 	if (rc) {
@@ -659,7 +670,8 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 	/* No flush: the guest asks for what it needs (mmuext_op, UVMF flags). */
 	if (preempted)
 		return hypercall_continue(reqs + i * sizeof(mmu_update_t),
-					  hc_cont_count(count - i, before + i), pdone, foreigndom);
+					  hc_cont_save(count - i, pdone, (unsigned int)(before + i)),
+					  pdone, foreigndom);
 	/* As Xen: an unwritable count is ignored; the batch's own result stands. */
 	done = (unsigned int)(before + i);
 	if (pdone)
@@ -813,12 +825,12 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 	XEN_GUEST_HANDLE(mmuext_op_t) h = guest_handle_from_ulong(mmuext_op_t, ops);
 	struct vcpu *v = current_vcpu();
 	bool continuing = count & HC_CONT_FLAG;
-	unsigned long before = hc_cont_done(&count);	/* done in earlier calls */
+	unsigned long before = hc_cont_begin(&count, pdone);	/* done in earlier calls */
 	unsigned int i = 0, done;
 	bool preempted = false;
 	long rc = 0;
 
-	if (count > MMUEXT_BATCH_MAX || before > MMUEXT_BATCH_MAX)
+	if (count > MMUEXT_BATCH_MAX)
 		return -EINVAL;
 	rc = check_foreigndom(v->domain, foreigndom);
 	if (rc) {
@@ -856,7 +868,8 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 	spin_unlock(&v->domain->mm_lock);
 	if (preempted)
 		return hypercall_continue(ops + i * sizeof(struct mmuext_op),
-					  hc_cont_count(count - i, before + i), pdone, foreigndom);
+					  hc_cont_save(count - i, pdone, (unsigned int)(before + i)),
+					  pdone, foreigndom);
 	done = (unsigned int)(before + i);
 	if (pdone)
 		(void)copy_to_guest_raw(pdone, &done, sizeof(done));

@@ -285,6 +285,7 @@ void test_main(start_info_t *si)
 		{ "memory_op: failing at k", test_memory_op_errors },
 		{ "grant_table_op: a huge copy batch", test_gnttab_copy },
 		{ "grant_table_op: failing ops", test_gnttab_copy_errors },
+		{ "mmuext_op: pin and unpin of one huge fresh tree", test_tree_pin },
 	};
 	const uint64_t *l4 = (const uint64_t *)si->pt_base;
 	long rc;

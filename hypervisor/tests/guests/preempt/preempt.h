@@ -96,5 +96,8 @@ void test_gnttab_copy_errors(void);
 extern const struct huge huge_gnttab;
 void gnttab_bench_prepare(void);
 
+/* tree.c */
+void test_tree_pin(void);
+
 /* bench.c */
 void bench_main(void);

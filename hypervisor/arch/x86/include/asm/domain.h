@@ -34,8 +34,10 @@ struct fpu_state {
  * guest, 512 entries each): it yields like a batch does. Tables it
  * finished validating keep their type across the continuation through a
  * "hold" (one type use) recorded here, so the next attempt finds them done
- * and moves on; the tree's own entries replace the holds as the tables
- * above complete, which keeps at most 511 per level (pv/mm.c).
+ * and moves on. The walk is depth-first, so the holds form a stack whose
+ * top block is the children of the table being validated: when it
+ * completes, its entries take over from those holds, which go (pv/mm.c).
+ * That keeps at most 511 per level.
  */
 #define PV_VAL_HOLDS_MAX	1600
 
@@ -44,6 +46,7 @@ struct pv_val_holds {
 	unsigned int fresh;			/* tables validated in this attempt */
 	unsigned int nr;
 	uint32_t mfn[PV_VAL_HOLDS_MAX];
+	uint8_t level[PV_VAL_HOLDS_MAX];	/* of the table held: 1-3 */
 };
 
 struct pv_vcpu {

@@ -19,31 +19,23 @@ long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3);
 
 /*
- * How the count of mmu_update and mmuext_op carries progress across a
- * continuation (our own encoding; the guest never sees it unless it looks
- * at its registers mid-call): the remaining count, a flag, and above bit
- * 32 how many requests were done before. A guest that forges it can only
- * misreport its own *pdone.
+ * How mmu_update and mmuext_op carry progress across a continuation, as
+ * on Xen: the count re-entered is what remains with HC_CONT_FLAG set, and
+ * *pdone (when the guest gave one) holds what was done before; a
+ * continued call starts counting from there. A guest that forges either
+ * can only misreport its own *pdone.
  */
 #define HC_CONT_FLAG		(1UL << 31)
-#define HC_CONT_DONE_SHIFT	32
 
-static inline unsigned long hc_cont_count(unsigned long remaining, unsigned long done)
-{
-	return remaining | HC_CONT_FLAG | (done << HC_CONT_DONE_SHIFT);
-}
+/*
+ * Decode @count (the remaining count is left in it); the requests done in
+ * earlier calls are read back from @pdone. A pdone that cannot be read
+ * counts from 0: it can only be the guest's own doing.
+ */
+long hc_cont_begin(unsigned long *count, unsigned long pdone);
 
-/* Split @count into what remains (returned in *count) and what was done. */
-static inline unsigned long hc_cont_done(unsigned long *count)
-{
-	unsigned long done = 0;
-
-	if (*count & HC_CONT_FLAG) {
-		done = *count >> HC_CONT_DONE_SHIFT;
-		*count &= HC_CONT_FLAG - 1;
-	}
-	return done;
-}
+/* Write @done to @pdone (if any) and continue with @remaining | the flag. */
+unsigned long hc_cont_save(unsigned long remaining, unsigned long pdone, unsigned int done);
 
 long do_set_trap_table(unsigned long traps);
 long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
