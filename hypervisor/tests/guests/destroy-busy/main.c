@@ -46,7 +46,6 @@ const char test_title[] = "destroy-busy: destroying a domU while a CPU is busy w
 #define BUSY_MAX_OPS		(1u << 16)
 #define CALIBRATE_OPS		256
 #define L1_ENTRIES		512
-#define WAIT_NS			(20000 * MS)
 
 /* On the child's xenstore page. */
 struct mailbox {
@@ -58,13 +57,6 @@ struct mailbox {
 };
 
 /* ---- the children -------------------------------------------------------- */
-
-static volatile struct mailbox *child_mailbox(const start_info_t *si)
-{
-	const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
-
-	return (volatile struct mailbox *)(VIRT_BASE + (m2p[si->store_mfn] << PAGE_SHIFT));
-}
 
 /*
  * Each multicall entry re-arms a timer; the entry running when the
@@ -156,13 +148,8 @@ static void __noreturn child_busy(const start_info_t *si, volatile struct mailbo
 
 static void __noreturn child_main(start_info_t *si)
 {
-	volatile struct mailbox *mb = child_mailbox(si);
-	long rc;
+	volatile struct mailbox *mb = child_setup(si);
 
-	if (!map_shared_info(&rc)) {
-		printk("child: FAILED: mapping shared_info: %ld\n", rc);
-		guest_shutdown(SHUTDOWN_reboot);
-	}
 	if (cmdline_has("timers"))
 		child_timers(mb);
 	if (cmdline_has("busy"))
@@ -201,18 +188,6 @@ static uint32_t start_child(const char *cmdline, unsigned int how)
 	return domid;
 }
 
-/* Wait until @cond holds of the mailbox; false (reported) after WAIT_NS. */
-#define WAIT_FOR(cond, what)						\
-	({								\
-		uint64_t _end = clock_ns() + WAIT_NS;			\
-		bool _ok;						\
-		while (!(_ok = (cond)) && clock_ns() < _end)		\
-			sleep_ns(MS / 4);				\
-		if (!_ok)						\
-			test_fail("waited in vain for %s", what);	\
-		_ok;							\
-	})
-
 /* Destroy @domid; report how long it took, and whether it is really gone. */
 static void destroy(uint32_t domid, const char *what)
 {
@@ -245,7 +220,7 @@ static void test_timers(void)
 
 		if (!domid)
 			return;
-		if (WAIT_FOR(mb->magic == MB_MAGIC && mb->seq >= TIMER_LOOPS_MIN,
+		if (WAIT_UNTIL(mb->magic == MB_MAGIC && mb->seq >= TIMER_LOOPS_MIN,
 			     "the timers child to loop"))
 			CHECK(!mb->failures, "the timers child: %u timer calls failed",
 			      mb->failures);
@@ -262,11 +237,11 @@ static bool wait_in_long_call(void)
 {
 	uint64_t s;
 
-	if (!WAIT_FOR(mb->magic == MB_MAGIC, "the busy child to set up"))
+	if (!WAIT_UNTIL(mb->magic == MB_MAGIC, "the busy child to set up"))
 		return false;
 	s = mb->seq;
 	/* A fresh call, so that it has all its seconds still to go. */
-	return WAIT_FOR(mb->seq != s && (mb->seq & 1), "the busy child's long call");
+	return WAIT_UNTIL(mb->seq != s && (mb->seq & 1), "the busy child's long call");
 }
 
 static void test_busy(void)
@@ -312,13 +287,8 @@ void test_main(start_info_t *si)
 		{ "destroy a child in a long hypercall", test_busy },
 		{ "destroy while another child's hypercall holds a CPU", test_other_cpu_busy },
 	};
-	struct ward_ctl c;
-
 	if (!(si->flags & SIF_INITDOMAIN))
 		child_main(si);
-	ctl_dom0_setup();
-	ctl_init(&c, WARD_CTL_physinfo, 0);
-	if (ctl_call(&c) || c.u.physinfo.nr_cpus < 2)
-		test_skip("needs two CPUs");
+	ctl_dom0_setup(2);
 	run_cases(cases, ARRAY_SIZE(cases));
 }

@@ -592,7 +592,7 @@ void test_main(start_info_t *si)
 
 	if (!(si->flags & SIF_INITDOMAIN))
 		child_main(si);
-	ctl_dom0_setup();
+	ctl_dom0_setup(1);
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);
 	if (rc)
 		test_error("binding VIRQ_DOM_EXC: %ld", rc);

@@ -366,7 +366,7 @@ void test_main(start_info_t *si)
 
 	if (!(si->flags & SIF_INITDOMAIN))
 		child_main(si);
-	ctl_dom0_setup();
+	ctl_dom0_setup(1);
 	if (!map_own_table())
 		test_error("setting up our grant table");
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);

@@ -50,16 +50,32 @@ bool poll_port(evtchn_port_t p)
 	}
 }
 
-void ctl_dom0_setup(void)
+void ctl_dom0_setup(unsigned int min_cpus)
 {
+	struct ward_ctl c;
 	long rc;
 
 	if (cmdline_has("ref=xen"))
 		test_skip("needs Ward's control interface: Xen has none");
+	ctl_init(&c, WARD_CTL_physinfo, 0);
+	if (ctl_call(&c) || c.u.physinfo.nr_cpus < min_cpus)
+		test_skip("needs %u CPUs", min_cpus);
 	if (!start_info->mod_start || !start_info->mod_len)
 		test_error("no initrd: boot this guest with a copy of itself as its module");
 	if (!map_shared_info(&rc))
 		test_error("mapping shared_info: %ld", rc);
+}
+
+void *child_setup(const start_info_t *si)
+{
+	const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+	long rc;
+
+	if (!map_shared_info(&rc)) {
+		printk("child: FAILED: mapping shared_info: %ld\n", rc);
+		guest_shutdown(SHUTDOWN_reboot);
+	}
+	return (void *)(VIRT_BASE + (m2p[si->store_mfn] << PAGE_SHIFT));
 }
 
 uint64_t clock_ns(void)
