@@ -123,7 +123,7 @@ struct domain *domain_create(domid_t req_id, unsigned int max_vcpus, bool privil
 	d->shared_info->xen_wc_sec_hi = (uint32_t)(wallclock_at_boot() >> 32);
 	/* A hypervisor page the domain may map (and so reference) as its own. */
 	mfn_to_page(virt_to_mfn(d->shared_info))->owner = id;
-	mfn_to_page(virt_to_mfn(d->shared_info))->count_info = PGC_XEN_HEAP;
+	mfn_to_page(virt_to_mfn(d->shared_info))->count_info = PGC_XEN_HEAP | PGC_ALLOCATED;
 	for (unsigned int i = 0; i < max_vcpus; i++) {
 		struct vcpu *v = xzalloc(sizeof(*v));
 
@@ -171,6 +171,8 @@ mfn_t domain_alloc_frame(struct domain *d)
 		return INVALID_MFN;
 	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 	mfn_to_page(mfn)->owner = d->domain_id;
+	mfn_to_page(mfn)->type_info = 0;
+	page_own(mfn_to_page(mfn));
 	flags = spin_lock_irqsave(&d->lock);
 	d->tot_pages++;
 	spin_unlock_irqrestore(&d->lock, flags);
@@ -358,7 +360,6 @@ void domain_free_orphan(struct page_info *pg)
 	pg->owner = PAGE_OWNER_NONE;
 	pg->count_info = 0;
 	pg->type_info = 0;
-	pg->foreign_refs = 0;
 	free_frames((mfn_t)(pg - mfn_to_page(0)), 0);
 }
 

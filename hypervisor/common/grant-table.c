@@ -90,7 +90,7 @@ int16_t gnttab_grow(struct grant_table *gt, domid_t owner, unsigned int nr)
 		/* A hypervisor page its owner may map and write (hv/page-type.h). */
 		pg = mfn_to_page(virt_to_mfn(frame));
 		pg->owner = owner;
-		pg->count_info = PGC_XEN_HEAP;
+		pg->count_info = PGC_XEN_HEAP | PGC_ALLOCATED;
 		gt->shared[i] = frame;
 		gt->active[i] = act;
 		/* Publish the frame before the count that makes it reachable. */

@@ -60,21 +60,24 @@ static struct page_info *owned_page(const struct domain *d, mfn_t mfn)
 /*
  * A privileged domain (dom0) may map the memory of other live domains
  * into its own page tables (the toolstack builds and serves domUs that
- * way); the reference is then taken for the frame's real owner.
+ * way); the reference is then taken for the frame's real owner, which we
+ * return in @owner. The owner's lock is not held: the frame may change
+ * hands meanwhile, which get_page_foreign() catches (hv/page-type.h).
  */
-static struct page_info *foreign_page(const struct domain *d, mfn_t mfn)
+static struct page_info *foreign_page(const struct domain *d, mfn_t mfn, domid_t *owner)
 {
 	struct page_info *pg;
-	struct domain *owner;
+	struct domain *od;
 
 	if (!d->is_privileged || mfn >= page_alloc_nr_frames())
 		return NULL;
 	pg = mfn_to_page(mfn);
+	*owner = READ_ONCE(pg->owner);
 	if (pg->state != PGS_INUSE || (pg->count_info & PGC_XEN_HEAP) ||
-	    pg->owner == d->domain_id)
+	    *owner == d->domain_id)
 		return NULL;
-	owner = domain_lookup(pg->owner);
-	return owner && !owner->is_dying ? pg : NULL;
+	od = domain_lookup(*owner);
+	return od && !od->is_dying ? pg : NULL;
 }
 
 static int get_typed(struct domain *d, mfn_t mfn, enum page_type type)
@@ -107,11 +110,12 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 	if (!(e & PTE_P))
 		return 0;
 	if (level == 1) {
+		domid_t owner = d->domain_id;
 		bool foreign = false;
 
 		pg = owned_page(d, mfn);
 		if (!pg) {
-			pg = foreign_page(d, mfn);
+			pg = foreign_page(d, mfn, &owner);
 			foreign = pg != NULL;
 		}
 		if (!pg && mfn < page_alloc_nr_frames() &&
@@ -124,7 +128,7 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		 * Xen's values: -EBUSY for RAM that is not ours or is in use as a
 		 * table; -EINVAL for I/O memory this domain may not map.
 		 */
-		if (!pg || !(foreign ? get_page_foreign(pg, pg->owner) : get_page(pg, pg->owner)))
+		if (!pg || !(foreign ? get_page_foreign(pg, owner) : get_page(pg, d->domain_id)))
 			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
 			       mfn_to_page(mfn)->state != PGS_RESERVED ? -EBUSY : -EINVAL;
 		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
