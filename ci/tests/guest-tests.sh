@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -26,7 +26,7 @@ expect_one() {
 # copy of itself, given as its initrd.
 guest_modules() {
 	case $1 in
-	domctl | gnttab-xdom) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
+	domctl | gnttab-xdom | destroy-busy | foreign-race) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
 	*-1cpu) echo "build/guests/${1%-1cpu}.elf" ;;
 	*) echo "build/guests/$1.elf" ;;
 	esac

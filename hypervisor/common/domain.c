@@ -33,8 +33,8 @@ static bool id_taken[MAX_DOMAINS];
 static domid_t next_id = 1;
 static DEFINE_SPINLOCK(domlist_lock);
 
-/* How long domain_kill waits for another CPU to switch a vCPU out. */
-#define KILL_WAIT_NS	(2ULL * 1000 * 1000 * 1000)
+/* After how long domain_kill says that it still waits for a vCPU. */
+#define KILL_WARN_NS	(2ULL * 1000 * 1000 * 1000)
 
 static const char *const shutdown_names[] = {
 	[SHUTDOWN_poweroff] = "poweroff",
@@ -168,6 +168,8 @@ mfn_t domain_alloc_frame(struct domain *d)
 		return INVALID_MFN;
 	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 	mfn_to_page(mfn)->owner = d->domain_id;
+	mfn_to_page(mfn)->type_info = 0;
+	page_own(mfn_to_page(mfn));
 	flags = spin_lock_irqsave(&d->lock);
 	d->tot_pages++;
 	spin_unlock_irqrestore(&d->lock, flags);
@@ -295,9 +297,32 @@ int domain_for_each(domid_t first, int (*fn)(struct domain *d, void *ctx), void 
 	return 0;
 }
 
+/*
+ * Wait until no CPU runs @v and the scheduler has let go of it. A vCPU on
+ * another CPU leaves it at that CPU's next exit to the guest: at once if
+ * it is in the guest (vcpu_sleep kicked it), else when its hypercall is
+ * over, which may take seconds (a guest's biggest batch). Never gives up:
+ * freeing its domain earlier would free memory that CPU still uses, and
+ * leaking it would let a guest eat the machine's memory. We hold no lock
+ * that CPU could need, and serve its TLB flushes meanwhile.
+ */
+static void wait_vcpu_off_cpus(struct vcpu *v)
+{
+	uint64_t warn_at = now_ns() + KILL_WARN_NS;
+
+	while (!sched_vcpu_gone(v)) {
+		tlb_flush_service();
+		cpu_relax();
+		if (warn_at && now_ns() > warn_at) {
+			pr_warn("d%uv%u: still on CPU %d; waiting for it to leave\n",
+				v->domain->domain_id, v->vcpu_id, READ_ONCE(v->processor));
+			warn_at = 0;
+		}
+	}
+}
+
 void domain_kill(struct domain *d)
 {
-	uint64_t deadline;
 	unsigned long flags = spin_lock_irqsave(&d->lock);
 
 	if (d->is_destroyed) {
@@ -309,28 +334,20 @@ void domain_kill(struct domain *d)
 	spin_unlock_irqrestore(&d->lock, flags);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DYING, __ATOMIC_SEQ_CST);
-		vcpu_timers_stop(d->vcpu[i]);
 		vcpu_sleep(d->vcpu[i]);
 	}
 	/*
-	 * A vCPU still on another CPU leaves it at that CPU's next exit to
-	 * the guest (its timer tick at the latest); its page tables and frames
-	 * must not go before. Bounded: a CPU that never gets there is a
-	 * hypervisor bug, and then the memory is leaked rather than freed
-	 * under a running vCPU.
+	 * Its page tables, frames and vCPUs must not go while a CPU still
+	 * runs one of them. Only then are the timers killed: until a vCPU is
+	 * off, its hypercalls (set_singleshot_timer, set_periodic_timer,
+	 * SCHEDOP_poll) may re-arm them, and a periodic callback on another
+	 * CPU re-arms itself; kill_timer() waits for that callback and makes
+	 * any later set_timer() a no-op, so none fires into a freed vCPU.
 	 */
-	deadline = now_ns() + KILL_WAIT_NS;
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		while (READ_ONCE(d->vcpu[i]->processor) >= 0) {
-			if (now_ns() > deadline) {
-				pr_err("d%u: vCPU %u did not leave CPU %d; its memory is leaked\n",
-				       d->domain_id, i, d->vcpu[i]->processor);
-				return;
-			}
-			/* That vCPU may be waiting for our TLB flush on its way out. */
-			tlb_flush_service();
-			cpu_relax();
-		}
+		wait_vcpu_off_cpus(d->vcpu[i]);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		vcpu_timers_kill(d->vcpu[i]);
 	domain_destroy(d);
 	domain_notify_dom0();
 }
@@ -340,7 +357,6 @@ void domain_free_orphan(struct page_info *pg)
 	pg->owner = PAGE_OWNER_NONE;
 	pg->count_info = 0;
 	pg->type_info = 0;
-	pg->foreign_refs = 0;
 	free_frames((mfn_t)(pg - mfn_to_page(0)), 0);
 }
 
@@ -358,20 +374,27 @@ void domain_destroy(struct domain *d)
 	 * domain_lookup takes no reference: another CPU may be in the middle
 	 * of a hypercall that found @d just before it was unpublished (an
 	 * event send, a grant copy from a domU). Wait until every other CPU
-	 * has been back in a guest or idle, so none is; if one never answers,
-	 * leak the domain rather than free it under that CPU.
+	 * has been back in a guest or idle, so none is. This never gives up
+	 * (asm/ipi.h): the domain is neither freed under that CPU nor leaked.
 	 */
-	if (!cpu_sync_others()) {
-		pr_err("d%u: another CPU may still use it; its memory is leaked\n", id);
-		return;
-	}
+	cpu_sync_others();
+
+	/*
+	 * Now nothing new can reach @d but through its links: ports bound to
+	 * it (a peer's send, a PIRQ's interrupt) and its grant mappings. Cut
+	 * them, then wait once more for any CPU that followed one before the
+	 * cut: a send raises the port after dropping the locks, an interrupt
+	 * handler delivers to the owner it read.
+	 */
+	domain_evtchn_close_all(d);
+	/* Its grant PTEs live in its L1s: undo them before the frames go. */
+	grant_table_release_mappings(d);
+	cpu_sync_others();
 
 	domain_evtchn_destroy(d);
 	/* A vcpu_info may live in any of its frames, grant frames included. */
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		vcpu_release_info(d->vcpu[i]);
-	/* Its grant PTEs live in its L1s: undo them before the frames go. */
-	grant_table_release_mappings(d);
 	grant_table_destroy(d);
 	pv_domain_destroy(d);
 	/*

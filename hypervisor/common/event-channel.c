@@ -41,14 +41,24 @@ int domain_evtchn_init(struct domain *d)
 	return 0;
 }
 
-/* Close every port (unlinking peers) and free the table. */
-void domain_evtchn_destroy(struct domain *d)
+void domain_evtchn_close_all(struct domain *d)
 {
 	if (!d->evtchn)
 		return;
 	for (evtchn_port_t p = 1; p < EVTCHN_NR_PORTS; p++)
 		if (evtchn_port_valid(d->evtchn, p))
 			(void)op_close(d, p);
+}
+
+/*
+ * The caller makes sure no CPU still raises a port it found before the
+ * close (domain_destroy waits for every CPU between the two).
+ */
+void domain_evtchn_destroy(struct domain *d)
+{
+	if (!d->evtchn)
+		return;
+	domain_evtchn_close_all(d);
 	free_pages(d->evtchn, table_order());
 	d->evtchn = NULL;
 }

@@ -108,6 +108,34 @@ void vcpu_sleep(struct vcpu *v)
 		vcpu_notify(v);
 }
 
+bool sched_vcpu_gone(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&rq_lock);
+	bool gone;
+
+	/*
+	 * Under rq_lock: a CPU that picked @v before VPF_DYING was set did so
+	 * under this lock and set v->processor in the same section, so we see
+	 * it; one that picks after sees the flag and passes @v by.
+	 */
+	if (v->on_runqueue) {
+		struct vcpu **pp, *prev = NULL;
+
+		for (pp = &rq_head; *pp != v; pp = &(*pp)->rq_next) {
+			BUG_ON(!*pp);	/* on_runqueue says it is there */
+			prev = *pp;
+		}
+		*pp = v->rq_next;
+		if (rq_tail == v)
+			rq_tail = prev;
+		v->on_runqueue = false;
+		v->rq_next = NULL;
+	}
+	gone = v->processor < 0;
+	spin_unlock_irqrestore(&rq_lock, flags);
+	return gone;
+}
+
 void sched_tick(void)
 {
 	struct cpu_info *ci = get_cpu_info();

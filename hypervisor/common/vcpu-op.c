@@ -71,6 +71,13 @@ void vcpu_timers_stop(struct vcpu *v)
 	stop_timer(&v->poll_timer);
 }
 
+void vcpu_timers_kill(struct vcpu *v)
+{
+	kill_timer(&v->singleshot_timer);
+	kill_timer(&v->periodic_timer);
+	kill_timer(&v->poll_timer);
+}
+
 /* Copy the runstate to the guest's registered area, if any (best effort). */
 void vcpu_runstate_publish(struct vcpu *v)
 {

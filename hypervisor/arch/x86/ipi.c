@@ -103,12 +103,13 @@ void flush_tlb_mask(cpumask_t mask)
 	}
 }
 
-bool cpu_sync_others(void)
+void cpu_sync_others(void)
 {
 	unsigned int me = smp_processor_id();
 	uint64_t seen[NR_CPUS];
 	cpumask_t mask = 0;
 	uint64_t deadline;
+	bool warned = false;
 
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		if (c == me)
@@ -132,14 +133,17 @@ bool cpu_sync_others(void)
 			tlb_flush_service();
 			cpu_relax();
 			if (now_ns() > deadline) {
-				pr_err("CPU %u: CPU %u does not leave the hypervisor\n", me, c);
-				WRITE_ONCE(cpu_syncing[me], false);
-				return false;
+				/* Once per sync: a guest's long hypercall can cause it. */
+				if (!warned)
+					pr_warn("CPU %u: CPU %u is still in the hypervisor; waiting\n",
+						me, c);
+				warned = true;
+				(void)send(c, EVENT_CHECK_VECTOR);
+				deadline = now_ns() + IPI_WAIT_NS;
 			}
 		}
 	}
 	WRITE_ONCE(cpu_syncing[me], false);
-	return true;
 }
 
 void ipi_interrupt(unsigned int vector)

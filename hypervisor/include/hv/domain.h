@@ -81,8 +81,10 @@ int domain_unpause(struct domain *d);
 
 /*
  * Destroy @d on the toolstack's behalf: stop its vCPUs, wait until no CPU
- * runs them, tear it down and tell dom0 (VIRQ_DOM_EXC). Frames other
- * domains still map outlive it as orphans. Not for dom0.
+ * runs them (however long: it never gives up, never frees under a running
+ * vCPU and never leaks), kill their timers, tear it down and tell dom0
+ * (VIRQ_DOM_EXC). Frames other domains still map outlive it as orphans.
+ * Not for dom0.
  */
 void domain_kill(struct domain *d);
 
@@ -111,7 +113,10 @@ bool domain_shutdown(struct domain *d, unsigned int reason);
  */
 void domain_crash(struct domain *d, const char *why);
 
-/* Give frames back and free the domain's bookkeeping (its vCPUs must be off). */
+/*
+ * Give frames back and free the domain's bookkeeping. Its vCPUs must be
+ * off every CPU and their timers killed (domain_kill does both).
+ */
 void domain_destroy(struct domain *d);
 
 /* Allocate one frame owned by @d (zeroed); INVALID_MFN when out of memory. */
@@ -122,6 +127,9 @@ bool domain_owns_frame(const struct domain *d, mfn_t mfn);
 
 /* event-channel.c: the domain's port table. */
 int domain_evtchn_init(struct domain *d);
+/* Close every port of @d (unlinking its peers and PIRQs); the table stays. */
+void domain_evtchn_close_all(struct domain *d);
+/* Close what is still open and free the table. */
 void domain_evtchn_destroy(struct domain *d);
 /* A port of @d, unbound, that domain @remote may bind (the domU builder's rings). */
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote, evtchn_port_t *port);
@@ -129,6 +137,11 @@ int evtchn_alloc_unbound_for(struct domain *d, domid_t remote, evtchn_port_t *po
 /* vcpu-op.c: per-vCPU timers and runstate. */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_stop(struct vcpu *v);
+/*
+ * For destruction, once @v is off every CPU (so no hypercall of it can set
+ * them again): stop its timers for good; then nothing of them refers to @v.
+ */
+void vcpu_timers_kill(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now);
 void vcpu_runstate_publish(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, unsigned long arg);

@@ -25,14 +25,14 @@ enum page_state {
 
 struct page_info {
 	uint32_t next, prev;	/* free-list links (frame numbers) while free */
-	uint32_t count_info;	/* reference count and flags (PV MMU, issue 4) */
+	/* Ownership, references and foreign references, one atomic word (hv/page-type.h). */
+	uint64_t count_info;
 	uint32_t type_info;	/* page type and type count (PV MMU, issue 4) */
 	uint16_t owner;		/* domid of the owner, DOMID_INVALID when none */
 	uint8_t state;		/* enum page_state */
 	uint8_t order;		/* block order, on the head frame */
-	uint16_t foreign_refs;	/* of count_info, those held by other domains */
 	uint8_t stale_type;	/* enum page_type the frame last held (hv/page-type.h) */
-	uint8_t pad;
+	uint8_t pad[3];
 	/*
 	 * The TLB-flush clock when the frame's last type use or its owner's
 	 * last reference went (freed); 0 when no CPU can cache a stale

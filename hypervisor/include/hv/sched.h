@@ -19,6 +19,14 @@ void vcpu_notify(struct vcpu *v);
 /* Take @v off the CPUs (it stays off until vcpu_wake and no pause flags). */
 void vcpu_sleep(struct vcpu *v);
 
+/*
+ * For destruction: @v can never run again (VPF_DYING is set). True once
+ * no CPU runs it and the run queue no longer holds it (it is dropped from
+ * there now); false while a CPU still does, which leaves it at its next
+ * exit to the guest. Then nothing in the scheduler refers to @v.
+ */
+bool sched_vcpu_gone(struct vcpu *v);
+
 /* The vCPU running on this CPU, or NULL in the idle loop. */
 struct vcpu *current_vcpu(void);
 

@@ -13,14 +13,20 @@
  * mapping we do not model) is recorded as a "hold"; check_model() then
  * recomputes each frame's exact reference and type counts from the holds
  * plus the entries of every validated table, and compares.
+ *
+ * Frames start allocated to DOM (PGC_ALLOCATED). The last cases race two
+ * threads on the real atomics: another domain's references and writable
+ * uses against the owner giving the frame up or making it a table.
  */
 // sources: common/page-type.c tests/unit/tlb-stub.c
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <hv/bug.h>
 #include <hv/errno.h>
@@ -34,6 +40,8 @@
 #define MAX_HOLDS	4096
 
 #define TYPE(t)		((uint32_t)(t) << PGT_TYPE_SHIFT)
+#define ALLOC		PGC_ALLOCATED
+#define FOREIGN(n)	((uint64_t)(n) << PGC_FOREIGN_SHIFT)
 
 struct entry {
 	bool present;
@@ -67,8 +75,7 @@ static struct model {
 static bool frame_same(const struct page_info *a, const struct page_info *b)
 {
 	return a->count_info == b->count_info && a->type_info == b->type_info &&
-	       a->owner == b->owner && a->state == b->state &&
-	       a->foreign_refs == b->foreign_refs;
+	       a->owner == b->owner && a->state == b->state;
 }
 
 static bool frames_same(const struct page_info *a, const struct page_info *b)
@@ -86,6 +93,7 @@ static int setup(void **state)
 		m.frames[f].state = PGS_INUSE;
 		m.frames[f].owner = DOM;
 		m.frames[f].order = 0;
+		m.frames[f].count_info = ALLOC;
 	}
 	return 0;
 }
@@ -367,12 +375,14 @@ static void check_model(void)
 	}
 }
 
+/* Every frame back where setup() left it: allocated, no reference, no type. */
 static void assert_all_clear(void)
 {
 	for (unsigned int f = 0; f < NR_FRAMES; f++) {
-		if (m.frames[f].count_info || m.frames[f].type_info)
-			fail_msg("frame %u: count_info %#x type_info %#x", f,
-				 m.frames[f].count_info, m.frames[f].type_info);
+		if ((m.frames[f].count_info & ~PGC_ALLOCATED) || m.frames[f].type_info)
+			fail_msg("frame %u: count_info %#llx type_info %#x", f,
+				 (unsigned long long)m.frames[f].count_info,
+				 m.frames[f].type_info);
 	}
 }
 
@@ -384,11 +394,11 @@ static void test_get_page_owner_match(void **state)
 
 	assert_true(get_page(pg_of(f), DOM));
 	assert_true(get_page(pg_of(f), DOM));
-	assert_int_equal(m.frames[f].count_info, 2);
+	assert_int_equal(m.frames[f].count_info, ALLOC | 2);
 	assert_int_equal(m.frames[f].type_info, 0);	/* a reference is no type */
 	put_page(pg_of(f));
 	put_page(pg_of(f));
-	assert_int_equal(m.frames[f].count_info, 0);
+	assert_int_equal(m.frames[f].count_info, ALLOC);
 }
 
 static void test_get_page_wrong_owner_refused(void **state)
@@ -396,14 +406,14 @@ static void test_get_page_wrong_owner_refused(void **state)
 	unsigned int f = new_frame();
 
 	m.frames[f].owner = OTHER_DOM;
-	m.frames[f].count_info = 3;
+	m.frames[f].count_info = ALLOC | 3;
 	assert_false(get_page(pg_of(f), DOM));
-	assert_int_equal(m.frames[f].count_info, 3);
+	assert_int_equal(m.frames[f].count_info, ALLOC | 3);
 	assert_true(get_page(pg_of(f), OTHER_DOM));
-	assert_int_equal(m.frames[f].count_info, 4);
+	assert_int_equal(m.frames[f].count_info, ALLOC | 4);
 	m.frames[f].owner = 0xffff;	/* DOMID_INVALID: nobody's */
 	assert_false(get_page(pg_of(f), DOM));
-	assert_int_equal(m.frames[f].count_info, 4);
+	assert_int_equal(m.frames[f].count_info, ALLOC | 4);
 }
 
 static void test_get_page_frame_not_in_use_refused(void **state)
@@ -414,8 +424,31 @@ static void test_get_page_frame_not_in_use_refused(void **state)
 	for (unsigned int i = 0; i < sizeof(states); i++) {
 		m.frames[f].state = states[i];
 		assert_false(get_page(pg_of(f), DOM));
-		assert_int_equal(m.frames[f].count_info, 0);
+		assert_int_equal(m.frames[f].count_info, ALLOC);
 	}
+}
+
+/*
+ * In use and with an owner, but not allocated to it: being given back, a
+ * hypervisor page that once was a domain's, or a frame the owner gave up
+ * whose page_info another CPU still looks at. No reference for anybody.
+ */
+static void test_get_page_needs_allocated(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	pg->count_info = 0;
+	assert_false(get_page(pg, DOM));
+	assert_false(get_page_foreign(pg, DOM));
+	assert_int_equal(pg->count_info, 0);
+	pg->count_info = PGC_XEN_HEAP;	/* a shared page nobody owns any more */
+	assert_false(get_page(pg, DOM));
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP);
+	pg->count_info = PGC_XEN_HEAP | ALLOC;	/* shared_info of a live domain */
+	assert_true(get_page(pg, DOM));
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC | 1);
+	put_page(pg);
 }
 
 static void test_get_page_count_overflow_refused(void **state)
@@ -423,20 +456,25 @@ static void test_get_page_count_overflow_refused(void **state)
 	unsigned int f = new_frame();
 	struct page_info *pg = pg_of(f);
 
-	pg->count_info = PGC_COUNT_MASK - 1;
+	pg->count_info = ALLOC | (PGC_COUNT_MASK - 1);
 	assert_true(get_page(pg, DOM));
-	assert_int_equal(pg->count_info, PGC_COUNT_MASK);
+	assert_int_equal(pg->count_info, ALLOC | PGC_COUNT_MASK);
 	assert_false(get_page(pg, DOM));
-	assert_int_equal(pg->count_info, PGC_COUNT_MASK);	/* no wrap to 0 */
+	assert_int_equal(pg->count_info, ALLOC | PGC_COUNT_MASK);	/* no wrap to 0 */
 
-	/* The Xen-heap flag is neither a reference nor lost at the limit. */
-	pg->count_info = PGC_XEN_HEAP | (PGC_COUNT_MASK - 1);
+	/* The flags are neither references nor lost at the limit. */
+	pg->count_info = PGC_XEN_HEAP | ALLOC | (PGC_COUNT_MASK - 1);
 	assert_true(get_page(pg, DOM));
-	assert_int_equal(pg->count_info, PGC_XEN_HEAP | PGC_COUNT_MASK);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC | PGC_COUNT_MASK);
 	assert_false(get_page(pg, DOM));
-	assert_int_equal(pg->count_info, PGC_XEN_HEAP | PGC_COUNT_MASK);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC | PGC_COUNT_MASK);
 	put_page(pg);
-	assert_int_equal(pg->count_info, PGC_XEN_HEAP | (PGC_COUNT_MASK - 1));
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC | (PGC_COUNT_MASK - 1));
+
+	/* A full count of references is refused to foreign ones too. */
+	pg->count_info = ALLOC | PGC_COUNT_MASK;
+	assert_false(get_page_foreign(pg, DOM));
+	assert_int_equal(pg->count_info, ALLOC | PGC_COUNT_MASK);
 }
 
 static void test_put_page_underflow_is_a_bug(void **state)
@@ -445,17 +483,17 @@ static void test_put_page_underflow_is_a_bug(void **state)
 	struct page_info *pg = pg_of(f);
 
 	expect_bug(put_page(pg));
-	assert_int_equal(pg->count_info, 0);
+	assert_int_equal(pg->count_info, ALLOC);
 
-	/* A Xen-heap frame with no references: the flag is not a count. */
-	pg->count_info = PGC_XEN_HEAP;
+	/* A Xen-heap frame with no references: the flags are not a count. */
+	pg->count_info = PGC_XEN_HEAP | ALLOC;
 	expect_bug(put_page(pg));
-	assert_int_equal(pg->count_info, PGC_XEN_HEAP);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC);
 
-	pg->count_info = 1;
+	pg->count_info = ALLOC | 1;
 	put_page(pg);
 	expect_bug(put_page(pg));
-	assert_int_equal(pg->count_info, 0);
+	assert_int_equal(pg->count_info, ALLOC);
 }
 
 /* ---- foreign references and orphans ------------------------------------- */
@@ -468,16 +506,16 @@ static void test_foreign_refs_counted_apart(void **state)
 	assert_true(get_page(pg, DOM));			/* the owner's own */
 	assert_true(get_page_foreign(pg, DOM));
 	assert_true(get_page_foreign(pg, DOM));
-	assert_int_equal(pg->count_info, 3);
-	assert_int_equal(pg->foreign_refs, 2);
+	assert_int_equal(pg->count_info, ALLOC | FOREIGN(2) | 3);
+	assert_int_equal(page_foreign_refs(pg), 2);
 	/* The owner is alive: no put says "free it". */
 	assert_false(put_page_foreign(pg));
-	assert_int_equal(pg->count_info, 2);
-	assert_int_equal(pg->foreign_refs, 1);
+	assert_int_equal(pg->count_info, ALLOC | FOREIGN(1) | 2);
+	assert_int_equal(page_foreign_refs(pg), 1);
 	assert_false(put_page_foreign(pg));
 	put_page(pg);
-	assert_int_equal(pg->count_info, 0);
-	assert_int_equal(pg->foreign_refs, 0);
+	assert_int_equal(pg->count_info, ALLOC);
+	assert_int_equal(page_foreign_refs(pg), 0);
 }
 
 static void test_foreign_ref_refused_leaves_no_trace(void **state)
@@ -486,15 +524,15 @@ static void test_foreign_ref_refused_leaves_no_trace(void **state)
 	struct page_info *pg = pg_of(f);
 
 	assert_false(get_page_foreign(pg, OTHER_DOM));	/* not OTHER_DOM's frame */
-	assert_int_equal(pg->foreign_refs, 0);
-	assert_int_equal(pg->count_info, 0);
-	pg->foreign_refs = PGC_FOREIGN_MAX;
+	assert_int_equal(pg->count_info, ALLOC);
+	pg->count_info = ALLOC | FOREIGN(PGC_FOREIGN_MAX) | PGC_FOREIGN_MAX;
 	assert_false(get_page_foreign(pg, DOM));	/* full: refused, no wrap */
-	assert_int_equal(pg->foreign_refs, PGC_FOREIGN_MAX);
-	assert_int_equal(pg->count_info, 0);
-	pg->foreign_refs = 0;
-	expect_bug(put_page_foreign(pg));		/* none to drop */
-	assert_int_equal(pg->foreign_refs, 0);
+	assert_int_equal(pg->count_info, ALLOC | FOREIGN(PGC_FOREIGN_MAX) | PGC_FOREIGN_MAX);
+	assert_true(get_page(pg, DOM));			/* the owner's own still fit */
+	put_page(pg);
+	pg->count_info = ALLOC | 1;			/* one reference, the owner's */
+	expect_bug(put_page_foreign(pg));		/* no foreign one to drop */
+	assert_int_equal(pg->count_info, ALLOC | 1);
 }
 
 static void test_orphan_without_foreign_refs_is_freed_now(void **state)
@@ -505,6 +543,8 @@ static void test_orphan_without_foreign_refs_is_freed_now(void **state)
 	assert_true(get_page(pg, DOM));
 	assert_true(get_page(pg, DOM));
 	assert_true(page_orphan(pg));	/* the owner's references die with it */
+	assert_int_equal(pg->count_info, 0);
+	assert_false(get_page(pg, DOM));	/* the caller frees it: nobody gets it */
 }
 
 static void test_orphan_lives_until_last_foreign_ref(void **state)
@@ -517,14 +557,78 @@ static void test_orphan_lives_until_last_foreign_ref(void **state)
 	assert_true(get_page_foreign(pg, DOM));
 	assert_true(get_page_foreign(pg, DOM));
 	assert_false(page_orphan(pg));
-	assert_int_equal(pg->count_info, PGC_ORPHAN | 2);
+	assert_int_equal(pg->count_info, PGC_ORPHAN | FOREIGN(2) | 2);
 	assert_int_equal(pg->owner, PAGE_OWNER_NONE);
-	assert_int_equal(pg->type_info, 0);
+	/* The type stays: the owner's use is lost with it, foreign ones are dropped. */
+	assert_int_equal(pg->type_info, TYPE(PGT_writable) | 1);
 	/* Nobody new gets at it, not even under the old owner's id. */
 	assert_false(get_page(pg, DOM));
 	assert_false(get_page_foreign(pg, DOM));
+	pg->owner = DOM;
+	assert_false(get_page_foreign(pg, DOM));
+	pg->owner = PAGE_OWNER_NONE;
 	assert_false(put_page_foreign(pg));
 	assert_true(put_page_foreign(pg));	/* the last one: caller frees */
+}
+
+/* ---- giving a frame up ---------------------------------------------------- */
+
+static void test_disown_only_when_nothing_holds_it(void **state)
+{
+	unsigned int f = new_frame();
+	struct page_info *pg = pg_of(f);
+
+	/* A reference of the owner's, or of another domain's: refused, unchanged. */
+	assert_true(get_page(pg, DOM));
+	assert_false(page_disown(pg));
+	assert_int_equal(pg->count_info, ALLOC | 1);
+	put_page(pg);
+	assert_true(get_page_foreign(pg, DOM));
+	assert_false(page_disown(pg));
+	assert_int_equal(pg->count_info, ALLOC | FOREIGN(1) | 1);
+	assert_false(put_page_foreign(pg));
+	/* A type use (the owner's own, under its lock): refused as well. */
+	assert_int_equal(get_page_type(pg, PGT_writable, model_validate, &m), 0);
+	assert_false(page_disown(pg));
+	put_page_type(pg, model_devalidate, &m);
+	/* A page the hypervisor shares with the owner is not the owner's to give. */
+	pg->count_info = PGC_XEN_HEAP | ALLOC;
+	assert_false(page_disown(pg));
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC);
+	pg->count_info = ALLOC;
+
+	/* Nothing holds it: given up, and from now on nobody gets a reference. */
+	assert_true(page_disown(pg));
+	assert_int_equal(pg->count_info, 0);
+	assert_false(get_page(pg, DOM));
+	assert_false(get_page_foreign(pg, DOM));
+	assert_false(page_disown(pg));		/* named twice: not ours any more */
+	assert_int_equal(pg->count_info, 0);
+
+	/* Kept after all (a failed exchange): the owner's again. */
+	page_own(pg);
+	assert_int_equal(pg->count_info, ALLOC);
+	assert_true(get_page(pg, DOM));
+	put_page(pg);
+	assert_all_clear();
+}
+
+static void test_own_and_orphan_need_the_right_state(void **state)
+{
+	struct page_info *pg = pg_of(new_frame());
+
+	/* Owning a frame that is already owned, or referenced, is a bug. */
+	expect_bug(page_own(pg));
+	assert_int_equal(pg->count_info, ALLOC);
+	pg->count_info = 1;
+	expect_bug(page_own(pg));
+	pg->count_info = PGC_XEN_HEAP;		/* a new shared page: fine */
+	page_own(pg);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | ALLOC);
+	/* Only an allocated frame can be orphaned. */
+	pg->count_info = 0;
+	expect_bug(page_orphan(pg));
+	assert_int_equal(pg->count_info, 0);
 }
 
 /* ---- get_page_type / put_page_type -------------------------------------- */
@@ -619,7 +723,7 @@ static void test_xen_heap_page_never_a_table(void **state)
 
 	page_share_xen_heap(pg, OTHER_DOM);
 	assert_int_equal(pg->owner, OTHER_DOM);
-	assert_int_equal(pg->count_info, PGC_XEN_HEAP);
+	assert_int_equal(pg->count_info, PGC_XEN_HEAP | PGC_ALLOCATED);
 	assert_int_equal(pg->type_info, TYPE(PGT_writable) | 1);
 	for (t = PGT_l1; t <= PGT_l4; t++)
 		assert_int_equal(get_page_type(pg, t, model_validate, &m), -EINVAL);
@@ -862,8 +966,9 @@ static void test_deep_failure_rolls_back_everything(void **state)
 		if (!frames_same(before, m.frames)) {
 			for (f = 0; f < NR_FRAMES; f++) {
 				if (!frame_same(&before[f], &m.frames[f]))
-					fail_msg("frame %u changed: count %#x->%#x type %#x->%#x",
-						 f, before[f].count_info, m.frames[f].count_info,
+					fail_msg("frame %u changed: count %#llx->%#llx type %#x->%#x",
+						 f, (unsigned long long)before[f].count_info,
+						 (unsigned long long)m.frames[f].count_info,
 						 before[f].type_info, m.frames[f].type_info);
 			}
 		}
@@ -1226,18 +1331,205 @@ static void test_validation_rolls_back_on_child_overflow(void **state)
 
 	/* The second child's references are full. */
 	m.frames[l1b].type_info = 0;
-	m.frames[l1b].count_info = PGC_COUNT_MASK;
+	m.frames[l1b].count_info = ALLOC | PGC_COUNT_MASK;
 	memcpy(before, m.frames, sizeof(before));
 	assert_int_equal(hold(l2, PGT_l2), -EINVAL);
 	assert_true(frames_same(before, m.frames));
 	assert_int_equal(m.validate_calls[l1b], 0);
 	assert_int_equal(m.devalidate_calls[l1a], 2);
 
-	m.frames[l1b].count_info = 0;
+	m.frames[l1b].count_info = ALLOC;
 	assert_int_equal(hold(l2, PGT_l2), 0);
 	check_model();
 	release_all();
 	assert_all_clear();
+}
+
+/* ---- two CPUs: another domain against the owner --------------------------- */
+
+#define RACE_ROUNDS	200000		/* attempts each side makes at least */
+#define RACE_WINS	1000		/* ... and until each side won this often */
+#define RACE_SECONDS	5		/* ... or this long, at most */
+
+/* Shared by the two threads of one race; reset by race_run(). */
+static struct race {
+	struct page_info *pg;
+	pthread_barrier_t start;
+	unsigned int holders;		/* of the other domain's kind, now */
+	unsigned long wins[2];		/* successes of each side */
+	unsigned long violations;
+	time_t deadline;
+} race;
+
+/* Go on with the race? Also spaces attempts out a little, irregularly. */
+static bool race_on(unsigned int i, uint32_t *seed)
+{
+	struct timespec now;
+
+	*seed = *seed * 1103515245u + 12345u;
+	for (unsigned int k = (*seed >> 16) % 64; k; k--)
+		__asm__ __volatile__("" ::: "memory");
+	if (i < RACE_ROUNDS)
+		return true;
+	if (__atomic_load_n(&race.wins[0], __ATOMIC_RELAXED) >= RACE_WINS &&
+	    __atomic_load_n(&race.wins[1], __ATOMIC_RELAXED) >= RACE_WINS)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec < race.deadline;
+}
+
+static void race_run(void *(*owner)(void *), void *(*other)(void *))
+{
+	struct timespec now;
+	pthread_t a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	race.deadline = now.tv_sec + RACE_SECONDS;
+	race.holders = 0;
+	race.wins[0] = race.wins[1] = 0;
+	race.violations = 0;
+	race.pg = pg_of(new_frame());
+	pthread_barrier_init(&race.start, NULL, 2);
+	assert_int_equal(pthread_create(&a, NULL, owner, (void *)1), 0);
+	assert_int_equal(pthread_create(&b, NULL, other, (void *)2), 0);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	pthread_barrier_destroy(&race.start);
+}
+
+static void race_check(bool (*holding_ok)(void))
+{
+	if (!holding_ok())
+		__atomic_add_fetch(&race.violations, 1, __ATOMIC_SEQ_CST);
+}
+
+static bool allocated_now(void)
+{
+	return __atomic_load_n(&race.pg->count_info, __ATOMIC_SEQ_CST) & PGC_ALLOCATED;
+}
+
+/* dom0 on its CPU: a foreign reference, which must find the frame allocated. */
+static void *foreign_mapper(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg;
+
+	pthread_barrier_wait(&race.start);
+	for (unsigned int i = 0; race_on(i, &seed); i++) {
+		if (!get_page_foreign(race.pg, DOM))
+			continue;
+		__atomic_add_fetch(&race.holders, 1, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&race.wins[1], 1, __ATOMIC_RELAXED);
+		race_check(allocated_now);
+		__atomic_sub_fetch(&race.holders, 1, __ATOMIC_SEQ_CST);
+		assert_false(put_page_foreign(race.pg));
+	}
+	return NULL;
+}
+
+static bool nobody_holds(void)
+{
+	return !__atomic_load_n(&race.holders, __ATOMIC_SEQ_CST);
+}
+
+/* The owner on its CPU: give the frame up, look, take it back. */
+static void *owner_disowning(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg;
+
+	pthread_barrier_wait(&race.start);
+	for (unsigned int i = 0; race_on(i, &seed); i++) {
+		if (!page_disown(race.pg))
+			continue;
+		__atomic_add_fetch(&race.wins[0], 1, __ATOMIC_RELAXED);
+		/* As good as freed: nobody may hold it, nor get it now. */
+		for (unsigned int k = 0; k < 8; k++) {
+			race_check(nobody_holds);
+			if (__atomic_load_n(&race.pg->count_info, __ATOMIC_SEQ_CST))
+				__atomic_add_fetch(&race.violations, 1, __ATOMIC_SEQ_CST);
+		}
+		page_own(race.pg);
+	}
+	return NULL;
+}
+
+static void test_race_disown_against_foreign_ref(void **state)
+{
+	race_run(owner_disowning, foreign_mapper);
+	print_message("# disowned %lu times, %lu foreign references, %lu violations\n",
+		      race.wins[0], race.wins[1], race.violations);
+	assert_int_equal(race.violations, 0);
+	assert_true(race.wins[0] > 0 && race.wins[1] > 0);
+	assert_int_equal(race.pg->count_info, ALLOC);
+}
+
+static bool writable_now(void)
+{
+	return page_get_type(race.pg) == PGT_writable && page_type_count(race.pg);
+}
+
+/* dom0 on its CPU: a writable mapping of the owner's frame. */
+static void *foreign_writer(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg;
+
+	pthread_barrier_wait(&race.start);
+	for (unsigned int i = 0; race_on(i, &seed); i++) {
+		if (get_page_type(race.pg, PGT_writable, NULL, NULL))
+			continue;
+		__atomic_add_fetch(&race.holders, 1, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&race.wins[1], 1, __ATOMIC_RELAXED);
+		race_check(writable_now);
+		__atomic_sub_fetch(&race.holders, 1, __ATOMIC_SEQ_CST);
+		put_page_type(race.pg, NULL, NULL);
+	}
+	return NULL;
+}
+
+/* Validation takes a while, and nobody may write the frame meanwhile. */
+static int race_validate(struct page_info *pg, enum page_type type, void *ctx)
+{
+	for (unsigned int k = 0; k < 8; k++)
+		race_check(nobody_holds);
+	return 0;
+}
+
+static void race_devalidate(struct page_info *pg, enum page_type type, void *ctx)
+{
+	race_check(nobody_holds);
+}
+
+static bool l1_now(void)
+{
+	return page_get_type(race.pg) == PGT_l1 && page_type_count(race.pg) == 1;
+}
+
+/* The owner on its CPU: pin the frame as an L1 and unpin it. */
+static void *owner_pinning(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg;
+
+	pthread_barrier_wait(&race.start);
+	for (unsigned int i = 0; race_on(i, &seed); i++) {
+		if (get_page_type(race.pg, PGT_l1, race_validate, NULL))
+			continue;
+		__atomic_add_fetch(&race.wins[0], 1, __ATOMIC_RELAXED);
+		race_check(l1_now);
+		race_check(nobody_holds);
+		__atomic_or_fetch(&race.pg->type_info, PGT_PINNED, __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&race.pg->type_info, ~PGT_PINNED, __ATOMIC_SEQ_CST);
+		put_page_type(race.pg, race_devalidate, NULL);
+	}
+	return NULL;
+}
+
+static void test_race_table_against_foreign_writable(void **state)
+{
+	race_run(owner_pinning, foreign_writer);
+	print_message("# %lu L1 pins, %lu writable uses, %lu violations\n", race.wins[0],
+		      race.wins[1], race.violations);
+	assert_int_equal(race.violations, 0);
+	assert_true(race.wins[0] > 0 && race.wins[1] > 0);
+	assert_int_equal(race.pg->type_info, 0);
 }
 
 /* ---- randomized ---------------------------------------------------------- */
@@ -1430,12 +1722,15 @@ int main(void)
 		CASE(test_get_page_owner_match),
 		CASE(test_get_page_wrong_owner_refused),
 		CASE(test_get_page_frame_not_in_use_refused),
+		CASE(test_get_page_needs_allocated),
 		CASE(test_get_page_count_overflow_refused),
 		CASE(test_put_page_underflow_is_a_bug),
 		CASE(test_foreign_refs_counted_apart),
 		CASE(test_foreign_ref_refused_leaves_no_trace),
 		CASE(test_orphan_without_foreign_refs_is_freed_now),
 		CASE(test_orphan_lives_until_last_foreign_ref),
+		CASE(test_disown_only_when_nothing_holds_it),
+		CASE(test_own_and_orphan_need_the_right_state),
 		CASE(test_type_none_to_writable_and_back),
 		CASE(test_writable_in_use_refuses_l1),
 		CASE(test_l1_in_use_refuses_writable),
@@ -1459,6 +1754,8 @@ int main(void)
 		CASE(test_defer_declined_devalidates_at_once),
 		CASE(test_validation_refuses_bad_targets),
 		CASE(test_validation_rolls_back_on_child_overflow),
+		CASE(test_race_disown_against_foreign_ref),
+		CASE(test_race_table_against_foreign_writable),
 		CASE(test_random_stress),
 	};
 

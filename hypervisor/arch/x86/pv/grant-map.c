@@ -89,9 +89,9 @@ static bool get_frame_refs(struct page_info *pg, domid_t owner, unsigned int how
 
 /*
  * Drop what get_frame_refs() took. REF_OWNER_GONE: the granter is
- * destroyed or being destroyed; its frames' types are reset with it
- * (page_orphan()), so only the reference is dropped, and the last one
- * frees an orphan.
+ * destroyed or being destroyed; an orphan's type is nobody's concern any
+ * more (freeing the orphan resets it, page_orphan()), so only the
+ * reference is dropped, and the last one frees the orphan.
  */
 static void put_frame_refs(struct page_info *pg, unsigned int how)
 {

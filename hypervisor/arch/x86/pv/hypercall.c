@@ -37,6 +37,11 @@ bool hypercall_preempt_check(void)
 	return now_ns() >= get_cpu_info()->hc_deadline;
 }
 
+void hypercall_slice_restart(void)
+{
+	get_cpu_info()->hc_deadline = now_ns() + HYPERCALL_SLICE_NS;
+}
+
 long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3)
 {
@@ -131,7 +136,7 @@ void pv_hypercall(struct cpu_regs *regs)
 		do_iret(regs);
 		return;
 	}
-	get_cpu_info()->hc_deadline = now_ns() + HYPERCALL_SLICE_NS;
+	hypercall_slice_restart();
 	rc = pv_do_hypercall(nr, args, regs);
 	if (rc == -ERESTART) {
 		/* Continue: back to the SYSCALL, RAX still the number. */

@@ -13,9 +13,13 @@
  * that: it treats a failure with nr_exchanged != 0 as a bug.
  *
  * An input frame must be the caller's and in no use: no reference (no
- * mapping, no pin, not shared with the hypervisor) and no type use. New
- * frames are zeroed and have no M2P entry until the guest writes one
- * (MMU_MACHPHYS_UPDATE), as after increase_reservation.
+ * mapping, no pin, not shared with the hypervisor) and no type use. It is
+ * claimed by page_disown(), which decides that in one step with any other
+ * domain's new reference (hv/page-type.h), so from the claim on nobody
+ * can map it; an exchange that fails gives the claimed frames back to the
+ * guest (page_own()). New frames are zeroed and have no M2P entry until
+ * the guest writes one (MMU_MACHPHYS_UPDATE), as after
+ * increase_reservation.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -33,17 +37,14 @@
 _Static_assert(EXCHANGE_MAX_FRAMES * sizeof(mfn_t) <= PAGE_SIZE, "exchange lists");
 #define LISTS_ORDER	1
 
-/* A reference on a frame @d owns and nothing uses; false if it is not such a frame. */
+/*
+ * Take a frame @d owns and nothing uses away from it (a frame listed twice
+ * is no longer its the second time); false if it is not such a frame:
+ * mapped, a table, pinned or the hypervisor's.
+ */
 static bool claim_frame(struct domain *d, mfn_t mfn)
 {
-	struct page_info *pg;
-
-	if (!domain_owns_frame(d, mfn))
-		return false;
-	pg = mfn_to_page(mfn);
-	if (pg->count_info || page_type_count(pg))
-		return false;	/* mapped, a table, pinned or the hypervisor's */
-	return get_page(pg, d->domain_id);
+	return domain_owns_frame(d, mfn) && page_disown(mfn_to_page(mfn));
 }
 
 static void release_frame(struct domain *d, mfn_t mfn)
@@ -54,9 +55,7 @@ static void release_frame(struct domain *d, mfn_t mfn)
 	if (pfn < d->arch.nr_pfns && d->arch.p2m[pfn] == mfn)
 		d->arch.p2m[pfn] = INVALID_MFN;
 	m2p_set(mfn, M2P_INVALID);
-	pg->owner = UINT16_MAX;
-	pg->count_info = 0;
-	pg->type_info = 0;
+	pg->owner = PAGE_OWNER_NONE;
 	free_frames(mfn, 0);
 }
 
@@ -70,6 +69,7 @@ static void adopt_extent(struct domain *d, mfn_t base, unsigned int order)
 		pg->count_info = 0;
 		pg->type_info = 0;
 		pg->owner = d->domain_id;
+		page_own(pg);
 		m2p_set(mfn, M2P_INVALID);
 	}
 }
@@ -151,7 +151,7 @@ unallocate:
 		free_frames(out[n_out], x.out.extent_order);
 unclaim:
 	while (n_in--)
-		put_page(mfn_to_page(in[n_in]));
+		page_own(mfn_to_page(in[n_in]));
 	spin_unlock(&d->mm_lock);
 	free_pages(in, LISTS_ORDER);
 	return rc;

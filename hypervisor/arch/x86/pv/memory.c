@@ -8,7 +8,9 @@
  * its own frames out of them (pv-abi-core.md §7.1).
  *
  * Reservations: a PV guest names frames by MFN. It may give frames back
- * (decrease_reservation: only frames nothing references any more) and get
+ * (decrease_reservation: only frames nothing references any more, which
+ * page_disown() decides in one step with any other domain's new
+ * reference, hv/page-type.h) and get
  * them (increase_reservation, populate_physmap), up to its maximum. Only
  * single frames (extent order 0) for now. XENMEM_exchange (contiguous
  * frames for DMA) is in memory-exchange.c.
@@ -119,6 +121,7 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long st
 		return -EPERM;	/* building other domains comes with the toolstack */
 
 	spin_lock(&d->mm_lock);
+	hypercall_slice_restart();
 	for (done = start; done < r.nr_extents; done++) {
 		xen_pfn_t x;
 		mfn_t mfn;
@@ -135,14 +138,17 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long st
 			if (x >= page_alloc_nr_frames() || !domain_owns_frame(d, x))
 				break;
 			pg = mfn_to_page(x);
-			/* A frame still mapped or typed cannot go: the guest would keep it. */
-			if ((pg->count_info & PGC_COUNT_MASK) || page_type_count(pg) ||
-			    (pg->count_info & PGC_XEN_HEAP))
+			/*
+			 * A frame still mapped or typed (by us, or by dom0 or a
+			 * grant from another CPU) cannot go, as on Xen the call
+			 * stops there; once disowned, nobody can map it any more.
+			 */
+			if (!page_disown(pg))
 				break;
 			if (m2p_get(x) < d->arch.nr_pfns && d->arch.p2m[m2p_get(x)] == x)
 				d->arch.p2m[m2p_get(x)] = INVALID_MFN;
 			m2p_set(x, M2P_INVALID);
-			pg->owner = UINT16_MAX;
+			pg->owner = PAGE_OWNER_NONE;
 			free_frames(x, 0);
 			d->tot_pages--;
 			continue;

@@ -67,21 +67,24 @@ static struct page_info *owned_page(const struct domain *d, mfn_t mfn)
 /*
  * A privileged domain (dom0) may map the memory of other live domains
  * into its own page tables (the toolstack builds and serves domUs that
- * way); the reference is then taken for the frame's real owner.
+ * way); the reference is then taken for the frame's real owner, which we
+ * return in @owner. The owner's lock is not held: the frame may change
+ * hands meanwhile, which get_page_foreign() catches (hv/page-type.h).
  */
-static struct page_info *foreign_page(const struct domain *d, mfn_t mfn)
+static struct page_info *foreign_page(const struct domain *d, mfn_t mfn, domid_t *owner)
 {
 	struct page_info *pg;
-	struct domain *owner;
+	struct domain *od;
 
 	if (!d->is_privileged || mfn >= page_alloc_nr_frames())
 		return NULL;
 	pg = mfn_to_page(mfn);
+	*owner = READ_ONCE(pg->owner);
 	if (pg->state != PGS_INUSE || (pg->count_info & PGC_XEN_HEAP) ||
-	    pg->owner == d->domain_id)
+	    *owner == d->domain_id)
 		return NULL;
-	owner = domain_lookup(pg->owner);
-	return owner && !owner->is_dying ? pg : NULL;
+	od = domain_lookup(*owner);
+	return od && !od->is_dying ? pg : NULL;
 }
 
 static int get_typed(struct domain *d, mfn_t mfn, enum page_type type)
@@ -149,24 +152,37 @@ static void val_release(struct domain *d, struct pv_val_holds *h, unsigned int m
 		put_typed(d, h->mfn[--h->nr]);
 }
 
-/* Yield now? Only once this attempt kept some progress in a hold. */
+/*
+ * Tables an attempt completes before it may yield: each attempt first
+ * walks again down to where the last one stopped (cheap, but up to 3 x 511
+ * entries), which must not be all it does.
+ */
+#define VAL_MIN_FRESH		16
+
+/* Yield now? Only once this attempt kept enough progress in holds. */
 static bool val_should_yield(const struct domain *d)
 {
 	const struct pv_val_holds *h = val_holds(d);
 
-	return h && h->fresh && hypercall_preempt_check();
+	return h && h->fresh >= VAL_MIN_FRESH && hypercall_preempt_check();
 }
 
 /* A table's last use went: queue it dead (false), or release it now (true). */
 static bool defer_table(struct page_info *pg, enum page_type type, void *ctx)
 {
 	struct domain *d = ctx;
+	struct vcpu *v = current_vcpu();
+	struct pv_dead_queue *q;
 
 	if (pg->type_info & PGT_QUEUED)
 		return false;	/* brought back and dead again: still queued */
-	if (d->arch.dead_nr == PV_DEAD_MAX || !get_page(pg, d->domain_id))
+	/* Not on behalf of one of its vCPUs (there is none to bury it): now. */
+	if (!v || v->domain != d)
 		return true;
-	d->arch.dead[d->arch.dead_nr++] = (uint32_t)(pg - mfn_to_page(0));
+	q = &v->arch.dead;
+	if (q->nr == PV_DEAD_MAX || !get_page(pg, d->domain_id))
+		return true;
+	q->mfn[q->nr++] = (uint32_t)(pg - mfn_to_page(0));
 	return false;
 }
 
@@ -174,16 +190,18 @@ static bool defer_table(struct page_info *pg, enum page_type type, void *ctx)
  * Bury queued dead tables, one at a time (burying one may queue its
  * subtables); false when the slice ran out first, with at least one done.
  */
-static bool bury_dead(struct domain *d)
+static bool bury_dead(struct vcpu *v)
 {
+	struct domain *d = v->domain;
+	struct pv_dead_queue *q = &v->arch.dead;
 	unsigned int done = 0;
 
-	while (d->arch.dead_nr) {
+	while (q->nr) {
 		struct page_info *pg;
 
 		if (done && hypercall_preempt_check())
 			return false;
-		pg = mfn_to_page(d->arch.dead[--d->arch.dead_nr]);
+		pg = mfn_to_page(q->mfn[--q->nr]);
 		page_type_bury(pg, devalidate_table, d);
 		put_page(pg);
 		done++;
@@ -202,7 +220,7 @@ static bool val_begin(struct vcpu *v, bool continuing)
 	/* Holds of an attempt the guest never came back to are stale now. */
 	if (!continuing)
 		val_release(v->domain, &v->arch.val, 0);
-	return bury_dead(v->domain);
+	return bury_dead(v);
 }
 
 /*
@@ -217,7 +235,7 @@ static bool val_end(struct vcpu *v, bool yielded)
 
 	if (!yielded) {
 		val_release(v->domain, &v->arch.val, 0);
-		done = bury_dead(v->domain);
+		done = bury_dead(v);
 	}
 	v->arch.val.active = false;
 	return done;
@@ -244,11 +262,12 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 	if (!(e & PTE_P))
 		return 0;
 	if (level == 1) {
+		domid_t owner = d->domain_id;
 		bool foreign = false;
 
 		pg = owned_page(d, mfn);
 		if (!pg) {
-			pg = foreign_page(d, mfn);
+			pg = foreign_page(d, mfn, &owner);
 			foreign = pg != NULL;
 		}
 		if (!pg && mfn < page_alloc_nr_frames() &&
@@ -261,7 +280,7 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 		 * Xen's values: -EBUSY for RAM that is not ours or is in use as a
 		 * table; -EINVAL for I/O memory this domain may not map.
 		 */
-		if (!pg || !(foreign ? get_page_foreign(pg, pg->owner) : get_page(pg, pg->owner)))
+		if (!pg || !(foreign ? get_page_foreign(pg, owner) : get_page(pg, d->domain_id)))
 			return mfn < page_alloc_nr_frames() && mfn >= LOW_MEM_FRAMES &&
 			       mfn_to_page(mfn)->state != PGS_RESERVED ? -EBUSY : -EINVAL;
 		if ((e & PTE_RW) && get_page_type(pg, PGT_writable, validate_table, d)) {
@@ -609,6 +628,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&d->mm_lock);
+	hypercall_slice_restart();
 	if (!val_begin(v, continuing))
 		preempted = true;
 	for (; !preempted && i < count; i++) {
@@ -840,6 +860,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 		return rc;
 	}
 	spin_lock(&v->domain->mm_lock);
+	hypercall_slice_restart();
 	if (!val_begin(v, continuing))
 		preempted = true;
 	for (; !preempted && i < count; i++) {

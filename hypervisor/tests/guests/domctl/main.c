@@ -592,12 +592,7 @@ void test_main(start_info_t *si)
 
 	if (!(si->flags & SIF_INITDOMAIN))
 		child_main(si);
-	if (cmdline_has("ref=xen"))
-		test_skip("Ward's own interface: Xen has none");
-	if (!si->mod_start || !si->mod_len)
-		test_error("no initrd: boot this guest with a copy of itself as its module");
-	if (!map_shared_info(&rc))
-		test_error("mapping shared_info: %ld", rc);
+	ctl_dom0_setup(1);
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);
 	if (rc)
 		test_error("binding VIRQ_DOM_EXC: %ld", rc);

@@ -366,12 +366,7 @@ void test_main(start_info_t *si)
 
 	if (!(si->flags & SIF_INITDOMAIN))
 		child_main(si);
-	if (cmdline_has("ref=xen"))
-		test_skip("needs Ward's control interface: Xen has none");
-	if (!si->mod_start || !si->mod_len)
-		test_error("no initrd: boot this guest with a copy of itself as its module");
-	if (!map_shared_info(&rc))
-		test_error("mapping shared_info: %ld", rc);
+	ctl_dom0_setup(1);
 	if (!map_own_table())
 		test_error("setting up our grant table");
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);

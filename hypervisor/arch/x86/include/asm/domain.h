@@ -49,6 +49,23 @@ struct pv_val_holds {
 	uint8_t level[PV_VAL_HOLDS_MAX];	/* of the table held: 1-3 */
 };
 
+/*
+ * Dead page tables waiting to be buried (hv/page-type.h PGT_DEAD): tearing
+ * down a tree is as long as building it, so the last use of a table only
+ * queues it, on the vCPU whose request killed it, and that vCPU's
+ * mmu_update/mmuext_op bury its queue preemptibly, a table at a time,
+ * before and after their requests (another vCPU's requests are not made
+ * to wait for it). LIFO: a table's subtables, queued as it is buried, go
+ * next, so it never holds more than about 511 per level; when full, a
+ * table is released at once as before.
+ */
+#define PV_DEAD_MAX		1600
+
+struct pv_dead_queue {
+	unsigned int nr;			/* under the domain's mm_lock */
+	uint32_t mfn[PV_DEAD_MAX];		/* each holds a page reference */
+};
+
 struct pv_vcpu {
 	/* Guest registers while the vCPU is not on a CPU. */
 	struct cpu_regs regs;
@@ -80,22 +97,11 @@ struct pv_vcpu {
 	bool ctx_busy;				/* VCPUOP_initialise under way */
 	bool initialised;			/* has a context: may be brought up */
 	struct pv_val_holds val;		/* under the domain's mm_lock */
+	struct pv_dead_queue dead;
 };
-
-/*
- * Dead page tables waiting to be buried (hv/page-type.h PGT_DEAD): tearing
- * down a tree is as long as building it, so the last use of a table only
- * queues it, and mmu_update/mmuext_op bury the queue preemptibly, a table
- * at a time, before and after their requests. LIFO: a table's subtables,
- * queued as it is buried, go next, so it never holds more than about 511
- * per level; when full, a table is released at once as before.
- */
-#define PV_DEAD_MAX		2048
 
 struct pv_domain {
 	unsigned long vm_assist;		/* VMASST_TYPE_* bits enabled */
 	unsigned long nr_pfns;			/* pseudo-physical size */
 	mfn_t *p2m;				/* hypervisor's copy, for reclaim */
-	unsigned int dead_nr;			/* under mm_lock */
-	uint32_t dead[PV_DEAD_MAX];		/* each holds a page reference */
 };

@@ -15,6 +15,12 @@ struct cpu_regs;
  * free. Each call makes progress (one item at least), so the batch ends.
  */
 bool hypercall_preempt_check(void);
+/*
+ * The slice starts again: after a wait for a lock, which another vCPU's
+ * slice may have filled (under TCG, its host thread preempted), so that a
+ * continued call does a slice's work rather than one item per re-entry.
+ */
+void hypercall_slice_restart(void);
 long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3);
 

@@ -36,9 +36,13 @@ void tlb_flush_service(void);
 /*
  * Return once every other online CPU has taken an interrupt, i.e. has been
  * in a guest or idle, since the call: nothing it looked up before can
- * still be in use. Bounded; false when a CPU did not answer.
+ * still be in use. The hypervisor runs with interrupts off, so that is
+ * when a CPU's current hypercall or interrupt handler is over, however
+ * long it takes (a guest's biggest batch): this never gives up, since
+ * what the caller would do next (free a domain) must not happen before.
+ * A CPU that is slow to answer is reported, and kicked again.
  */
-bool cpu_sync_others(void);
+void cpu_sync_others(void);
 
 /* The interrupt handler for EVENT_CHECK_VECTOR and TLB_FLUSH_VECTOR. */
 void ipi_interrupt(unsigned int vector);
