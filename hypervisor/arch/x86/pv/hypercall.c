@@ -42,6 +42,11 @@ void hypercall_slice_restart(void)
 	get_cpu_info()->hc_deadline = now_ns() + HYPERCALL_SLICE_NS;
 }
 
+void hypercall_slice_extend(uint64_t since)
+{
+	get_cpu_info()->hc_deadline += now_ns() - since;
+}
+
 long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3)
 {

@@ -25,6 +25,7 @@
 #include <hv/sched.h>
 #include <public/memory.h>
 #include <asm/hypercall.h>
+#include <asm/time.h>
 #include <asm/m2p.h>
 
 #define E820_RAM	1
@@ -120,8 +121,9 @@ static long reservation_op(struct domain *d, unsigned long cmd, unsigned long st
 	if (t != d)
 		return -EPERM;	/* building other domains comes with the toolstack */
 
+	uint64_t t_lock = now_ns();
 	spin_lock(&d->mm_lock);
-	hypercall_slice_restart();
+	hypercall_slice_extend(t_lock);
 	for (done = start; done < r.nr_extents; done++) {
 		xen_pfn_t x;
 		mfn_t mfn;

@@ -27,6 +27,7 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <asm/hypercall.h>
+#include <asm/time.h>
 #include <asm/ipi.h>
 #include <asm/percpu.h>
 #include <asm/m2p.h>
@@ -627,8 +628,9 @@ long do_mmu_update(unsigned long reqs, unsigned long count, unsigned long pdone,
 			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 		return rc;
 	}
+	uint64_t t_lock = now_ns();
 	spin_lock(&d->mm_lock);
-	hypercall_slice_restart();
+	hypercall_slice_extend(t_lock);
 	if (!val_begin(v, continuing))
 		preempted = true;
 	for (; !preempted && i < count; i++) {
@@ -859,8 +861,9 @@ long do_mmuext_op(unsigned long ops, unsigned long count, unsigned long pdone,
 			(void)copy_to_guest_raw(pdone, &done, sizeof(done));
 		return rc;
 	}
+	uint64_t t_lock = now_ns();
 	spin_lock(&v->domain->mm_lock);
-	hypercall_slice_restart();
+	hypercall_slice_extend(t_lock);
 	if (!val_begin(v, continuing))
 		preempted = true;
 	for (; !preempted && i < count; i++) {

@@ -15,12 +15,16 @@ struct cpu_regs;
  * free. Each call makes progress (one item at least), so the batch ends.
  */
 bool hypercall_preempt_check(void);
-/*
- * The slice starts again: after a wait for a lock, which another vCPU's
- * slice may have filled (under TCG, its host thread preempted), so that a
- * continued call does a slice's work rather than one item per re-entry.
- */
+/* A new slice: at hypercall entry. */
 void hypercall_slice_restart(void);
+/*
+ * The slice is extended by the time since @since (now_ns()): a wait for a
+ * lock, which another vCPU's slice may have filled (under TCG, its host
+ * thread preempted), so that a continued call does a slice's work rather
+ * than one item per re-entry. Extended, not restarted: inside a multicall
+ * each entry's wait counts, not the entries' work.
+ */
+void hypercall_slice_extend(uint64_t since);
 long hypercall_continue(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3);
 
