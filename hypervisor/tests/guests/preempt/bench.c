@@ -84,5 +84,8 @@ void bench_main(void)
 	bench_one("decrease_reservation", &huge_decrease, decrease_bench_prepare,
 		  decrease_bench_after, baseline);
 	bench_one("gnttab_copy", &huge_gnttab, gnttab_bench_prepare, NULL, baseline);
+	bench_one("pin_fresh_tree", &huge_pin, tree_bench_pin_prepare, tree_bench_pin_after,
+		  baseline);
+	bench_one("unpin_tree", &huge_unpin, tree_bench_unpin_prepare, NULL, baseline);
 	printk("bench: done\n");
 }

@@ -98,6 +98,10 @@ void gnttab_bench_prepare(void);
 
 /* tree.c */
 void test_tree_pin(void);
+extern const struct huge huge_pin, huge_unpin;
+void tree_bench_pin_prepare(void);
+void tree_bench_pin_after(long rc);
+void tree_bench_unpin_prepare(void);
 
 /* bench.c */
 void bench_main(void);

@@ -51,8 +51,8 @@ static unsigned long tree_progress(void)
 	return READ_ONCE(tree_flag);
 }
 
-static const struct huge huge_pin = { "pin of a fresh tree", 1, call_tree_op, tree_progress };
-static const struct huge huge_unpin = { "unpin of that tree", 1, call_tree_op, tree_progress };
+const struct huge huge_pin = { "pin of a fresh tree", 1, call_tree_op, tree_progress };
+const struct huge huge_unpin = { "unpin of that tree", 1, call_tree_op, tree_progress };
 
 /* Plain writes of @n entries into the frames named by reqs[]: 0 or an error. */
 static long write_entries(unsigned long n)
@@ -155,4 +155,43 @@ void test_tree_pin(void)
 	CHECK(l1_writable(0), "the first L1 is still a page table after the unpin");
 	CHECK(l1_writable(N_TREE_L1 / 2), "an L1 in the middle is still a page table after the unpin");
 	CHECK(l1_writable(N_TREE_L1 - 1), "the last L1 is still a page table after the unpin");
+}
+
+/*
+ * bench.c's rows: the tree is built once; a "pin" row pins it (measured)
+ * and unpins it after, an "unpin" row pins it before and unpins it
+ * (measured). Each pin validates the whole tree afresh.
+ */
+static bool tree_built;
+
+static void tree_op_now(unsigned int cmd)
+{
+	tree_op.cmd = cmd;
+	tree_op.arg1.mfn = l4_mfn;
+	if (HYPERVISOR_mmuext_op(&tree_op, 1, NULL, DOMID_SELF))
+		test_error("bench: tree op %u failed", cmd);
+}
+
+void tree_bench_pin_prepare(void)
+{
+	if (!tree_built)
+		build_tree();
+	tree_built = true;
+	tree_op.cmd = MMUEXT_PIN_L4_TABLE;
+	tree_op.arg1.mfn = l4_mfn;
+	tree_flag = 0;
+}
+
+void tree_bench_pin_after(long rc)
+{
+	if (!rc)
+		tree_op_now(MMUEXT_UNPIN_TABLE);
+}
+
+void tree_bench_unpin_prepare(void)
+{
+	tree_bench_pin_prepare();
+	tree_op_now(MMUEXT_PIN_L4_TABLE);
+	tree_op.cmd = MMUEXT_UNPIN_TABLE;
+	tree_flag = 0;
 }
