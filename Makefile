@@ -13,6 +13,8 @@
 #   make kernel       build our guest kernel (cached) into build/kernel/
 #   make guests       build the PV test guests into build/guests/
 #   make bench        benchmark native / Xen 4.17 / Ward; build/bench/report.*
+#   make fuzz         hours of hostile children against the hypervisor
+#                     (FUZZ_MINUTES=60 FUZZ_SEED=... FUZZ_KINDS=...; README "Fuzzing")
 #   make clean
 
 BUILD := build
@@ -127,7 +129,13 @@ guests:
 test: deps
 	@ci/run-tests.sh
 
+# The hostile tier's long run (scripts/fuzz.sh; its settings come from FUZZ_*
+# variables on the make command line, which make exports to the script).
+fuzz: deps
+	@$(MAKE) --no-print-directory hypervisor guests
+	@scripts/fuzz.sh
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test clean FORCE
+.PHONY: all deps hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test fuzz clean FORCE

@@ -29,16 +29,9 @@
 static uint8_t scratch[SCRATCH_PAGES * PAGE_SIZE] __page_aligned;
 static uint64_t rng;
 
-/* xorshift64*: small, and the same sequence for the same seed. */
 static uint64_t next(void)
 {
-	/* A call that wrote over our state may have zeroed it: xorshift would stick. */
-	if (!rng)
-		rng = 1;
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
+	return xorshift64s(&rng);
 }
 
 /* A value of the kind hypercall arguments and structure fields hold. */

@@ -164,7 +164,11 @@ bool try_read(unsigned long va, uint64_t *val);
 bool try_write(unsigned long va, uint64_t val);
 /* Optional hook for VEC_EVENT / VEC_SYSCALL_CB / VEC_NMI_CB entries. */
 extern void (*callback_hook)(struct trap_frame *f);
-/* Optional hook for exceptions no _ASM_EXTABLE entry expects (it may not return). */
+/*
+ * Optional hook for exceptions no _ASM_EXTABLE entry expects. It may not
+ * return, or return to resume the frame as it left it (a trap such as
+ * #DB, whose RIP is past the instruction).
+ */
 extern void (*trap_hook)(struct trap_frame *f);
 extern const unsigned long trap_stub_addr[];	/* vectors 0-31 */
 extern char trap_stub_128[], trap_stub_129[];

@@ -113,8 +113,10 @@ void trap_handle(struct trap_frame *f)
 	}
 
 	e = search_extable(f->rip);
-	if (!e && trap_hook)
+	if (!e && trap_hook) {
 		trap_hook(f);
+		return;
+	}
 	if (!e) {
 		dump_frame("unexpected exception", f);
 		/*
