@@ -631,6 +631,16 @@ static void test_attack_batch(void)
 	fuzz_children("batch", 1, ATTACK_SEEDS, ATTACK_WAITS, false);
 }
 
+static void test_attack_desc(void)
+{
+	fuzz_children("desc", 1, ATTACK_SEEDS, ATTACK_WAITS, false);
+}
+
+static void test_attack_xenheap(void)
+{
+	fuzz_children("xenheap", 1, ATTACK_SEEDS, ATTACK_WAITS, false);
+}
+
 /*
  * "fuzzrun kinds=K1+K2 seed=S count=N [long]": instead of the cases, N
  * seeds from S, each through every kind named (scripts/fuzz.sh boots
@@ -720,6 +730,8 @@ void test_main(start_info_t *si)
 		{ "attackers: grants of every frame type", test_attack_grant },
 		{ "attackers: debug registers on hypercall buffers", test_attack_dbg },
 		{ "attackers: batches of 10^4-10^5 on two vCPUs", test_attack_batch },
+		{ "attackers: descriptors on every frame type", test_attack_desc },
+		{ "attackers: hypervisor pages as tables, GDTs, targets", test_attack_xenheap },
 	};
 	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
 	long rc;
