@@ -37,7 +37,8 @@ bool hypercall_preempt_check(void)
 	return now_ns() >= get_cpu_info()->hc_deadline;
 }
 
-void hypercall_slice_restart(void)
+/* A new slice: at hypercall entry. */
+static void hypercall_slice_restart(void)
 {
 	get_cpu_info()->hc_deadline = now_ns() + HYPERCALL_SLICE_NS;
 }

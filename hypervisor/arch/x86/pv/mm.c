@@ -146,10 +146,10 @@ static void val_collapse(struct domain *d, struct pv_val_holds *h, unsigned int 
 		put_typed(d, h->mfn[--h->nr]);
 }
 
-/* Drop the holds from @mark on (their tables stay typed if still used). */
-static void val_release(struct domain *d, struct pv_val_holds *h, unsigned int mark)
+/* Drop every hold (their tables stay typed if still used). */
+static void val_release_all(struct domain *d, struct pv_val_holds *h)
 {
-	while (h->nr > mark)
+	while (h->nr)
 		put_typed(d, h->mfn[--h->nr]);
 }
 
@@ -220,7 +220,7 @@ static bool val_begin(struct vcpu *v, bool continuing)
 	v->arch.val.fresh = 0;
 	/* Holds of an attempt the guest never came back to are stale now. */
 	if (!continuing)
-		val_release(v->domain, &v->arch.val, 0);
+		val_release_all(v->domain, &v->arch.val);
 	return bury_dead(v);
 }
 
@@ -235,7 +235,7 @@ static bool val_end(struct vcpu *v, bool yielded)
 	bool done = true;
 
 	if (!yielded) {
-		val_release(v->domain, &v->arch.val, 0);
+		val_release_all(v->domain, &v->arch.val);
 		done = bury_dead(v);
 	}
 	v->arch.val.active = false;
@@ -271,10 +271,6 @@ static int get_entry(struct domain *d, unsigned int level, uint64_t e)
 			pg = foreign_page(d, mfn, &owner);
 			foreign = pg != NULL;
 		}
-		if (!pg && mfn < page_alloc_nr_frames() &&
-		    (mfn_to_page(mfn)->count_info & PGC_XEN_HEAP) &&
-		    mfn_to_page(mfn)->owner == d->domain_id)
-			pg = mfn_to_page(mfn);	/* its shared_info page */
 		if (!pg && pv_io_frame_ok(d, mfn, e & PTE_RW))
 			return 0;	/* I/O memory: no references (io-mem.c) */
 		/*

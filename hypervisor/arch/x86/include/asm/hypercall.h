@@ -15,8 +15,6 @@ struct cpu_regs;
  * free. Each call makes progress (one item at least), so the batch ends.
  */
 bool hypercall_preempt_check(void);
-/* A new slice: at hypercall entry. */
-void hypercall_slice_restart(void);
 /*
  * The slice is extended by the time since @since (now_ns()): a wait for a
  * lock, which another vCPU's slice may have filled (under TCG, its host
