@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
+#include <asm/percpu.h>
 #include <asm/time.h>
 
 #define PRINTK_LINE_MAX 512
@@ -45,20 +46,37 @@ void console_write(const char *s, size_t len)
 }
 
 /*
- * In NMI context the code we interrupted, on this CPU, may hold
- * console_lock: wait for it a bounded time, then write without it (the
- * line may mix with another, which beats never getting out).
+ * In NMI context the code we interrupted may hold console_lock: another
+ * CPU's holder is waited for a bounded time; our own never lets go, so it
+ * is not waited for. Without the lock the line is written anyway (better
+ * than never getting out), after a newline so that it starts a line of its
+ * own rather than the middle of the one being written.
  */
 #define NMI_CONSOLE_WAIT_NS	(100ULL * 1000 * 1000)
+#define NO_OWNER		UINT32_MAX
+
+/* The CPU that holds console_lock, or NO_OWNER. */
+static volatile uint32_t console_owner = NO_OWNER;
+/* The console's last byte was a newline (written under console_lock). */
+static volatile bool console_at_line_start = true;
 
 static bool console_lock_nmi(void)
 {
 	uint64_t deadline = now_ns() + NMI_CONSOLE_WAIT_NS;
 
 	while (!spin_trylock(&console_lock))
-		if (now_ns() > deadline)
+		if (READ_ONCE(console_owner) == smp_processor_id() || now_ns() > deadline)
 			return false;
 	return true;
+}
+
+static void console_write_locked(const char *s, size_t len)
+{
+	console_owner = smp_processor_id();
+	console_write(s, len);
+	if (len)
+		console_at_line_start = s[len - 1] == '\n';
+	console_owner = NO_OWNER;
 }
 
 void vprintk(const char *fmt, va_list ap)
@@ -80,13 +98,18 @@ void vprintk(const char *fmt, va_list ap)
 	if (arch_in_nmi()) {
 		bool locked = console_lock_nmi();
 
-		console_write(buf, (size_t)n);
-		if (locked)
+		if (!locked || !console_at_line_start)
+			console_write("\n", 1);
+		if (locked) {
+			console_write_locked(buf, (size_t)n);
 			spin_unlock(&console_lock);
+		} else {
+			console_write(buf, (size_t)n);
+		}
 		return;
 	}
 	flags = spin_lock_irqsave(&console_lock);
-	console_write(buf, (size_t)n);
+	console_write_locked(buf, (size_t)n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 

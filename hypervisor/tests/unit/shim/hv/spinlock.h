@@ -43,6 +43,14 @@ static inline void spin_unlock(spinlock_t *l)
 	shim.locks_held--;
 }
 
+static inline bool spin_trylock(spinlock_t *l)
+{
+	if (spin_is_locked(l))
+		return false;
+	spin_lock(l);
+	return true;
+}
+
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 {
 	spin_lock(l);
