@@ -98,6 +98,12 @@ for g in $GUESTS; do
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	*)
+		if [ "$g" = domctl ]; then
+			expect "$log" '^\(d[0-9]+\) child: its second line$' \
+				"$g: a domU's second line in one write has its own (dN)"
+			expect "$log" '^\(d[0-9]+\) child: a line in two writes$' \
+				"$g: a domU's line in two writes is one line"
+		fi
 		if [ "$g" = debug-regs ]; then
 			expect "$log" '#DB in hypervisor context at [0-9a-f]+ \(syscall_entry\)' \
 				"$g: #DBs on the SYSCALL entry (db_selftest) survived"

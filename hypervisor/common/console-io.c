@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * console_io: guests write to the hypervisor console (dom0's early and
- * "hvc0" console goes here). dom0's text goes out as it is; other
- * domains' lines are prefixed with "(dN) " so they can be told apart.
+ * "hvc0" console goes here). Each domain's text is held until its newline
+ * "hvc0" console goes here). dom0's text goes out as it comes: it may be
+ * an interactive shell's prompt, which has no newline. Other domains' text
+ * is held until its newline (or CONSOLE_LINE_MAX bytes) and printed as one
+ * line with "(dN) " in front, so lines can be told apart and a domU's line
+ * never has another's in its middle.
  * Input: the serial line is polled on every timer tick of the boot CPU
  * (no UART interrupt needed); bytes go into a ring for dom0, which is told
  * with VIRQ_CONSOLE and reads them with CONSOLEIO_read.
@@ -70,6 +74,37 @@ static long console_read(unsigned long buffer, unsigned long count)
 	}
 	return (long)done;
 }
+/* Print @d's held line (d->con_lock held); a full one gets its newline. */
+static void console_line_out(struct domain *d)
+{
+	bool ended = d->con_line[d->con_len - 1] == '\n';
+
+	printk("(d%u) %.*s%s", d->domain_id, (int)d->con_len, d->con_line, ended ? "" : "\n");
+	d->con_len = 0;
+}
+
+/* Add @n bytes of @d's output to its line, printing each line it ends. */
+static void console_line_add(struct domain *d, const char *s, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&d->con_lock);
+
+	for (size_t i = 0; i < n; i++) {
+		d->con_line[d->con_len++] = s[i];
+		if (s[i] == '\n' || d->con_len == sizeof(d->con_line))
+			console_line_out(d);
+	}
+	spin_unlock_irqrestore(&d->con_lock, flags);
+}
+
+void console_io_flush(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->con_lock);
+
+	if (d->con_len)
+		console_line_out(d);
+	spin_unlock_irqrestore(&d->con_lock, flags);
+}
+
 /* One call's output bound: a guest cannot hold the console for long. */
 #define CONSOLE_WRITE_MAX	(64 * 1024)
 
@@ -92,7 +127,7 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer)
 			if (d->domain_id == 0)
 				printk("%.*s", (int)n, chunk);
 			else
-				printk("(d%u) %.*s", d->domain_id, (int)n, chunk);
+				console_line_add(d, chunk, n);
 			done += n;
 		}
 		return 0;

@@ -114,6 +114,7 @@ struct domain *domain_create(domid_t req_id, unsigned int max_vcpus, bool privil
 	d->max_vcpus = max_vcpus;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->mm_lock);
+	spin_lock_init(&d->con_lock);
 	d->shared_info = alloc_pages(0);
 	if (!d->shared_info)
 		goto err;
@@ -198,6 +199,7 @@ bool domain_shutdown(struct domain *d, unsigned int reason)
 	d->is_shut_down = true;
 	d->shutdown_code = reason;
 	spin_unlock(&d->lock);
+	console_io_flush(d);
 	pr_info("d%u: shut down: %s\n", d->domain_id, shutdown_names[reason]);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DOWN, __ATOMIC_SEQ_CST);
@@ -225,6 +227,7 @@ void domain_crash(struct domain *d, const char *why)
 	d->shutdown_code = SHUTDOWN_crash;
 	spin_unlock(&d->lock);
 
+	console_io_flush(d);
 	pr_err("d%u: crashed: %s\n", d->domain_id, why);
 	if (curr && curr->domain == d)
 		pv_dump_guest_state(curr, guest_regs());

@@ -18,6 +18,8 @@ struct page_info;
 
 #define MAX_DOMAINS	64
 #define MAX_VCPUS	8
+/* A guest's console line is held until its newline or this many bytes. */
+#define CONSOLE_LINE_MAX	160
 
 /* vcpu->pause_flags bits: the vCPU runs only when none is set. */
 #define VPF_BLOCKED	(1u << 0)	/* SCHEDOP_block: waiting for an event */
@@ -65,6 +67,10 @@ struct domain {
 	struct evtchn_table *evtchn;	/* its ports, guarded by evtchn_lock */
 	spinlock_t evtchn_lock;
 	struct grant_table *grant_table;	/* hv/grant-table.h */
+	/* CONSOLEIO_write's partial line (console-io.c), guarded by con_lock. */
+	spinlock_t con_lock;
+	unsigned int con_len;
+	char con_line[CONSOLE_LINE_MAX];
 	struct pv_domain arch;
 };
 

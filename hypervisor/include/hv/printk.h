@@ -24,6 +24,9 @@ enum log_level printk_get_level(void);
 
 /* Poll the console for input (boot CPU, timer tick) and pass it to dom0. */
 void console_poll_input(void);
+/* Print what is left of @d's last console line (it is going away). */
+struct domain;
+void console_io_flush(struct domain *d);
 
 /* The console sink printk writes to (serial, and later the guest ring). */
 void console_write(const char *s, size_t len);

@@ -88,6 +88,13 @@ static void __noreturn child_main(start_info_t *si)
 	printk("child: up: store mfn %lx port %u, console mfn %lx port %u\n",
 	       (unsigned long)si->store_mfn, si->store_evtchn,
 	       (unsigned long)si->console.domU.mfn, si->console.domU.evtchn);
+	/*
+	 * The hypervisor prints a domU's console text a line at a time, each
+	 * with its "(dN) " (guest-tests.sh checks both lines).
+	 */
+	printk("child: two lines in one write,\nchild: its second line\n");
+	printk("child: a line in ");
+	printk("two writes\n");
 	if (!si->store_mfn || !si->console.domU.mfn || !si->store_evtchn ||
 	    !si->console.domU.evtchn || si->store_evtchn == si->console.domU.evtchn) {
 		printk("child: FAILED: start_info rings\n");
