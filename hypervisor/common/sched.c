@@ -206,6 +206,18 @@ void schedule(void)
 				     RUNSTATE_blocked : RUNSTATE_offline, now_ns());
 		vcpu_runstate_publish(prev);
 		pv_save_vcpu(prev, guest_regs());
+		/*
+		 * Straight from prev's page tables to next's (one CR3 write,
+		 * not two through the idle tables), and before prev is let go
+		 * below: from then on its domain may free them, and no CPU
+		 * may still have them in CR3. A vCPU off every CPU has nothing
+		 * in any TLB (mm.c's flushes rely on it): next's CR3 load
+		 * drops prev's entries.
+		 */
+		if (next)
+			pv_load_vcpu(next, guest_regs());
+		else
+			pv_unload_vcpu();
 		flags = spin_lock_irqsave(&rq_lock);
 		prev->processor = -1;
 		/*
@@ -222,7 +234,8 @@ void schedule(void)
 	if (!next)
 		sched_go_idle();
 	ci->curr = next;
-	pv_load_vcpu(next, guest_regs());
+	if (!prev)
+		pv_load_vcpu(next, guest_regs());
 	vcpu_runstate_change(next, RUNSTATE_running, now_ns());
 	vcpu_runstate_publish(next);
 }

@@ -207,6 +207,10 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
 	write_cr0(read_cr0() & ~X86_CR0_TS);
 	__asm__ __volatile__("fxsave64 %0" : "=m"(pv->fpu));
 	write_dr7(DR7_DEFAULT);		/* no guest breakpoint outlives its vCPU */
+}
+
+void pv_unload_vcpu(void)
+{
 	/* Off the guest's page tables, so they can be freed while it is off. */
 	tlb_load_cr3(idle_pg_table_cr3);
 	desc_load_guest_gdt(NULL, 0);

@@ -16,8 +16,15 @@ void pv_vcpu_init(struct vcpu *v);
 void pv_domain_destroy(struct domain *d);
 /* Load @v's state onto this CPU; @frame becomes its registers. */
 void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame);
-/* Save this CPU's live state of @v (registers from @frame) into @v. */
+/*
+ * Save this CPU's live state of @v (registers from @frame) into @v. Its
+ * page tables stay loaded: the caller loads the next vCPU's
+ * (pv_load_vcpu) or the idle ones (pv_unload_vcpu) before it lets @v go
+ * (v->processor = -1), so a switch between two vCPUs writes CR3 once.
+ */
 void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame);
+/* After pv_save_vcpu when no vCPU follows: the idle page tables and GDT. */
+void pv_unload_vcpu(void);
 __noreturn void pv_enter_guest(struct cpu_regs *frame);
 /* Switch the current vCPU between guest kernel and guest user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
