@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
