@@ -10,8 +10,8 @@
 
 XEN_GZ=${XEN_GZ:-/boot/xen-4.17-amd64.gz}
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race preempt preempt-1cpu"
-GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race preempt preempt-1cpu"
+GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
 
 if [ ! -f "$XEN_GZ" ]; then
 	echo "SKIP: $XEN_GZ not found (apt-get install xen-hypervisor-4.17-amd64)"
@@ -40,6 +40,14 @@ guest_mem() {
 	esac
 }
 
+# guest_module NAME: the guest's ELF and its own arguments.
+guest_module() {
+	case $1 in
+	bounce-fault-*) echo "build/guests/bounce-fault.elf ${1#bounce-fault-}" ;;
+	*) echo "build/guests/${1%-1cpu}.elf" ;;
+	esac
+}
+
 # boot_xen NAME: Xen halts (not powers off) on a dom0 poweroff, so stop
 # QEMU ourselves once Xen has said how dom0 ended.
 boot_xen() {
@@ -53,7 +61,7 @@ boot_xen() {
 		-display none -no-reboot -serial "file:$log" \
 		-kernel "$TEST_DIR/xen.elf" \
 		-append "console=com1 loglvl=all guest_loglvl=all dom0_mem=$(guest_mem "$1") dom0_max_vcpus=$(guest_vcpus "$1")" \
-		-initrd "build/guests/${1%-1cpu}.elf ref=xen" </dev/null 2>"$TEST_DIR/$1.stderr" &
+		-initrd "$(guest_module "$1") ref=xen" </dev/null 2>"$TEST_DIR/$1.stderr" &
 	pid=$!
 	for ((i = 0; i < TIMEOUT * 4; i++)); do
 		sleep 0.25
@@ -88,6 +96,11 @@ for g in $GUESTS; do
 		expect "$log" 'Domain 0 \(vcpu#0\) crashed' "$g: Xen crashes dom0"
 		addr=$(tr -d '\r' <"$log" | grep -aoE 'executing ud2 at [0-9a-f]{16}' | head -n1 | awk '{print $4}')
 		expect "$log" "RIP: .*${addr:-none}" "$g: the dump shows the ud2 RIP"
+		;;
+	bounce-fault*)
+		expect "$log" 'user syscall with the kernel stack at [0-9a-f]{16}' "$g: reached the syscall"
+		reject "$log" 'Test result:' "$g: did not continue after the syscall"
+		expect "$log" 'Hardware Dom0 crashed|Domain 0 \(vcpu#0\) crashed' "$g: Xen crashes dom0"
 		;;
 	*)
 		expect "$log" 'Test result: SUCCESS' "$g: SUCCESS"

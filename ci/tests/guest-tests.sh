@@ -5,15 +5,15 @@
 # passes when it prints exactly one "Test result: SUCCESS" (at the start of
 # a line: domU children's lines start "(dN) "), Ward reports
 # dom0's shutdown with the guest's reason, and nothing faulted in Ward.
-# shutdown-reboot/shutdown-crash/no-trap-table end dom0 on purpose; for
+# shutdown-reboot/shutdown-crash/no-trap-table/bounce-fault* end dom0 on purpose; for
 # them the verdict is Ward's own lines. See hypervisor/tests/guests/README.md.
 # Run one guest with: GUESTS="traps" ci/tests/guest-tests.sh
 . "$(dirname "$0")/../lib.sh"
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
-GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table"}
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
+GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
 expect_one() {
@@ -28,6 +28,7 @@ guest_modules() {
 	case $1 in
 	domctl | gnttab-xdom | destroy-busy | foreign-race) echo "build/guests/$1.elf,build/guests/$1.elf" ;;
 	*-1cpu) echo "build/guests/${1%-1cpu}.elf" ;;
+	bounce-fault-*) echo "build/guests/bounce-fault.elf ${1#bounce-fault-}" ;;
 	*) echo "build/guests/$1.elf" ;;
 	esac
 }
@@ -95,6 +96,13 @@ for g in $GUESTS; do
 		else
 			bad "$g: no hypervisor line shows the ud2 address '${addr:-?}'"
 		fi
+		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
+		;;
+	bounce-fault*)
+		# The syscall's bounce frame cannot be written: dom0 crashes, as on Xen.
+		expect "$log" 'user syscall with the kernel stack at [0-9a-f]{16}' "$g: reached the syscall"
+		reject "$log" '^Test result:' "$g: did not continue after the syscall"
+		expect "$log" 'd0: crashed: cannot write a bounce frame to the guest kernel stack' "$g: Ward crashes dom0"
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	*)

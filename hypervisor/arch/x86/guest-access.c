@@ -10,10 +10,8 @@
 #include <hv/errno.h>
 #include <hv/guest-access.h>
 #include <asm/cpu.h>
+#include <asm/layout.h>
 #include <asm/processor.h>
-
-/* Canonical lower half, and the upper half above the hypervisor's slots. */
-#define GUEST_LOW_END	0x0000800000000000UL
 
 unsigned long raw_copy_guest(void *dst, const void *src, size_t len);
 unsigned long raw_clear_guest(void *dst, size_t len);

@@ -16,6 +16,7 @@
  * last ran a guest), so it is never asked to flush on a guest's behalf.
  */
 #include <hv/arch.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 #include <asm/ipi.h>
 #include <asm/paging.h>
@@ -23,24 +24,22 @@
 #include <asm/processor.h>
 #include <asm/tlb-clock.h>
 
-/* Advanced (atomically) by every CR3 load on every CPU; starts above 0. */
-static uint64_t tlb_clock = 1;
-/* Per CPU, written only by that CPU: the clock value of its last CR3 load. */
-static uint64_t cpu_flushed_at[NR_CPUS];
-/* Per CPU, written only by that CPU: its CR3 is a guest's page tables. */
-static bool cpu_on_guest_tables[NR_CPUS];
-/* Per CPU, written only by that CPU: CR3 loads since boot. */
-static uint64_t cpu_cr3_loads[NR_CPUS];
+/*
+ * Advanced (atomically) by every CR3 load on every CPU; starts above 0.
+ * Global for entry.S, whose fast paths load CR3 the same way (its
+ * TLB_LOAD_CR3). The per-CPU half is in struct cpu_info (percpu.h).
+ */
+uint64_t tlb_clock = 1;
 
 void tlb_load_cr3(unsigned long cr3)
 {
-	unsigned int me = smp_processor_id();
+	struct cpu_info *ci = get_cpu_info();
 	uint64_t t = __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
 
 	write_cr3(cr3);
-	__atomic_store_n(&cpu_flushed_at[me], t, __ATOMIC_RELEASE);
-	WRITE_ONCE(cpu_on_guest_tables[me], cr3 != idle_pg_table_cr3);
-	cpu_cr3_loads[me]++;
+	__atomic_store_n(&ci->tlb_flushed_at, t, __ATOMIC_RELEASE);
+	WRITE_ONCE(ci->tlb_on_guest_tables, cr3 != idle_pg_table_cr3);
+	ci->tlb_cr3_loads++;
 }
 
 void tlb_flush_local(void)
@@ -62,17 +61,22 @@ void tlb_flush_stale(uint64_t stamp)
 	if (!stamp)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned int c = 0; c < arch_cpus_online() && c < NR_CPUS; c++)
-		if (READ_ONCE(cpu_on_guest_tables[c]) &&
-		    __atomic_load_n(&cpu_flushed_at[c], __ATOMIC_ACQUIRE) <= stamp)
+	for (unsigned int c = 0; c < arch_cpus_online() && c < NR_CPUS; c++) {
+		const struct cpu_info *ci = smp_cpu_info(c);
+
+		if (ci && READ_ONCE(ci->tlb_on_guest_tables) &&
+		    __atomic_load_n(&ci->tlb_flushed_at, __ATOMIC_ACQUIRE) <= stamp)
 			mask |= CPU_BIT(c);
+	}
 	if (mask)
 		flush_tlb_mask(mask);
 }
 
 uint64_t tlb_cr3_loads(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? READ_ONCE(cpu_cr3_loads[cpu]) : 0;
+	const struct cpu_info *ci = smp_cpu_info(cpu);
+
+	return ci ? READ_ONCE(ci->tlb_cr3_loads) : 0;
 }
 
 uint64_t arch_tlb_clock_now(void)

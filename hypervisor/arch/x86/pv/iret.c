@@ -50,13 +50,24 @@ void do_iret(struct cpu_regs *regs)
 	}
 
 	regs->rax = f.rax;
-	if (!(f.flags & VGCF_in_syscall)) {
-		regs->r11 = f.r11;
-		regs->rcx = f.rcx;
-	}
 	regs->rip = f.rip;
 	regs->cs = f.cs | SEL_RPL3;
 	regs->rflags = (f.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+	if (f.flags & VGCF_in_syscall) {
+		/*
+		 * The guest's "return as sysret would": RCX and R11 are
+		 * RIP and RFLAGS, as Xen's SYSRET exit and the CPU leave
+		 * them. Left alone they would be the guest kernel's own,
+		 * from its iret hypercall: an address in its image, shown
+		 * to its user space (a KASLR leak; Xen shows it only when an
+		 * upcall interrupts the return).
+		 */
+		regs->rcx = regs->rip;
+		regs->r11 = regs->rflags;
+	} else {
+		regs->r11 = f.r11;
+		regs->rcx = f.rcx;
+	}
 	regs->rsp = f.rsp;
 	regs->ss = f.ss | SEL_RPL3;
 	v->vcpu_info->evtchn_upcall_mask = !(f.rflags & X86_EFLAGS_IF);

@@ -23,9 +23,6 @@
 
 #define TRAP_INFO_DPL_MASK	3	/* public/arch-x86/xen.h: TI_GET_DPL */
 #define TRAP_INFO_IF		4	/* TI_GET_IF: mask events on entry */
-/* RFLAGS bits cleared on entry to a guest handler, as the CPU would. */
-#define BOUNCE_CLEAR_FLAGS	(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
-				 X86_EFLAGS_VM | X86_EFLAGS_AC)
 /* #GP error code bit 1: the index is an IDT vector ("int n"). */
 #define GP_EC_IDT		2
 #define GP_EC_INDEX_SHIFT	3
@@ -36,6 +33,12 @@ static bool vector_has_error_code(unsigned int v)
 {
 	return v == X86_EXC_DF || (v >= X86_EXC_TS && v <= X86_EXC_PF) ||
 	       v == X86_EXC_AC || v == X86_EXC_CP || v == 29 || v == 30;
+}
+
+/* The end of a bounce whose frame cannot be written: the stack is unusable. */
+static void bounce_frame_unwritable(struct vcpu *v)
+{
+	domain_crash(v->domain, "cannot write a bounce frame to the guest kernel stack");
 }
 
 /* Most words between R11 and RIP in a bounce frame: the failsafe's DS-GS. */
@@ -86,7 +89,7 @@ static bool bounce(struct cpu_regs *regs, unsigned long handler, const unsigned 
 	frame[n++] = regs->ss;
 	sp -= n * sizeof(frame[0]);
 	if (copy_to_guest_raw(sp, frame, n * sizeof(frame[0]))) {
-		domain_crash(v->domain, "cannot write a bounce frame to the guest kernel stack");
+		bounce_frame_unwritable(v);
 		return false;
 	}
 	regs->rsp = sp;
@@ -400,6 +403,19 @@ void do_guest_syscall(struct cpu_regs *regs)
 			bounce(regs, cb->address, NULL, 0, cb->mask_events);
 		}
 	}
+	pv_exit_to_guest(regs);
+}
+
+/*
+ * entry.S's user-SYSCALL fast path faulted writing the syscall callback's
+ * frame: end as bounce() ends on that fault from do_guest_syscall() (the
+ * mode already toggled to kernel, the registers as the guest left them:
+ * the domain crashes), then the usual exit, which switches away.
+ */
+void pv_bounce_frame_fault(struct cpu_regs *regs);
+void pv_bounce_frame_fault(struct cpu_regs *regs)
+{
+	bounce_frame_unwritable(current_vcpu());
 	pv_exit_to_guest(regs);
 }
 

@@ -67,19 +67,25 @@ struct pv_dead_queue {
 };
 
 struct pv_vcpu {
-	/* Guest registers while the vCPU is not on a CPU. */
-	struct cpu_regs regs;
-	struct trap_info traps[PV_NR_TRAPS];	/* address 0: no handler */
-	struct pv_callback_entry callbacks[PV_NR_CALLBACKS];
-	unsigned long kernel_ss, kernel_sp;	/* stack_switch */
-	/* Data selectors the guest left in DS/ES/FS/GS (restored before the bases). */
-	uint16_t sel_ds, sel_es, sel_fs, sel_gs;
-	unsigned long fs_base;
-	unsigned long gs_base_kernel;
-	unsigned long gs_base_user;
+	/*
+	 * Hot: what entry.S's fast paths (guest system call, iret) read and
+	 * write, first and together, so that with the head of struct vcpu
+	 * (domain, pause_flags, vcpu_info) they sit in one page. Their
+	 * offsets reach entry.S through asm-offsets.c.
+	 */
 	bool in_kernel;				/* guest kernel (vs user) mode */
 	mfn_t kernel_cr3;			/* guest L4 frames; user 0 = none */
 	mfn_t user_cr3;
+	unsigned long kernel_ss, kernel_sp;	/* stack_switch */
+	unsigned long gs_base_kernel;
+	unsigned long gs_base_user;
+	struct pv_callback_entry callbacks[PV_NR_CALLBACKS];
+	/* Guest registers while the vCPU is not on a CPU. */
+	struct cpu_regs regs;
+	struct trap_info traps[PV_NR_TRAPS];	/* address 0: no handler */
+	/* Data selectors the guest left in DS/ES/FS/GS (restored before the bases). */
+	uint16_t sel_ds, sel_es, sel_fs, sel_gs;
+	unsigned long fs_base;
 	bool vcr0_ts;				/* fpu_taskswitch */
 	unsigned long vcr4;			/* what "mov %cr4" reads */
 	unsigned long debugreg[8];

@@ -20,6 +20,12 @@
 #define L4_SLOT_SHIFT		39
 #define L4_SLOT_VA(s)		(0xffff000000000000 + ((s) << L4_SLOT_SHIFT))
 
+/*
+ * Guest addresses: the canonical lower half up to here, and the upper
+ * half from HYPERVISOR_VIRT_END (guest_range_ok, entry.S's fast paths).
+ */
+#define GUEST_LOW_END		0x0000800000000000
+
 #define HV_SLOT_FIRST		256
 #define HV_SLOT_LAST		271
 

@@ -26,7 +26,15 @@ struct cpu_info {
 	uint64_t next_tick;		/* ns: when the scheduler tick is due */
 	uint64_t hc_deadline;		/* ns: the running hypercall yields after it */
 	unsigned long *hc_args;		/* its arguments, rewritten to continue it */
-	uint8_t pad[CPU_INFO_SIZE - 72];
+	/*
+	 * The TLB-flush clock's per-CPU half (tlb-clock.c), written only by
+	 * this CPU (tlb_load_cr3 and entry.S's fast paths), read by any:
+	 * here, on the stack page the fast paths touch anyway.
+	 */
+	uint64_t tlb_flushed_at;	/* clock value of the last CR3 load */
+	uint64_t tlb_cr3_loads;		/* CR3 loads since boot */
+	bool tlb_on_guest_tables;	/* CR3 is a guest's page tables */
+	uint8_t pad[CPU_INFO_SIZE - 89];
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -7,6 +7,16 @@ struct vcpu;
 struct domain;
 struct cpu_regs;
 
+/* RFLAGS bits cleared on entry to a guest handler, as the CPU would. */
+#define BOUNCE_CLEAR_FLAGS	(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
+				 X86_EFLAGS_VM | X86_EFLAGS_AC)
+/*
+ * The RFLAGS a return to the guest may carry and still leave by SYSRET,
+ * which loads RFLAGS from R11 without RF and VM (those must be clear for
+ * it to equal the iretq) and which we do not trust with TF (rare: iretq).
+ */
+#define SYSRET_RFLAGS		(0x3c7fd7UL & ~X86_EFLAGS_TF)
+
 /* entry.S: the SYSCALL entry points (MSR_LSTAR, MSR_CSTAR). */
 void syscall_entry(void);
 void cstar_entry(void);
