@@ -7,6 +7,7 @@
  * written by hand (STYLE.md: no magic numbers).
  */
 #include <hv/domain.h>
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -75,4 +76,5 @@ void asm_offsets(void)
 	DEFINE(ASM_BOUNCE_CLEAR_FLAGS, BOUNCE_CLEAR_FLAGS);
 	DEFINE(ASM_EVENT_MASK_FLAGS, X86_EFLAGS_IF | X86_EFLAGS_IOPL);
 	DEFINE(ASM_SYSRET_RFLAGS, SYSRET_RFLAGS);
+	DEFINE(ASM_HV_DS, HV_DS);
 }

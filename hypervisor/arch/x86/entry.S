@@ -417,6 +417,14 @@ restore_guest_regs:
 	jne	.Liretq
 	cmpq	$FLAT_RING3_SS64, REGS_SS(%rsp)
 	jne	.Liretq
+	/*
+	 * AMD's SYSRET loads the SS selector but keeps SS's cached
+	 * attributes. An interrupt from ring 3 leaves SS null (unusable), and
+	 * the guest would inherit that: its 32-bit code's stack accesses
+	 * would fault. A valid SS first, as Linux does on AMD.
+	 */
+	movl	$ASM_HV_DS, %eax
+	movl	%eax, %ss
 	RESTORE_GPRS
 	movq	REGS_RSP-REGS_VECTOR(%rsp), %rsp
 	sysretq
