@@ -346,6 +346,8 @@ static const struct test_case retype_cases[] = {
 	  test_retype_hook },
 	{ "retype ptwr: W -> decoy (trapped store), pin W's old frame as an L1",
 	  test_retype_ptwr },
+	{ "retype self: vCPU 0's own stale entry, pinned as an L1, then a store and a copy-out through it",
+	  test_retype_self },
 	{ "retype L1 dies: the L1 holding W's entry replaced, the frame pinned as an L1",
 	  test_retype_l1_dies },
 	{ "free decrease: W -> decoy, decrease_reservation, populate_physmap",

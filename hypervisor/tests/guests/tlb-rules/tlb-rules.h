@@ -53,6 +53,7 @@ unsigned long fresh_frame(unsigned long *pfn);
 void test_retype_pin(void);
 void test_retype_hook(void);
 void test_retype_ptwr(void);
+void test_retype_self(void);
 void test_retype_l1_dies(void);
 void test_free_decrease(void);
 void test_free_exchange(void);
