@@ -107,14 +107,9 @@ lib=$extra/usr/lib/ward-bench
 mkdir -p "$lib" "$extra/etc/init.d"
 cp "$OUT/bin/ward-bench" "$OUT/bin/exit-helper" "$lib/"
 gzip -9 -n -c "$OUT/ext4.img" >"$lib/ext4.img.gz"
-install -m 755 bench/rootfs/etc/init.d/bench "$extra/etc/init.d/bench"
-# dom0's own inittab plus one line: the suite runs after rcS, so the
-# initramfs is dom0's in every other respect.
-awk '{ print } /^::sysinit:\/etc\/init.d\/rcS$/ { print "::sysinit:/etc/init.d/bench"; n++ }
-	END { exit n != 1 }' dom0-rootfs/overlay/etc/inittab >"$extra/etc/inittab" ||
-	die "dom0-rootfs/overlay/etc/inittab has no single '::sysinit:/etc/init.d/rcS' line"
-DOM0_EXTRA_DIRS=$extra dom0-rootfs/build.sh "$OUT/initramfs.cpio.gz" >"$OUT/initramfs.log" 2>&1 ||
-	die "dom0-rootfs/build.sh failed: $(tail -n 1 "$OUT/initramfs.log")"
+# dom0's initramfs, with the suite run after rcS (init.d/bench).
+msg=$(scripts/bench-initramfs.sh "$extra" bench "$OUT/initramfs.cpio.gz" "$OUT/initramfs.log" 2>&1) ||
+	die "$msg"
 INITRD=$OUT/initramfs.cpio.gz
 
 # --- the systems ---------------------------------------------------------

@@ -10,7 +10,7 @@
 
 XEN_GZ=${XEN_GZ:-/boot/xen-4.17-amd64.gz}
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race preempt preempt-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race tlb-rules preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
 
 if [ ! -f "$XEN_GZ" ]; then
@@ -27,7 +27,7 @@ gzip -dc "$XEN_GZ" >"$TEST_DIR/xen.elf" || { bad "cannot unpack $XEN_GZ"; finish
 # guest_vcpus NAME: dom0's vCPUs for that guest.
 guest_vcpus() {
 	case $1 in
-	vcpu-up | tlb-race | preempt | preempt-1cpu) echo 2 ;;
+	vcpu-up | tlb-race | tlb-rules | preempt | preempt-1cpu) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }

@@ -12,7 +12,7 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race preempt preempt-1cpu"
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race tlb-rules preempt preempt-1cpu"
 GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
@@ -33,12 +33,12 @@ guest_modules() {
 	esac
 }
 
-# guest_hv_args NAME: Ward's command line. vcpu-up, tlb-race and preempt
+# guest_hv_args NAME: Ward's command line. vcpu-up, tlb-race, tlb-rules and preempt
 # need a second dom0 vCPU; preempt gives 64 MiB back and takes it again;
 # debug-regs runs with Ward's own breakpoint on its SYSCALL entry (XSA-260).
 guest_hv_args() {
 	case $1 in
-	vcpu-up | vcpu-up-1cpu | tlb-race) echo "$HV_ARGS dom0_max_vcpus=2" ;;
+	vcpu-up | vcpu-up-1cpu | tlb-race | tlb-rules) echo "$HV_ARGS dom0_max_vcpus=2" ;;
 	preempt | preempt-1cpu) echo "${HV_ARGS/dom0_mem=64M/dom0_mem=128M} dom0_max_vcpus=2" ;;
 	debug-regs) echo "$HV_ARGS db_selftest" ;;
 	*) echo "$HV_ARGS" ;;
