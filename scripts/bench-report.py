@@ -267,8 +267,10 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
         for n, s in systems.items()))
     w(f"values:   median of {args.reps} repetition(s), systems alternated")
     w("")
+    # Ward against Xen directly, row by row, when both ran.
+    versus = "xen" in others and "ward" in others
     head = ["benchmark", "unit"] + [LABELS[n] for n in systems] + \
-        [f"{SHORT[n]}/nat" for n in others]
+        [f"{SHORT[n]}/nat" for n in others] + (["Ward/Xen"] if versus else [])
     table = []
     notes = {}  # (system, cell text w/o '*', note) -> [bench]
     for name, unit, _ in rows:
@@ -282,6 +284,9 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
         for n in others:
             r = ratios[n].get(name)
             line.append(fmt_ratio(r) if r is not None else "-")
+        if versus:
+            rw, rx = ratios["ward"].get(name), ratios["xen"].get(name)
+            line.append(fmt_ratio(rw / rx) if rw is not None and rx else "-")
         table.append(line)
     widths = [max(len(str(x[i])) for x in [head] + table) for i in range(len(head))]
     w("  ".join(h.ljust(widths[i]) for i, h in enumerate(head)).rstrip())
@@ -293,6 +298,8 @@ def write_txt(path, args, rows, systems, others, ratios, elapsed):
     w("us = microseconds per operation, ms = milliseconds per run, s = seconds.")
     w("X/nat = time relative to native (> 1: slower); for MB/s rows it is")
     w("native MB/s / system MB/s, so > 1 still means slower.")
+    if versus:
+        w("Ward/Xen = Ward's ratio over Xen's (< 1: Ward is faster on that row).")
     w("* = from fewer repetitions or rounds than the others (see notes).")
     if others:
         w("")
