@@ -440,7 +440,8 @@ static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
  * the idle page tables, and guest entries are never global. One that
  * comes onto a CPU after the look below loads its CR3 after our writes.
  */
-static void flush_domain(const struct domain *d)
+/* This CPU and every CPU now running one of @d's vCPUs. */
+static cpumask_t domain_cpus(const struct domain *d)
 {
 	cpumask_t mask = CPU_BIT(smp_processor_id());
 
@@ -451,7 +452,29 @@ static void flush_domain(const struct domain *d)
 		if (cpu >= 0)
 			mask |= CPU_BIT(cpu);
 	}
-	flush_tlb_mask(mask);
+	return mask;
+}
+
+static void flush_domain(const struct domain *d)
+{
+	flush_tlb_mask(domain_cpus(d));
+}
+
+/*
+ * An INVLPG of @va on the CPUs in @mask: this CPU drops just that page;
+ * the others are flushed whole (a cross-CPU request carries no address),
+ * which covers it.
+ */
+static void flush_va_mask(cpumask_t mask, unsigned long va)
+{
+	cpumask_t me = CPU_BIT(smp_processor_id());
+
+	if (mask & me) {
+		invlpg(va);
+		mask &= ~me;
+	}
+	if (mask)
+		flush_tlb_mask(mask);
 }
 
 /* The L1 frame mapping @va in @v's current page tables, or INVALID_MFN. */
@@ -559,7 +582,10 @@ static long uvm_flush(struct domain *d, unsigned long va, unsigned long flags)
 	if (type == UVMF_NONE)
 		return 0;
 	if (flags & UVMF_ALL) {
-		flush_domain(d);
+		if (type == UVMF_INVLPG)
+			flush_va_mask(domain_cpus(d), va);
+		else
+			flush_domain(d);
 		return 0;
 	}
 	if (!maskp) {
@@ -571,7 +597,10 @@ static long uvm_flush(struct domain *d, unsigned long va, unsigned long flags)
 	}
 	if (get_guest(vcpus, maskp))
 		return -EFAULT;
-	flush_tlb_mask(vcpumask_cpus(d, vcpus));
+	if (type == UVMF_INVLPG)
+		flush_va_mask(vcpumask_cpus(d, vcpus), va);
+	else
+		flush_tlb_mask(vcpumask_cpus(d, vcpus));
 	return 0;
 }
 
@@ -784,7 +813,10 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 		 */
 		if (get_guest(mask, (unsigned long)op->arg2.vcpumask.p))
 			return -EINVAL;
-		flush_tlb_mask(vcpumask_cpus(d, mask));
+		if (op->cmd == MMUEXT_INVLPG_MULTI && guest_va(op->arg1.linear_addr))
+			flush_va_mask(vcpumask_cpus(d, mask), op->arg1.linear_addr);
+		else
+			flush_tlb_mask(vcpumask_cpus(d, mask));
 		return 0;
 	}
 	case MMUEXT_TLB_FLUSH_LOCAL:
@@ -794,7 +826,10 @@ static long do_one_mmuext(struct vcpu *v, const struct mmuext_op *op)
 		flush_domain(d);
 		return 0;
 	case MMUEXT_INVLPG_ALL:
-		flush_domain(d);
+		if (guest_va(op->arg1.linear_addr))
+			flush_va_mask(domain_cpus(d), op->arg1.linear_addr);
+		else
+			flush_domain(d);
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
 		/* An address that maps nothing of the guest's needs no flush (Xen ignores it). */
