@@ -19,4 +19,14 @@ expect "$log" '^ward: 2 CPU\(s\) online' "both CPUs counted"
 expect "$log" '^dom0: command line: console=hvc0 ward.test=poweroff$' "module path stripped from dom0's command line"
 expect "$log" '^ward: starting dom0' "dom0 started"
 reject "$log" 'FATAL|PANIC|NOT ticking' "no fault"
+
+# Without test_exit, dom0's poweroff is the machine's: ACPI S5, after
+# which QEMU exits with status 0. The write takes effect when QEMU gets to
+# it, so nothing may claim it failed meanwhile.
+log=$TEST_DIR/acpi-off.log
+rc=0
+boot_kernel "$log" 60 "loglvl=all" "build/guests/console-version.elf" || rc=$?
+expect_status "$rc" 0 "ACPI power-off: QEMU exits"
+expect "$log" '^ward: powering off$' "ACPI power-off: Ward says it powers off"
+reject "$log" 'power off failed|still on|halting' "ACPI power-off: no claim that it failed"
 finish

@@ -290,11 +290,12 @@ const struct acpi_cpus *acpi_get_cpus(void)
 	return &cpus;
 }
 
-void acpi_power_off(void)
+bool acpi_power_off(void)
 {
 	if (!pm1a_cnt || slp_typa < 0)
-		return;
+		return false;
 	outw(pm1a_cnt, (uint16_t)((slp_typa << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
 	if (pm1b_cnt && slp_typb >= 0)
 		outw(pm1b_cnt, (uint16_t)((slp_typb << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
+	return true;
 }

@@ -9,8 +9,16 @@
 #include <asm/acpi.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/time.h>
 
 #define TEST_EXIT_PORT	0xf4
+
+/*
+ * The write to PM1_CNT takes effect when the platform gets to it (QEMU's
+ * main loop, a real chipset's sequencing), not at the instruction: wait
+ * this long before saying it did not.
+ */
+#define POWER_OFF_WAIT_NS	(2ULL * 1000 * 1000 * 1000)
 
 #define KBC_CMD_PORT		0x64
 #define KBC_CMD_PULSE_RESET	0xfe
@@ -33,8 +41,15 @@ __noreturn void arch_power_off(int code)
 		outl(TEST_EXIT_PORT, (uint32_t)code);
 	}
 	printk("ward: powering off\n");
-	acpi_power_off();
-	printk("ward: power off failed; halting\n");
+	if (acpi_power_off()) {
+		uint64_t deadline = now_ns() + POWER_OFF_WAIT_NS;
+
+		while (now_ns() < deadline)
+			cpu_relax();
+		printk("ward: the machine is still on 2 s after the ACPI power-off; halting\n");
+	} else {
+		printk("ward: no ACPI power-off (no FADT or S5 object); halting\n");
+	}
 	for (;;)
 		halt();
 }

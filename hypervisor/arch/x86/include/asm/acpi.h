@@ -22,5 +22,9 @@ bool acpi_init(const struct boot_info *bi);
 const struct acpi_cpus *acpi_get_cpus(void);
 /* The FADT's PM1a/PM1b control ports (0: none), which acpi_power_off writes. */
 void acpi_pm1_cnt_ports(uint16_t *a, uint16_t *b);
-/* Enter S5 (soft off); returns only if that is impossible. */
-void acpi_power_off(void);
+/*
+ * Ask for S5 (soft off). It takes effect when the platform gets to it,
+ * so this returns: true once asked, false when the tables gave no way to
+ * (no FADT or no \_S5).
+ */
+bool acpi_power_off(void);
