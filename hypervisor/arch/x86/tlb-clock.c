@@ -14,6 +14,11 @@
  * A CPU whose CR3 is the idle page tables caches nothing of any guest
  * (those map only the hypervisor, and it loaded them, flushing, after it
  * last ran a guest), so it is never asked to flush on a guest's behalf.
+ * An idle CPU that kept the page tables of the vCPU it last ran (sched.c,
+ * lazy idle switching) is on guest tables: it is asked like a CPU running
+ * that vCPU, and its flush (tlb_flush_service) reloads those tables. That
+ * is enough: the tables themselves cannot go while it holds them, since
+ * the vCPU's roots keep their type references until it is let go.
  */
 #include <hv/arch.h>
 #include <asm/cpu.h>

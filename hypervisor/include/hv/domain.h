@@ -31,8 +31,15 @@ struct vcpu {
 	struct domain *domain;
 	unsigned int vcpu_id;
 	volatile unsigned int pause_flags;
-	int processor;			/* CPU it is running on, or -1 */
+	/*
+	 * CPU it is running on, or the idle CPU that still has its page
+	 * tables loaded (lazy, below), or -1. Written under the run-queue
+	 * lock; anyone may read it to find the CPU that may cache its TLB
+	 * entries.
+	 */
+	int processor;
 	bool on_runqueue;		/* guarded by the run-queue lock */
+	bool lazy;			/* not running, tables still on processor (sched.c) */
 	struct vcpu *rq_next;
 	struct vcpu_info *vcpu_info;	/* in the domain's shared_info page */
 	uint64_t runstate_entry_time;

@@ -16,14 +16,23 @@ void vcpu_wake(struct vcpu *v);
 /* If @v runs on another CPU, make that CPU look at it again (a new event). */
 void vcpu_notify(struct vcpu *v);
 
-/* Take @v off the CPUs (it stays off until vcpu_wake and no pause flags). */
+/*
+ * Take @v off the CPUs (it stays off until vcpu_wake and no pause flags).
+ * Call it after setting any pause flag but VPF_BLOCKED: it also makes an
+ * idle CPU that still holds @v's page tables (sched.c, lazy idle
+ * switching) drop them.
+ */
 void vcpu_sleep(struct vcpu *v);
+
+/* Is @v off every CPU but for an idle CPU that still has its page tables? */
+bool vcpu_is_lazy(const struct vcpu *v);
 
 /*
  * For destruction: @v can never run again (VPF_DYING is set). True once
- * no CPU runs it and the run queue no longer holds it (it is dropped from
- * there now); false while a CPU still does, which leaves it at its next
- * exit to the guest. Then nothing in the scheduler refers to @v.
+ * no CPU runs it or holds its page tables and the run queue no longer
+ * holds it (it is dropped from there now); false while a CPU still does,
+ * which leaves it at its next exit to the guest (or, idle, at the kick
+ * vcpu_sleep sent). Then nothing in the scheduler refers to @v.
  */
 bool sched_vcpu_gone(struct vcpu *v);
 

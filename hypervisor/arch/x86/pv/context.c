@@ -176,12 +176,17 @@ static void save_selectors(struct pv_vcpu *pv)
 	SAVE_SELECTOR(gs, pv->sel_gs);
 }
 
-void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
+static unsigned long live_cr3_of(const struct vcpu *v)
+{
+	return (v->arch.in_kernel ? v->arch.kernel_cr3 : v->arch.user_cr3) << PAGE_SHIFT;
+}
+
+/* Everything of pv_load_vcpu but the page tables. */
+static void load_state(struct vcpu *v, struct cpu_regs *frame)
 {
 	struct pv_vcpu *pv = &v->arch;
 
 	*frame = pv->regs;
-	tlb_load_cr3((pv->in_kernel ? pv->kernel_cr3 : pv->user_cr3) << PAGE_SHIFT);
 	load_gdt_of(v);
 	/* Selectors first: loading FS/GS sets their bases, which the MSRs then fix. */
 	load_selectors(pv);
@@ -190,6 +195,30 @@ void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
 	__asm__ __volatile__("fxrstor64 %0" :: "m"(pv->fpu));
 	pv_load_debugregs(v);
 	write_cr0(pv->vcr0_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+}
+
+void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame)
+{
+	tlb_load_cr3(live_cr3_of(v));
+	load_state(v, frame);
+}
+
+void pv_resume_vcpu(struct vcpu *v, struct cpu_regs *frame)
+{
+	/*
+	 * Its page tables never left this CPU (sched.c's lazy idle
+	 * switching). What the TLB still holds of them is what it held when
+	 * @v stopped, less whatever a flush took since: every flush aimed at
+	 * @v (v->processor still names this CPU) or at a frame it used (the
+	 * flush clock: tlb_on_guest_tables is still set) came here. So it is
+	 * what a CR3 reload would leave, short of entries the guest itself
+	 * took away without asking for a flush, which hardware and Xen may
+	 * keep too. Its roots cannot have changed meanwhile: only @v itself
+	 * (new_baseptr) and VCPUOP_initialise of a vCPU that never ran
+	 * change them, and teardown waits for this CPU to let @v go.
+	 */
+	BUG_ON(read_cr3() != live_cr3_of(v));
+	load_state(v, frame);
 }
 
 void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
@@ -211,7 +240,11 @@ void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame)
 
 void pv_unload_vcpu(void)
 {
-	/* Off the guest's page tables, so they can be freed while it is off. */
+	/*
+	 * Off the guest's page tables, so they can be freed while it is off.
+	 * With lazy idle switching (sched.c) this happens only when an idle
+	 * CPU must let go of the vCPU it still holds.
+	 */
 	tlb_load_cr3(idle_pg_table_cr3);
 	desc_load_guest_gdt(NULL, 0);
 }

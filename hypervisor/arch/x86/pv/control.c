@@ -176,7 +176,7 @@ static void fill_info(struct ward_dominfo *di, struct domain *d)
 		unsigned int pf = READ_ONCE(v->pause_flags);
 
 		di->cpu_time_ns += v->runstate.time[RUNSTATE_running];
-		if (READ_ONCE(v->processor) >= 0)
+		if (READ_ONCE(v->processor) >= 0 && !vcpu_is_lazy(v))
 			di->flags |= WARD_DOMINF_running;
 		if (pf & VPF_DOWN)
 			continue;

@@ -19,6 +19,7 @@
  * before it takes another type or is freed and reused (page-type.c,
  * page-alloc.c), under the lock, before its contents are validated.
  */
+#include <hv/bug.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest-access.h>
@@ -437,7 +438,9 @@ static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
 /*
  * Flush the TLB of this CPU and of every CPU now running one of @d's
  * vCPUs. A vCPU not on a CPU has nothing cached: switching it out loads
- * the idle page tables, and guest entries are never global. One that
+ * other page tables, and guest entries are never global. An idle CPU
+ * that still holds a vCPU's page tables (sched.c, lazy idle switching)
+ * keeps v->processor, so it is flushed here as if it ran it. One that
  * comes onto a CPU after the look below loads its CR3 after our writes.
  */
 /* This CPU and every CPU now running one of @d's vCPUs. */
@@ -547,7 +550,8 @@ static bool guest_va(unsigned long va)
 /*
  * The CPUs that run the vCPUs of @d named in @vcpumask (a guest's mask:
  * bit n for vCPU n; names beyond max_vcpus mean nothing), this one's bit
- * included when the current vCPU is named.
+ * included when the current vCPU is named. A named vCPU held lazily by
+ * an idle CPU counts as running there (v->processor; see flush_domain).
  */
 static cpumask_t vcpumask_cpus(const struct domain *d, unsigned long vcpumask)
 {
@@ -734,6 +738,12 @@ static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 	mfn_t old = *slot;
 	int rc;
 
+	/*
+	 * Only the vCPU itself or one that is on no CPU, lazily neither
+	 * (VCPUOP_initialise of one that never ran): an idle CPU must never
+	 * keep a root loaded that its vCPU no longer holds (sched.c, 3).
+	 */
+	ASSERT(v == current_vcpu() || READ_ONCE(v->processor) < 0);
 	if (!mfn && !user)
 		return -EINVAL;
 	rc = mfn ? get_typed(d, mfn, PGT_l4) : 0;
@@ -752,6 +762,8 @@ void pv_mm_clear_roots(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 
+	/* Nobody may have them in CR3, lazily either (sched.c, 3). */
+	ASSERT(READ_ONCE(v->processor) < 0);
 	spin_lock(&d->mm_lock);
 	if (v->arch.kernel_cr3)
 		put_typed(d, v->arch.kernel_cr3);

@@ -54,10 +54,32 @@ static unsigned long l4_mfn;
  * CMD_MARK is CMD_STORE and then no more stores until the next CMD_SYNC,
  * so the hot loop's zeros cannot cover the stores to be looked for.
  */
-enum v1_cmd { CMD_SYNC, CMD_PROBE, CMD_STORE, CMD_MARK };
-static volatile unsigned long v1_seq, v1_ack, v1_cmd, v1_hot;
+enum v1_cmd { CMD_SYNC, CMD_PROBE, CMD_STORE, CMD_MARK, CMD_BLOCK };
+static volatile unsigned long v1_seq, v1_ack, v1_cmd, v1_hot, v1_woken;
+/* An IPI port that notifies vCPU 1: CMD_BLOCK polls it, v1_wake() sends it. */
+static evtchn_port_t v1_port;
 static volatile uint64_t v1_arg, v1_val;
 static volatile uint64_t *volatile v1_ptr;
+
+static bool v1_port_pending(void)
+{
+	return shared_info->evtchn_pending[v1_port / 64] & (1UL << (v1_port % 64));
+}
+
+/* CMD_BLOCK: answer, then block in SCHEDOP_poll until v1_port is raised. */
+static void v1_block_here(unsigned long s)
+{
+	v1_ack = s;
+	while (!v1_port_pending()) {
+		struct sched_poll sp = { .nr_ports = 1, .timeout = 0 };
+
+		set_xen_guest_handle(sp.ports, &v1_port);
+		HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
+	}
+	__atomic_fetch_and(&shared_info->evtchn_pending[v1_port / 64], ~(1UL << (v1_port % 64)),
+			   __ATOMIC_SEQ_CST);
+	v1_woken = s;
+}
 
 static void vcpu1_main(unsigned long unused)
 {
@@ -70,6 +92,13 @@ static void vcpu1_main(unsigned long unused)
 		unsigned long s = v1_seq, hot = v1_hot;
 		volatile uint64_t *p = v1_ptr;
 
+		if (s != seen && v1_cmd == CMD_BLOCK) {
+			/* Quiet after it, too: its first stores come with CMD_MARK. */
+			quiet = true;
+			seen = s;
+			v1_block_here(s);
+			continue;
+		}
 		if (s != seen) {
 			if (v1_cmd == CMD_PROBE) {
 				v1_val = p[0];
@@ -131,6 +160,38 @@ void v1_store(uint64_t val)
 void v1_mark(uint64_t val)
 {
 	v1_command(CMD_MARK, val);
+}
+
+void v1_block(void)
+{
+	struct vcpu_runstate_info rs;
+	uint64_t end;
+	long rc;
+
+	v1_command(CMD_BLOCK, 0);
+	end = vcpu_now(0) + WAIT_NS;
+	for (;;) {
+		if ((rc = HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 1, &rs)))
+			test_error("VCPUOP_get_runstate_info(1): rc %ld %s", rc, errno_name(rc));
+		if (rs.state == RUNSTATE_blocked)
+			return;
+		if (vcpu_now(0) > end)
+			test_abort("vCPU 1 did not block within 5 s (runstate %d)", rs.state);
+	}
+}
+
+void v1_wake(void)
+{
+	struct evtchn_send send = { .port = v1_port };
+	unsigned long s = v1_seq;
+	uint64_t end = vcpu_now(0) + WAIT_NS;
+	long rc;
+
+	if ((rc = HYPERVISOR_event_channel_op(EVTCHNOP_send, &send)))
+		test_error("EVTCHNOP_send to vCPU 1: rc %ld %s", rc, errno_name(rc));
+	while (v1_woken != s)
+		if (vcpu_now(0) > end)
+			test_abort("vCPU 1 did not wake within 5 s");
 }
 
 long uvm(const void *va, uint64_t val, unsigned long flags)
@@ -353,6 +414,12 @@ static const struct test_case retype_cases[] = {
 	{ "free decrease: W -> decoy, decrease_reservation, populate_physmap",
 	  test_free_decrease },
 	{ "free exchange: W -> decoy, XENMEM_exchange, populate_physmap", test_free_exchange },
+	{ "lazy retype: vCPU 1 blocked (its CPU idles on its tables), W -> decoy, pin W's old frame as an L1",
+	  test_lazy_retype },
+	{ "lazy free: vCPU 1 blocked, W -> decoy, decrease_reservation, populate_physmap",
+	  test_lazy_free },
+	{ "lazy initialise: VCPUOP_initialise of the blocked vCPU 1 is -EEXIST, its root stays",
+	  test_lazy_initialise },
 };
 
 void test_main(start_info_t *si)
@@ -368,6 +435,15 @@ void test_main(start_info_t *si)
 	smp_guest_setup();
 	p2m = (unsigned long *)si->mfn_list;
 	l4_mfn = virt_to_mfn((const void *)si->pt_base);
+	if (!map_shared_info(&rc))
+		test_error("mapping shared_info: rc %ld %s", rc, errno_name(rc));
+	{
+		struct evtchn_bind_ipi bind = { .vcpu = 1 };
+
+		if ((rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bind)))
+			test_error("EVTCHNOP_bind_ipi for vCPU 1: rc %ld %s", rc, errno_name(rc));
+		v1_port = bind.port;
+	}
 	if ((rc = vcpu_start(1, vcpu1_main, 0, v1_stack + sizeof(v1_stack))))
 		test_error("starting vCPU 1: rc %ld %s", rc, errno_name(rc));
 	run_cases(cases, n);

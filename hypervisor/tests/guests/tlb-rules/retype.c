@@ -275,3 +275,76 @@ void test_free_exchange(void)
 out:
 	v1_use(NULL, HOT_NONE);
 }
+
+/*
+ * The same attacks with vCPU 1 blocked while its frame changes hands. Its
+ * CPU then idles; a hypervisor that switches lazily (Xen, Ward) keeps
+ * vCPU 1's page tables, and so its TLB, loaded there, and vCPU 1 comes
+ * back on that CPU without a CR3 load. That idle CPU must be flushed as if
+ * it ran vCPU 1, or vCPU 1's first store after waking lands in X.
+ */
+void test_lazy_retype(void)
+{
+	unsigned long x = fresh_frame(NULL);
+	struct arm a = arm(x, NULL, false);
+
+	v1_block();
+	must("W -> decoy, no flush", uvm((const void *)a.w.va, decoy_rw(), UVMF_NONE));
+	if (!check_rc("pin X as an L1", mmuext1(MMUEXT_PIN_L1_TABLE, x), 0)) {
+		v1_wake();
+		goto out;
+	}
+	v1_wake();
+	v1_mark(MARKER);
+	check_table("lazy retype", &a, x, 1);
+	must("unpin X", mmuext1(MMUEXT_UNPIN_TABLE, x));
+out:
+	v1_use(NULL, HOT_NONE);
+}
+
+void test_lazy_free(void)
+{
+	unsigned long pfn, x = fresh_frame(&pfn);
+	xen_pfn_t gone = x, back = pfn;
+	struct arm a = arm(x, NULL, true);	/* R would keep X from being freed */
+
+	v1_block();
+	must("W -> decoy, no flush", uvm((const void *)a.w.va, decoy_rw(), UVMF_NONE));
+	if (!check_rc("decrease_reservation X", reservation(XENMEM_decrease_reservation, &gone), 1) ||
+	    !check_rc("populate_physmap X's pfn", reservation(XENMEM_populate_physmap, &back), 1)) {
+		v1_wake();
+		goto out;
+	}
+	p2m[pfn] = back;
+	v1_wake();
+	if (!check_freed("lazy free", &a, x, back))
+		case_skip("lazy free: the new frame %lx is not X %lx", (unsigned long)back, x);
+out:
+	v1_use(NULL, HOT_NONE);
+}
+
+/*
+ * A blocked vCPU's root cannot be changed from outside: VCPUOP_initialise
+ * of a vCPU that has run is -EEXIST (Xen's answer too), and vCPU 1 still
+ * runs on its old root afterwards (it answers a probe).
+ */
+void test_lazy_initialise(void)
+{
+	static struct vcpu_guest_context ctxt;
+	struct window w = take_window();
+
+	memset(&ctxt, 0, sizeof(ctxt));
+	memset(decoy, 0, PAGE_SIZE);
+	((volatile uint64_t *)decoy)[0] = MARKER;
+	must("W -> decoy", uvm((const void *)w.va, decoy_rw(), UVMF_NONE));
+	v1_use(w.va, HOT_READ);
+	v1_block();
+	ctxt.flags = VGCF_in_kernel;
+	ctxt.ctrlreg[3] = (unsigned long)virt_to_mfn(decoy) << PAGE_SHIFT;
+	check_rc("VCPUOP_initialise(1) while it is blocked",
+		 HYPERVISOR_vcpu_op(VCPUOP_initialise, 1, &ctxt), -XEN_EEXIST);
+	v1_wake();
+	if (v1_probe() != MARKER)
+		test_fail("lazy initialise: vCPU 1 no longer reads through its own page tables");
+	v1_use(NULL, HOT_NONE);
+}

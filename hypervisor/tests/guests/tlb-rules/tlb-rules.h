@@ -41,6 +41,13 @@ void v1_use(volatile uint64_t *ptr, enum v1_hot hot);
 uint64_t v1_probe(void);		/* vCPU 1 loads ptr[0] now */
 void v1_store(uint64_t val);		/* vCPU 1 stores @val at ptr[STORE_SLOT], many times */
 void v1_mark(uint64_t val);		/* the same, then it stores nothing until v1_use() */
+/*
+ * vCPU 1 blocks in SCHEDOP_poll (v1_block returns once its runstate says
+ * blocked), then stores nothing until v1_wake() raised its port, it woke
+ * and a v1_store()/v1_mark() came.
+ */
+void v1_block(void);
+void v1_wake(void);
 
 long uvm(const void *va, uint64_t val, unsigned long flags);
 long mmu1(uint64_t ptr, uint64_t val);
@@ -57,3 +64,6 @@ void test_retype_self(void);
 void test_retype_l1_dies(void);
 void test_free_decrease(void);
 void test_free_exchange(void);
+void test_lazy_retype(void);
+void test_lazy_free(void);
+void test_lazy_initialise(void);

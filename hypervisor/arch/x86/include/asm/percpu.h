@@ -34,8 +34,15 @@ struct cpu_info {
 	uint64_t tlb_flushed_at;	/* clock value of the last CR3 load */
 	uint64_t tlb_cr3_loads;		/* CR3 loads since boot */
 	bool tlb_on_guest_tables;	/* CR3 is a guest's page tables */
-	uint8_t pad[CPU_INFO_SIZE - 89];
+	/*
+	 * The vCPU this idle CPU still has the page tables of (lazy idle
+	 * switching, sched.c), or NULL. Written by this CPU only, under the
+	 * run-queue lock; the vCPU's own view is v->lazy.
+	 */
+	struct vcpu *lazy;
+	uint8_t pad[CPU_INFO_SIZE - 104];
 };
+_Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "cpu_info layout");
 
 static inline struct cpu_info *get_cpu_info(void)
 {

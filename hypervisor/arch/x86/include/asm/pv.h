@@ -35,6 +35,12 @@ void pv_load_vcpu(struct vcpu *v, struct cpu_regs *frame);
 void pv_save_vcpu(struct vcpu *v, const struct cpu_regs *frame);
 /* After pv_save_vcpu when no vCPU follows: the idle page tables and GDT. */
 void pv_unload_vcpu(void);
+/*
+ * pv_load_vcpu for the vCPU whose page tables this CPU kept loaded since
+ * it saved it (sched.c: lazy idle switching): the same, without the CR3
+ * write. BUG()s if CR3 is not @v's live root.
+ */
+void pv_resume_vcpu(struct vcpu *v, struct cpu_regs *frame);
 __noreturn void pv_enter_guest(struct cpu_regs *frame);
 /* Switch the current vCPU between guest kernel and guest user mode. */
 void pv_toggle_guest_mode(struct vcpu *v);
