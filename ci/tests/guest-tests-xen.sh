@@ -10,8 +10,8 @@
 
 XEN_GZ=${XEN_GZ:-/boot/xen-4.17-amd64.gz}
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race tlb-rules preempt preempt-1cpu"
-GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast trap-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events gnttab platform-op memory-exchange pirq vcpu-up tlb-race tlb-rules preempt preempt-1cpu"
+GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole bounce-fault-pf bounce-fault-kpf"}
 
 if [ ! -f "$XEN_GZ" ]; then
 	echo "SKIP: $XEN_GZ not found (apt-get install xen-hypervisor-4.17-amd64)"
@@ -98,8 +98,8 @@ for g in $GUESTS; do
 		expect "$log" "RIP: .*${addr:-none}" "$g: the dump shows the ud2 RIP"
 		;;
 	bounce-fault*)
-		expect "$log" 'user syscall with the kernel stack at [0-9a-f]{16}' "$g: reached the syscall"
-		reject "$log" 'Test result:' "$g: did not continue after the syscall"
+		expect "$log" '(user syscall|user #PF|kernel #PF) with the kernel stack at [0-9a-f]{16}' "$g: reached the fault"
+		reject "$log" 'Test result:' "$g: did not continue after the fault"
 		expect "$log" 'Hardware Dom0 crashed|Domain 0 \(vcpu#0\) crashed' "$g: Xen crashes dom0"
 		;;
 	*)

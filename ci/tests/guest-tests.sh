@@ -12,8 +12,8 @@
 
 HV_ARGS="test_exit loglvl=all dom0_mem=64M"
 TIMEOUT=${GUEST_TIMEOUT:-120}
-POWEROFF_GUESTS="console-version traps iret-user syscall-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race tlb-rules preempt preempt-1cpu"
-GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole"}
+POWEROFF_GUESTS="console-version traps iret-user syscall-fast trap-fast callbacks-multicall cpuid-priv debug-regs umip espfix sched-shutdown ptwr mmu events domctl destroy-busy foreign-race gnttab gnttab-xdom platform-op memory-exchange pirq vcpu-up vcpu-up-1cpu tlb-race tlb-rules preempt preempt-1cpu"
+GUESTS=${GUESTS:-"$POWEROFF_GUESTS shutdown-reboot shutdown-crash no-trap-table bounce-fault bounce-fault-ro bounce-fault-hole bounce-fault-pf bounce-fault-kpf"}
 
 # expect_one LOG REGEX WHAT: exactly one line matches.
 expect_one() {
@@ -99,9 +99,9 @@ for g in $GUESTS; do
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;
 	bounce-fault*)
-		# The syscall's bounce frame cannot be written: dom0 crashes, as on Xen.
-		expect "$log" 'user syscall with the kernel stack at [0-9a-f]{16}' "$g: reached the syscall"
-		reject "$log" '^Test result:' "$g: did not continue after the syscall"
+		# The syscall's or #PF's bounce frame cannot be written: dom0 crashes, as on Xen.
+		expect "$log" '(user syscall|user #PF|kernel #PF) with the kernel stack at [0-9a-f]{16}' "$g: reached the fault"
+		reject "$log" '^Test result:' "$g: did not continue after the fault"
 		expect "$log" 'd0: crashed: cannot write a bounce frame to the guest kernel stack' "$g: Ward crashes dom0"
 		[ "$rc" -ne "$QEMU_EXIT_FATAL" ] || bad "$g: fatal exit status"
 		;;

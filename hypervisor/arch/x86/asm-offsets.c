@@ -19,14 +19,11 @@
 	__asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" :: "i"((long)(val)))
 #define OFFSET(sym, type, member) DEFINE(sym, __builtin_offsetof(type, member))
 
-/* The fast paths test both with one 16-bit load. */
-_Static_assert(__builtin_offsetof(struct domain, is_shut_down) ==
-	       __builtin_offsetof(struct domain, is_dying) + 1, "is_dying, is_shut_down adjacent");
-_Static_assert(sizeof(((struct domain *)0)->is_dying) == 1 &&
-	       sizeof(((struct domain *)0)->is_shut_down) == 1, "bools are bytes");
 _Static_assert(sizeof(((struct vcpu *)0)->pause_flags) == 4, "cmpl in entry.S");
 _Static_assert(sizeof(((struct cpu_info *)0)->need_resched) == 1, "cmpb in entry.S");
 _Static_assert(sizeof(((struct pv_vcpu *)0)->in_kernel) == 1, "movb in entry.S");
+_Static_assert(sizeof(((struct trap_info *)0)->flags) == 1, "movzbl in entry.S");
+_Static_assert(sizeof(((struct cpu_regs *)0)->error_code) == 8, "movl of its low half in entry.S");
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -37,6 +34,7 @@ void asm_offsets(void)
 	OFFSET(CPUINFO_TLB_CR3_LOADS, struct cpu_info, tlb_cr3_loads);
 	OFFSET(CPUINFO_TLB_ON_GUEST, struct cpu_info, tlb_on_guest_tables);
 
+	OFFSET(REGS_ERROR_CODE, struct cpu_regs, error_code);
 	OFFSET(REGS_RAX, struct cpu_regs, rax);
 	OFFSET(REGS_RCX, struct cpu_regs, rcx);
 	OFFSET(REGS_R11, struct cpu_regs, r11);
@@ -55,7 +53,11 @@ void asm_offsets(void)
 	OFFSET(VCPU_GS_BASE_USER, struct vcpu, arch.gs_base_user);
 	OFFSET(VCPU_CB_SYSCALL, struct vcpu, arch.callbacks[PV_CB_SYSCALL].address);
 	OFFSET(VCPU_CB_SYSCALL_MASK, struct vcpu, arch.callbacks[PV_CB_SYSCALL].mask_events);
-	OFFSET(DOMAIN_IS_DYING, struct domain, is_dying);
+	OFFSET(VCPU_TRAP_GP_ADDR, struct vcpu, arch.traps[X86_EXC_GP].address);
+	OFFSET(VCPU_TRAP_GP_FLAGS, struct vcpu, arch.traps[X86_EXC_GP].flags);
+	OFFSET(VCPU_TRAP_PF_ADDR, struct vcpu, arch.traps[X86_EXC_PF].address);
+	OFFSET(VCPU_TRAP_PF_FLAGS, struct vcpu, arch.traps[X86_EXC_PF].flags);
+	OFFSET(VCPUINFO_CR2, struct vcpu_info, arch.cr2);
 	OFFSET(VCPUINFO_UPCALL_PENDING, struct vcpu_info, evtchn_upcall_pending);
 	OFFSET(VCPUINFO_UPCALL_MASK, struct vcpu_info, evtchn_upcall_mask);
 
@@ -71,6 +73,12 @@ void asm_offsets(void)
 	DEFINE(IRET_FRAME_SIZE, sizeof(struct iret_context));
 
 	DEFINE(ASM_PAGE_SHIFT, PAGE_SHIFT);
+	DEFINE(ASM_EXC_GP, X86_EXC_GP);
+	DEFINE(ASM_EXC_PF, X86_EXC_PF);
+	DEFINE(ASM_PFEC_USER, PFEC_USER);
+	DEFINE(ASM_PFEC_PRESENT_WRITE, PFEC_PRESENT | PFEC_WRITE);
+	DEFINE(ASM_GP_EC_IDT, GP_EC_IDT);
+	DEFINE(ASM_TRAP_INFO_IF, TRAP_INFO_IF);
 	DEFINE(ASM_VGCF_IN_SYSCALL, VGCF_in_syscall);
 	DEFINE(ASM_IRET_CLEAR_FLAGS, X86_EFLAGS_IOPL | X86_EFLAGS_VM);
 	DEFINE(ASM_BOUNCE_CLEAR_FLAGS, BOUNCE_CLEAR_FLAGS);

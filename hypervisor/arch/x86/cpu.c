@@ -17,7 +17,9 @@
 #include <asm/serial.h>
 
 /* Written by cpu_detect() on the boot CPU before any AP starts; read-only after. */
-bool cpu_has_nx, cpu_has_smep, cpu_has_smap, cpu_has_umip, cpu_has_page1g;
+bool cpu_has_nx, cpu_has_smep, cpu_has_page1g;
+/* entry.S tests these on every guest entry (CLEAR_AC, the #GP fast path). */
+bool cpu_has_smap __hot_data, cpu_has_umip __hot_data;
 bool cpu_has_invariant_tsc;
 unsigned int cpu_phys_addr_bits = CPU_PHYS_ADDR_BITS_DEFAULT;
 static char cpu_vendor[13];

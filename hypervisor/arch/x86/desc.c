@@ -197,6 +197,13 @@ void desc_init_cpu(unsigned int cpu, void *stack_block)
 		"movl %%eax, %%ss\n\t"
 		:: [cs] "i"(HV_CS), [ds] "i"(HV_DS) : "rax", "memory");
 	__asm__ __volatile__("ltr %w0" :: "r"(TSS_SEL));
+	/*
+	 * No LDT: a null LDTR, so that any LDT selector is #GP(selector).
+	 * Left alone, LDTR keeps its reset value (base 0, limit 0xffff),
+	 * and a guest loading an LDT selector would have the CPU read
+	 * descriptors, call gates included, from the guest's own address 0.
+	 */
+	__asm__ __volatile__("lldt %w0" :: "r"(0));
 	if (cpu == 0)
 		idt_enable_ist();
 	load_idtr();

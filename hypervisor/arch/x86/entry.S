@@ -148,18 +148,75 @@
 	movb	$\in_kernel, VCPU_IN_KERNEL(%rbx)
 .endm
 
+/*
+ * The end of bounce() for the fast paths, past its point of no return (a
+ * fault writing the frame ends at .Lbounce_fault, as bounce() ends): the
+ * frame at %r13 is RCX, R11, then the error code %r8 if \ec, RIP, the CS
+ * in %rdx with the saved upcall mask %r14 in bits 32-39, RFLAGS with IF
+ * = !mask, RSP, SS; then the guest resumes at the handler %r12 on that
+ * frame, with events masked if %r15d. %rsi is vcpu_info. Clobbers RAX,
+ * RCX, RDX, R14.
+ */
+.macro BOUNCE_AND_EXIT ec
+	shlq	$32, %r14
+	orq	%r14, %rdx
+	movq	REGS_RFLAGS(%rsp), %rcx
+	andq	$~ASM_EVENT_MASK_FLAGS, %rcx
+	testq	%r14, %r14
+	jnz	.Lbounce_masked_\@
+	orq	$X86_EFLAGS_IF, %rcx
+.Lbounce_masked_\@:
+	GUEST_ACCESS_ON
+	movq	REGS_RCX(%rsp), %rax
+	GUEST_MOV %rax, 0(%r13), .Lbounce_fault
+	movq	REGS_R11(%rsp), %rax
+	GUEST_MOV %rax, 8(%r13), .Lbounce_fault
+	.if \ec
+	GUEST_MOV %r8, 16(%r13), .Lbounce_fault
+	.endif
+	movq	REGS_RIP(%rsp), %rax
+	GUEST_MOV %rax, 16+8*\ec(%r13), .Lbounce_fault
+	GUEST_MOV %rdx, 24+8*\ec(%r13), .Lbounce_fault
+	GUEST_MOV %rcx, 32+8*\ec(%r13), .Lbounce_fault
+	movq	REGS_RSP(%rsp), %rax
+	GUEST_MOV %rax, 40+8*\ec(%r13), .Lbounce_fault
+	movq	REGS_SS(%rsp), %rax
+	GUEST_MOV %rax, 48+8*\ec(%r13), .Lbounce_fault
+	GUEST_ACCESS_OFF
+	movq	%r13, REGS_RSP(%rsp)
+	movq	%r12, REGS_RIP(%rsp)
+	movq	$FLAT_KERNEL_CS, REGS_CS(%rsp)
+	movq	$FLAT_KERNEL_SS, REGS_SS(%rsp)
+	movq	REGS_RFLAGS(%rsp), %rax
+	andq	$~ASM_BOUNCE_CLEAR_FLAGS, %rax
+	orq	$X86_EFLAGS_IF, %rax
+	movq	%rax, REGS_RFLAGS(%rsp)
+	testl	%r15d, %r15d
+	jz	restore_guest_regs
+	movb	$1, VCPUINFO_UPCALL_MASK(%rsi)
+	jmp	restore_guest_regs
+.endm
+
 /* The syscall callback's bounce frame: RCX, R11, RIP, CS, RFLAGS, RSP, SS. */
 #define BOUNCE_SYSCALL_SIZE	(7 * 8)
+/* An exception's: RCX, R11, error code, RIP, CS, RFLAGS, RSP, SS. */
+#define BOUNCE_TRAP_SIZE	(8 * 8)
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 	.section .text
-	.balign 16
+	/*
+	 * The entry code that runs on every guest entry, from here to the
+	 * vector stubs of the exceptions, shares one page (issue 15: under
+	 * TCG each page an entry touches costs a TLB refill).
+	 */
+	.balign 4096
 common_entry:
 	CLEAR_AC
 	SAVE_GPRS
 	cld
+.Lcommon_c:
 	movq	%rsp, %rdi
 	/* A frame record so stack traces walk through the trap. */
 	pushq	REGS_RIP(%rsp)		/* interrupted rip as the return address */
@@ -173,6 +230,102 @@ common_entry:
 	RESTORE_GPRS
 	addq	$16, %rsp		/* vector and error code */
 	iretq
+
+/*
+ * #GP and #PF (their stubs come here instead of common_entry). From a
+ * guest, when nothing is emulated, bounce it to the guest's trap-table
+ * handler as pv_exception() -> pv_inject_trap() -> bounce() (pv/traps.c)
+ * would, then leave as pv_exit_to_guest() would, without a call (issue
+ * 15). Those stay the reference: anything else, or any doubt, goes to C
+ * on the untouched frame, as do entries from the hypervisor itself (the
+ * fixups of guest accesses). The invariants of syscall_entry's fast
+ * paths hold here too: an interrupt gate leaves IF 0, the frame is
+ * guest_regs(), guest memory only through GUEST_MOV.
+ *
+ * Emulated, so C: a #PF without PFEC_USER (a supervisor access made from
+ * ring 3, emulate_smap_iret), a guest-kernel write to a present page (it
+ * may be a page-table write, ptwr), a #GP with the IDT bit ("int n") and
+ * a #GP(0) that UMIP or, in kernel mode, privileged-operation emulation
+ * may take. Also C: guest_trap_trace, no handler (crash), no kernel stack
+ * (crash), a frame outside guest memory (crash), an upcall that follows.
+ */
+	.balign 16
+trap_fast_entry:
+	CLEAR_AC
+	SAVE_GPRS
+	cld
+	testb	$3, REGS_CS(%rsp)
+	jz	.Lcommon_c
+	movq	REGS_SIZE+CPUINFO_CURR(%rsp), %rbx
+	testq	%rbx, %rbx
+	jz	.Lcommon_c
+	cmpb	$0, REGS_SIZE+CPUINFO_NEED_RESCHED(%rsp)
+	jne	.Lcommon_c
+	cmpl	$0, VCPU_PAUSE_FLAGS(%rbx)	/* also is_dying, is_shut_down */
+	jne	.Lcommon_c
+	testb	$1, opt_guest_trap_trace(%rip)
+	jnz	.Lcommon_c
+	movl	REGS_ERROR_CODE(%rsp), %r8d	/* the frame's error code word */
+	movzbl	VCPU_IN_KERNEL(%rbx), %edi	/* was_kernel */
+	cmpq	$ASM_EXC_PF, REGS_VECTOR(%rsp)
+	jne	.Lgp_fast
+	testl	$ASM_PFEC_USER, %r8d
+	jz	.Lcommon_c
+	testl	%edi, %edi
+	jz	1f
+	movl	%r8d, %eax
+	andl	$ASM_PFEC_PRESENT_WRITE, %eax
+	cmpl	$ASM_PFEC_PRESENT_WRITE, %eax
+	je	.Lcommon_c
+	andl	$~ASM_PFEC_USER, %r8d		/* U/S follows the guest's mode */
+1:	movq	%cr2, %r9
+	movq	VCPU_TRAP_PF_ADDR(%rbx), %r12
+	movzbl	VCPU_TRAP_PF_FLAGS(%rbx), %r15d
+	jmp	.Ltrap_bounce
+.Lgp_fast:
+	testl	$ASM_GP_EC_IDT, %r8d
+	jnz	.Lcommon_c
+	testl	%r8d, %r8d
+	jnz	2f
+	testl	%edi, %edi
+	jnz	.Lcommon_c
+	testb	$1, cpu_has_umip(%rip)
+	jnz	.Lcommon_c
+2:	movq	VCPU_TRAP_GP_ADDR(%rbx), %r12
+	movzbl	VCPU_TRAP_GP_FLAGS(%rbx), %r15d
+.Ltrap_bounce:
+	testq	%r12, %r12
+	jz	.Lcommon_c
+	andl	$ASM_TRAP_INFO_IF, %r15d	/* mask_events */
+	movq	REGS_RSP(%rsp), %r13
+	testl	%edi, %edi
+	jnz	3f
+	movq	VCPU_KERNEL_SP(%rbx), %r13
+	testq	%r13, %r13
+	jz	.Lcommon_c
+3:	andq	$~15, %r13
+	subq	$BOUNCE_TRAP_SIZE, %r13		/* the frame; a wrap fails below */
+	GUEST_RANGE %r13, BOUNCE_TRAP_SIZE, %rax, %rdx, .Lcommon_c
+	/* The upcall mask, shared with the guest: read once, used twice. */
+	movq	VCPU_VCPU_INFO(%rbx), %rsi
+	movzbl	VCPUINFO_UPCALL_MASK(%rsi), %r14d
+	movl	%r14d, %eax
+	orl	%r15d, %eax
+	jnz	4f
+	cmpb	$0, VCPUINFO_UPCALL_PENDING(%rsi)
+	jne	.Lcommon_c
+	/* Past the C path's point of no return: a fault writing the frame ends as bounce() does. */
+4:	testl	%edi, %edi
+	jnz	5f
+	TOGGLE_GUEST_MODE VCPU_GS_BASE_USER, VCPU_GS_BASE_KERNEL, VCPU_KERNEL_CR3, 1
+5:	cmpq	$ASM_EXC_PF, REGS_VECTOR(%rsp)
+	jne	6f
+	movq	%r9, VCPUINFO_CR2(%rsi)
+6:	movq	REGS_CS(%rsp), %rdx
+	testl	%edi, %edi
+	jz	7f
+	andq	$~3, %rdx			/* kernel frames carry RPL 0 */
+7:	BOUNCE_AND_EXIT 1
 
 /*
  * SYSCALL from a guest (ring 3) leaves no frame and switches no stack:
@@ -236,10 +389,8 @@ syscall_entry:
 	/* schedule() would switch away: the C path does it. */
 	cmpb	$0, REGS_SIZE+CPUINFO_NEED_RESCHED(%rsp)
 	jne	.Lsyscall_slow
+	/* Also the domain's is_dying/is_shut_down (VPF_DYING, VPF_DOWN). */
 	cmpl	$0, VCPU_PAUSE_FLAGS(%rbx)
-	jne	.Lsyscall_slow
-	movq	VCPU_DOMAIN(%rbx), %rax
-	cmpw	$0, DOMAIN_IS_DYING(%rax)	/* and is_shut_down */
 	jne	.Lsyscall_slow
 	movq	VCPU_VCPU_INFO(%rbx), %rsi
 	cmpb	$0, VCPU_IN_KERNEL(%rbx)
@@ -275,39 +426,7 @@ syscall_entry:
 	 * The frame: RCX, R11, RIP, CS | mask << 32, RFLAGS, RSP, SS.
 	 */
 	movq	REGS_CS(%rsp), %rdx
-	shlq	$32, %r14
-	orq	%r14, %rdx			/* CS, saved mask in bits 32-39 */
-	movq	REGS_RFLAGS(%rsp), %rcx
-	andq	$~ASM_EVENT_MASK_FLAGS, %rcx
-	testq	%r14, %r14
-	jnz	2f
-	orq	$X86_EFLAGS_IF, %rcx		/* IF = events were unmasked */
-2:	GUEST_ACCESS_ON
-	movq	REGS_RCX(%rsp), %rax
-	GUEST_MOV %rax, 0(%r13), .Lbounce_fault
-	movq	REGS_R11(%rsp), %rax
-	GUEST_MOV %rax, 8(%r13), .Lbounce_fault
-	movq	REGS_RIP(%rsp), %rax
-	GUEST_MOV %rax, 16(%r13), .Lbounce_fault
-	GUEST_MOV %rdx, 24(%r13), .Lbounce_fault
-	GUEST_MOV %rcx, 32(%r13), .Lbounce_fault
-	movq	REGS_RSP(%rsp), %rax
-	GUEST_MOV %rax, 40(%r13), .Lbounce_fault
-	movq	REGS_SS(%rsp), %rax
-	GUEST_MOV %rax, 48(%r13), .Lbounce_fault
-	GUEST_ACCESS_OFF
-	movq	%r13, REGS_RSP(%rsp)
-	movq	%r12, REGS_RIP(%rsp)
-	movq	$FLAT_KERNEL_CS, REGS_CS(%rsp)
-	movq	$FLAT_KERNEL_SS, REGS_SS(%rsp)
-	movq	REGS_RFLAGS(%rsp), %rax
-	andq	$~ASM_BOUNCE_CLEAR_FLAGS, %rax
-	orq	$X86_EFLAGS_IF, %rax
-	movq	%rax, REGS_RFLAGS(%rsp)
-	testl	%r15d, %r15d
-	jz	restore_guest_regs
-	movb	$1, VCPUINFO_UPCALL_MASK(%rsi)
-	jmp	restore_guest_regs
+	BOUNCE_AND_EXIT 0
 
 	/*
 	 * (2) HYPERVISOR_iret (do_iret). Not here: any other hypercall, a
@@ -491,7 +610,11 @@ entry_stubs:
 	pushq	$0
 	.endif
 	pushq	$vec
+	.if vec == 13 || vec == 14
+	jmp	trap_fast_entry
+	.else
 	jmp	common_entry
+	.endif
 	.pushsection .rodata
 	.quad	1b
 	.popsection

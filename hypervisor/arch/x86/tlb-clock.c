@@ -34,7 +34,7 @@
  * Global for entry.S, whose fast paths load CR3 the same way (its
  * TLB_LOAD_CR3). The per-CPU half is in struct cpu_info (percpu.h).
  */
-uint64_t tlb_clock = 1;
+uint64_t tlb_clock __hot_data __aligned(64) = 1;	/* its own cache line: every CPU writes it */
 
 void tlb_load_cr3(unsigned long cr3)
 {

@@ -52,6 +52,12 @@ SECTIONS
 	.data : AT(ADDR(.data) - IMAGE_VIRT_BASE) {
 		__data_start = .;
 		*(.data.page_aligned)
+		/* One page for the fast paths' globals (compiler.h: __hot_data). */
+		. = ALIGN(4096);
+		__data_hot_start = .;
+		*(.data.hot)
+		. = ALIGN(4096);
+		__data_hot_end = .;
 		*(.data .data.*)
 		. = ALIGN(4096);
 		__data_end = .;
@@ -75,6 +81,7 @@ SECTIONS
 	} :image
 
 	__image_end = .;
+	ASSERT(__data_hot_end - __data_hot_start <= 4096, "the .data.hot globals outgrew their page")
 
 	/DISCARD/ : {
 		*(.note .note.*)

@@ -21,7 +21,14 @@ struct page_info;
 /* A guest's console line is held until its newline or this many bytes. */
 #define CONSOLE_LINE_MAX	160
 
-/* vcpu->pause_flags bits: the vCPU runs only when none is set. */
+/*
+ * vcpu->pause_flags bits: the vCPU runs only when none is set. Whoever
+ * sets a domain's is_dying or is_shut_down then sets VPF_DYING or
+ * VPF_DOWN on each of its vCPUs before kicking them (domain.c; a domain
+ * whose build failed never ran), so entry.S's fast paths read only this
+ * word, never struct domain: a vCPU that passed the test just before the
+ * flag is set is kicked out as it would be had it read is_dying.
+ */
 #define VPF_BLOCKED	(1u << 0)	/* SCHEDOP_block: waiting for an event */
 #define VPF_DOWN	(1u << 1)	/* not brought up, or domain shut down */
 #define VPF_DYING	(1u << 2)	/* domain is being destroyed */

@@ -22,9 +22,6 @@
 #include <asm/pv.h>
 
 #define TRAP_INFO_DPL_MASK	3	/* public/arch-x86/xen.h: TI_GET_DPL */
-#define TRAP_INFO_IF		4	/* TI_GET_IF: mask events on entry */
-/* #GP error code bit 1: the index is an IDT vector ("int n"). */
-#define GP_EC_IDT		2
 #define GP_EC_INDEX_SHIFT	3
 /* Selector mask without the RPL. */
 #define SEL_RPL_MASK		3
@@ -206,7 +203,7 @@ static bool emulate_smap_iret(struct cpu_regs *regs, uint32_t ec)
 }
 
 /* guest_trap_trace: log every exception a guest takes (debugging). */
-static bool opt_guest_trap_trace;
+bool opt_guest_trap_trace __hot_data __aligned(64);	/* not in tlb_clock's line */
 boolean_param("guest_trap_trace", opt_guest_trap_trace);
 
 /* With guest_trap_trace, show where the guest runs every second. */
@@ -407,10 +404,11 @@ void do_guest_syscall(struct cpu_regs *regs)
 }
 
 /*
- * entry.S's user-SYSCALL fast path faulted writing the syscall callback's
- * frame: end as bounce() ends on that fault from do_guest_syscall() (the
- * mode already toggled to kernel, the registers as the guest left them:
- * the domain crashes), then the usual exit, which switches away.
+ * One of entry.S's fast paths (user SYSCALL, #GP/#PF bounce) faulted
+ * writing the bounce frame: end as bounce() ends on that fault (the mode
+ * already toggled to kernel, CR2 already in vcpu_info, the registers as
+ * the guest left them: the domain crashes), then the usual exit, which
+ * switches away.
  */
 void pv_bounce_frame_fault(struct cpu_regs *regs);
 void pv_bounce_frame_fault(struct cpu_regs *regs)

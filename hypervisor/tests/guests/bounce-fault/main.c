@@ -4,6 +4,9 @@
  * stack (stack_switch) is unmapped (default), read-only ("ro": the top of
  * the builder's read-only L4) or in the hypervisor's range ("hole":
  * 0xffff830000002000, the hypervisor's directmap on both Ward and Xen).
+ * "pf": a user-mode #PF instead of the syscall, the kernel stack
+ * unmapped; "kpf": a kernel-mode #PF with RSP pointing at unmapped
+ * memory, where its frame goes (Ward bounces both in entry.S too).
  * The guest kernel has no stack left to be told on, so the hypervisor
  * crashes the domain (Ward and Xen 4.17 alike) and must write nothing:
  * the guest never gets past its syscall, and prints no result line. The
@@ -18,7 +21,7 @@ const char test_title[] = "bounce-fault: a syscall whose bounce frame cannot be 
 
 static uint8_t user_stack[4096] __aligned(16);
 static struct iret_context frame;
-extern char bf_user[];
+extern char bf_user[], bf_user_pf[], bf_kernel_pf[];
 
 asm(".pushsection .text\n"
     "bf_user:\n\t"
@@ -26,7 +29,23 @@ asm(".pushsection .text\n"
     "syscall\n\t"
     /* Only if the hypervisor let the guest go on: a #UD, then FAILURE. */
     "ud2\n\t"
+    "bf_user_pf:\n\t"
+    "mov 0x1000, %rax\n\t"
+    "ud2\n\t"
+    /* Kernel mode: the #PF's frame would go below the unmapped 0x2000. */
+    "bf_kernel_pf:\n\t"
+    "mov $0x2000, %rsp\n\t"
+    "mov 0x1000, %rax\n\t"
+    "ud2\n\t"
     ".popsection");
+
+/* Any exception handler running means its frame was written. */
+static void trap_ran(struct trap_frame *f)
+{
+	test_fail("exception %lu reached its handler at RIP %lx: the frame was written",
+		  f->vector & ~TRAP_HAS_EC, (unsigned long)f->rip);
+	test_finish();
+}
 
 static void syscall_callback(struct trap_frame *f)
 {
@@ -51,6 +70,11 @@ void test_main(start_info_t *si)
 	if (rc)
 		test_abort("set_trap_table: rc %ld %s", rc, errno_name(rc));
 	callback_hook = syscall_callback;
+	trap_hook = trap_ran;
+	if (cmdline_has("kpf")) {
+		printk("kernel #PF with the kernel stack at %016lx\n", sp);
+		asm volatile("jmp bf_kernel_pf" ::: "memory");
+	}
 	if (cmdline_has("ro"))
 		sp = si->pt_base + PAGE_SIZE;
 	else if (cmdline_has("hole"))
@@ -66,6 +90,9 @@ void test_main(start_info_t *si)
 		.rflags = X86_EFLAGS_MBS | X86_EFLAGS_IF,
 		.rsp = (uint64_t)user_stack + sizeof(user_stack), .ss = FLAT_USER_SS,
 	};
-	printk("user syscall with the kernel stack at %016lx\n", sp);
+	if (cmdline_has("pf"))
+		frame.rip = (uint64_t)bf_user_pf;
+	printk("user %s with the kernel stack at %016lx\n",
+	       cmdline_has("pf") ? "#PF" : "syscall", sp);
 	do_iret(&frame);
 }

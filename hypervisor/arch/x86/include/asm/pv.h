@@ -17,6 +17,13 @@ struct cpu_regs;
  */
 #define SYSRET_RFLAGS		(0x3c7fd7UL & ~X86_EFLAGS_TF)
 
+#define TRAP_INFO_IF		4	/* public/arch-x86/xen.h TI_GET_IF: mask events */
+/* #GP error code bit 1: the index is an IDT vector ("int n"). */
+#define GP_EC_IDT		2
+
+/* guest_trap_trace: log every exception a guest takes (entry.S falls back to C). */
+extern bool opt_guest_trap_trace;
+
 /* entry.S: the SYSCALL entry points (MSR_LSTAR, MSR_CSTAR). */
 void syscall_entry(void);
 void cstar_entry(void);
