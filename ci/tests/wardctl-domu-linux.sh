@@ -64,6 +64,14 @@ disk = [ 'file:/tmp/d.img,xvda,w' ]
 vif = [ 'mac=00:16:3e:00:00:42,bridge=xenbr0' ]
 on_poweroff = "preserve"
 CFG
+# Disk-in-use rules: r1 and r2 share /tmp/r.img read-only; rw wants it
+# read-write beside them. Like h, they power off at once and are kept.
+for n in r1 r2 rw; do
+	access=r
+	[ $n = rw ] && access=w
+	printf 'name = "%s"\nmemory = 32\nkernel = "/boot/domctl.elf"\ncmdline = "child"\ndisk = [ "file:/tmp/r.img,xvda,%s" ]\non_poweroff = "preserve"\n' \
+		$n $access >"$extra/etc/ward/$n.cfg"
+done
 cat >"$extra/etc/ward/run-test.sh" <<'CMDS'
 wardctl create /etc/ward/g.cfg; echo RC-CREATE=$?
 i=0; while [ $i -lt 120 ] && ! grep -q 'init reached' /var/log/ward/console-g.log; do sleep 1; i=$((i+1)); done; echo WAITED-$i
@@ -91,6 +99,16 @@ id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/physical-device | sed 's/^/PHYSDEV-/'
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/state | sed 's/^/VBD-STATE-/'
 losetup -a | grep -c d.img | sed 's/^/LOOPS-/'
+sed 's/name = "h"/name = "h2"/' /etc/ward/h.cfg >/tmp/h2.cfg; wardctl create /tmp/h2.cfg; echo RC-H2-SAME-DISK=$?
+losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-REFUSAL-/'
+wardctl list | grep -c '^h2 ' | sed 's/^/H2-LISTED-/'
+sed -e 's/name = "h"/name = "h3"/' -e 's/xvda,w/xvda,w!/' -e '/^vif/d' /etc/ward/h.cfg >/tmp/h3.cfg; wardctl create /tmp/h3.cfg; echo RC-H3-FORCED=$?
+wardctl destroy h3; echo RC-DESTROY-H3=$?
+dd if=/dev/zero of=/tmp/r.img bs=1M count=1 2>/dev/null
+wardctl create /etc/ward/r1.cfg; echo RC-R1=$?
+wardctl create /etc/ward/r2.cfg; echo RC-R2-SHARED-RO=$?
+wardctl create /etc/ward/rw.cfg; echo RC-RW-BESIDE-RO=$?
+wardctl destroy r1 && wardctl destroy r2; echo RC-DESTROY-R=$?
 wardctl destroy h; echo RC-DESTROY-H=$?
 losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-/'
 ls /sys/class/net/ | grep -c '^vif' | sed 's/^/VIFS-AFTER-/'
@@ -134,6 +152,17 @@ expect "$log" 'HOTPLUG-connected' "hotplug-status = connected"
 expect "$log" 'PHYSDEV-7:[0-9a-f]+' "physical-device is the loop device in hex"
 expect "$log" 'VBD-STATE-2' "blkback probed the vbd (InitWait)"
 expect "$log" 'LOOPS-1' "one loop device for the image"
+expect "$log" "wardctl: /tmp/h2.cfg:5: disk /tmp/d.img: domain h \\(id [0-9]+\\) has it read-write as xvda; shut that domain down first, or give access 'w!' to share it anyway" "a copy of h's config under another name is refused while h has its disk"
+expect "$log" 'RC-H2-SAME-DISK=1' "refused: status 1"
+expect "$log" 'LOOPS-AFTER-REFUSAL-1' "the refusal attached no loop device"
+expect "$log" 'H2-LISTED-0' "and made no domain"
+expect "$log" 'RC-H3-FORCED=0' "access 'w!' shares it anyway"
+expect "$log" 'RC-DESTROY-H3=0' "destroy the forced sharer"
+expect "$log" 'RC-R1=0' "a read-only disk"
+expect "$log" 'RC-R2-SHARED-RO=0' "shared read-only with another domain"
+expect "$log" "wardctl: /etc/ward/rw.cfg:5: disk /tmp/r.img: domain r1 \\(id [0-9]+\\) has it read-only as xvda; make this one read-only too" "read-write beside read-only users is refused"
+expect "$log" 'RC-RW-BESIDE-RO=1' "refused: status 1"
+expect "$log" 'RC-DESTROY-R=0' "destroy the read-only sharers"
 expect "$log" 'RC-DESTROY-H=0' "destroy"
 expect "$log" 'LOOPS-AFTER-0' "the loop device is detached"
 expect "$log" 'VIFS-AFTER-0' "the vif is gone"

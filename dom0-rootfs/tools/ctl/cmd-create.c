@@ -21,6 +21,7 @@
 #include "privcmd.h"
 #include "xs.h"
 #include "config.h"
+#include "disk-use.h"
 #include "wardctl.h"
 
 #define CONFIG_MAX_BYTES	(64 * 1024)
@@ -343,7 +344,42 @@ static int parse_file(struct create_state *s, const char *file)
 	return 0;
 }
 
-/* Then against the machine: free memory, files, names in use. */
+/*
+ * xl's disk-in-use rules (disk-use.h) against every disk the live domains
+ * have; the caller holds ctl_lock, so no create can slip in between.
+ */
+static int check_disks(struct create_state *s, const char *file,
+		       const struct names *names)
+{
+	struct disk_use *uses = NULL;
+	unsigned int nr_uses = 0, i;
+	struct disk_id id;
+	char msg[CFG_MSG_MAX + CFG_PATH_MAX];
+	int rc = 0, hit;
+
+	if (!s->xs || !s->cfg.nr_disks)
+		return 0;
+	if (dom_disk_uses(s->xs, names->doms, names->nr, &uses, &nr_uses)) {
+		pr_err("cannot read the disks of the live domains from xenstore");
+		return -1;
+	}
+	for (i = 0; i < s->cfg.nr_disks && !rc; i++) {
+		const struct cfg_disk *d = &s->cfg.disks[i];
+
+		if (disk_identify(d->target, &id))
+			continue;	/* config_validate reported it */
+		hit = disk_conflict(uses, nr_uses, &id, d);
+		if (hit < 0)
+			continue;
+		disk_conflict_msg(&uses[hit], d, msg, sizeof(msg));
+		pr_err("%s:%u: %s", file, d->line, msg);
+		rc = -1;
+	}
+	free(uses);
+	return rc;
+}
+
+/* Then against the machine: free memory, files, names and disks in use. */
 static int check(struct create_state *s, const char *file)
 {
 	struct ward_ctl phys = { .cmd = WARD_CTL_physinfo };
@@ -359,12 +395,12 @@ static int check(struct create_state *s, const char *file)
 	if (dom_list(s->fd, s->xs, &names.doms, &names.nr))
 		return -1;
 	rc = config_validate(&s->cfg, file, &env, &msgs);
-	free(names.doms);
-	if (rc) {
+	if (rc)
 		fprintf(stderr, "wardctl: %s\n", msgs.error);
-		return -1;
-	}
-	return 0;
+	else
+		rc = check_disks(s, file, &names);
+	free(names.doms);
+	return rc ? -1 : 0;
 }
 
 /* Write the domain's nodes and hand its store ring to xenstored. */
@@ -396,6 +432,7 @@ int cmd_create(int argc, char **argv)
 	struct verb_args args;
 	char cmdline[WARD_CTL_CMDLINE_MAX + 8];
 	unsigned int i;
+	int lock;
 
 	if (verb_parse(argc, argv, "cn", "config FILE", &args))
 		return 2;
@@ -416,7 +453,9 @@ int cmd_create(int argc, char **argv)
 		if (!s.xs)
 			return 1;
 	}
-	if (check(&s, args.pos))
+	/* Held until create is done (or exits): checks and their use agree. */
+	lock = ctl_lock();
+	if (lock < 0 || check(&s, args.pos))
 		return 1;
 	config_cmdline(&s.cfg, cmdline, sizeof(cmdline));
 	snprintf(s.b.console_log, sizeof(s.b.console_log),
@@ -443,6 +482,7 @@ int cmd_create(int argc, char **argv)
 	}
 	printf("Started domain %s (id=%" PRIu32 ")\n", s.cfg.name, s.b.domid);
 	fflush(stdout);
+	close(lock);
 	if (s.xs)
 		xs_close(s.xs);
 	if (args.flags & FLAG_CONSOLE) {

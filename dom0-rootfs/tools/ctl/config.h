@@ -36,6 +36,8 @@ struct cfg_disk {
 	char vdev[16];			/* "xvda" */
 	uint32_t virtual_device;	/* blkfront's number: 51712 for xvda */
 	bool writable;
+	/* 'w!': share it even while another live domain uses it (xl's spelling) */
+	bool force;
 	bool cdrom;
 	unsigned int line;
 };

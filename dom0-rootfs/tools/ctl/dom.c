@@ -4,11 +4,13 @@
  * teardown shared by destroy, shutdown -w and a failed create.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #include "privcmd.h"
 #include "xs.h"
@@ -20,6 +22,8 @@
 #define TX_RETRIES		10
 #define CONSOLE_EXIT_TRIES	50	/* its cleanup is a few syscalls */
 #define CONSOLE_EXIT_WAIT_US	20000
+/* Beside /run/ward, not in it: that holds only state of live domains. */
+#define LOCK_PATH		"/run/wardctl.lock"
 
 int ctl_open(void)
 {
@@ -48,6 +52,23 @@ int ctl_call(int fd, struct ward_ctl *ctl, const char *what)
 
 	ctl_report(rc, what);
 	return rc;
+}
+
+int ctl_lock(void)
+{
+	int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		pr_err("%s: %s", LOCK_PATH, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			pr_err("locking %s: %s", LOCK_PATH, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
 }
 
 struct xs_handle *store_open(void)

@@ -86,12 +86,37 @@ int store_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
 /* Tear down everything create set up for @domid (any part may be absent). */
 int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid);
 
+struct disk_use;
+struct disk_id;
+/*
+ * Every disk the domains in @doms (all live) have now, from their vbd
+ * backends, into a malloc()ed array. 0 or -errno.
+ */
+int dom_disk_uses(struct xs_handle *xs, const struct dom_entry *doms,
+		  unsigned int nr, struct disk_use **uses, unsigned int *nr_uses);
+/* Identify @path (an image file or a block device); 0 or -errno. */
+int disk_identify(const char *path, struct disk_id *id);
+
+/*
+ * Serialise wardctl's changes to domains (create against create: the
+ * disk and name checks and what they check must not interleave). Blocks.
+ * Returns the lock's fd (close() it to unlock; exit does too), or -1
+ * (printed).
+ */
+int ctl_lock(void);
+
 /* ---- loop.c ---- */
 
 /* Attach @file to a free loop device; its path into @node. 0 or -1 (printed). */
 int loop_attach(const char *file, bool readonly, char *node, size_t len);
 /* Detach @node, waiting a little while it is busy. 0 or -errno. */
 int loop_detach(const char *node);
+/*
+ * The st_dev and st_ino of the file attached to loop device @node, as the
+ * kernel reports them (so the same file is recognised however its path
+ * was spelt). 0 or -errno (-ENXIO: nothing attached).
+ */
+int loop_backing(const char *node, uint64_t *dev, uint64_t *ino);
 
 /* ---- run.c: small programs (BusyBox applets) ---- */
 
