@@ -114,6 +114,21 @@ losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-/'
 ls /sys/class/net/ | grep -c '^vif' | sed 's/^/VIFS-AFTER-/'
 for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c . | sed 's/^/BACKEND-DEVS-/'
 ls /run/ward | wc -l | sed 's/^/RUN-FILES-/'
+left() { echo "LEFT-$1 home=$(xenstore-list /local/domain | grep -vc '^0$') be=$(for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c .) loops=$(losetup -a | grep -c d.img) run=$(ls /run/ward | wc -l) doms=$(wardctl list | grep -vc -e '^Name' -e '^Domain-0') vifs=$(ls /sys/class/net | grep -c '^vif') daemons=$(pidof ward-consoled | wc -w)"; }
+for s in checked disk built stored console vif unpaused; do WARDCTL_TEST_STOP=$s wardctl create /etc/ward/h.cfg; echo "RC-INT-CREATE-$s=$?"; left create-$s; done
+for s in teardown-console teardown-destroyed teardown-xenstore; do wardctl create /etc/ward/h.cfg >/dev/null; WARDCTL_TEST_STOP=$s wardctl destroy h; echo "RC-INT-DESTROY-$s=$?"; left destroy-$s; done
+WARDCTL_TEST_KILL=console wardctl create /etc/ward/h.cfg; echo RC-KILLED-CREATE=$?
+wardctl list | grep -c '^h ' | sed 's/^/KILLED-CREATE-LISTED-/'
+wardctl cleanup; echo RC-CLEANUP=$?
+left cleanup-create
+WARDCTL_TEST_KILL=disk wardctl create /etc/ward/h.cfg; echo RC-KILLED-DISK=$?
+wardctl cleanup; echo RC-CLEANUP-DISK=$?
+left cleanup-disk
+wardctl create /etc/ward/h.cfg >/dev/null; WARDCTL_TEST_KILL=teardown-destroyed wardctl destroy h; echo RC-KILLED-DESTROY=$?
+wardctl destroy h; echo RC-DESTROY-GONE=$?
+left destroy-gone
+wardctl cleanup
+wardctl destroy h; echo RC-DESTROY-NOTHING=$?
 poweroff
 CMDS
 initrd=$TEST_DIR/initrd.cpio.gz
@@ -168,5 +183,29 @@ expect "$log" 'LOOPS-AFTER-0' "the loop device is detached"
 expect "$log" 'VIFS-AFTER-0' "the vif is gone"
 expect "$log" 'BACKEND-DEVS-0' "no backend dirs left"
 expect "$log" 'RUN-FILES-0' "no console socket or pid file left"
+clean='home=0 be=0 loops=0 run=0 doms=0 vifs=0 daemons=0'
+for st in checked disk built stored console vif unpaused; do
+	expect "$log" "^wardctl: test: SIGINT at step $st " "create: SIGINT at step $st"
+	expect "$log" "^RC-INT-CREATE-$st=130" "create: SIGINT at $st ends it with status 130"
+	expect "$log" "^LEFT-create-$st $clean" "create: SIGINT at $st leaves nothing (xenstore, backends, loop, /run/ward, domain, vif, daemon)"
+done
+expect "$log" '^wardctl: create h: undone' "create says it undid itself"
+for st in teardown-console teardown-destroyed teardown-xenstore; do
+	expect "$log" "^RC-INT-DESTROY-$st=130" "destroy: SIGINT at $st is held until the end (status 130)"
+	expect "$log" "^LEFT-destroy-$st $clean" "destroy: SIGINT at $st leaves nothing"
+done
+expect "$log" '^RC-KILLED-CREATE=137' "create killed (SIGKILL) after its console step"
+expect "$log" '^KILLED-CREATE-LISTED-1' "it left a domain behind"
+expect "$log" '^cleanup: destroying its half-made domain [0-9]+' "cleanup: the killed create's domain"
+expect "$log" '^RC-CLEANUP=0' "cleanup: status 0"
+expect "$log" "^LEFT-cleanup-create $clean" "cleanup after a killed create leaves nothing"
+expect "$log" '^cleanup: detaching /dev/loop[0-9]+' "cleanup: a loop device a killed create attached"
+expect "$log" "^LEFT-cleanup-disk $clean" "cleanup after a create killed at its disk step leaves nothing"
+expect "$log" '^RC-KILLED-DESTROY=137' "destroy killed (SIGKILL) after the hypercall"
+expect "$log" '^wardctl: domain h \(id [0-9]+\) no longer exists; removing what it left behind' "destroy NAME of a gone domain"
+expect "$log" '^RC-DESTROY-GONE=0' "which succeeds"
+expect "$log" "^LEFT-destroy-gone $clean" "and leaves nothing"
+expect "$log" '^cleanup: nothing left over' "cleanup with nothing to do says so"
+expect "$log" "^RC-DESTROY-NOTHING=1" "destroy of a name nothing is left of: status 1"
 reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault anywhere"
 finish

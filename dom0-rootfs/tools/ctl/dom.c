@@ -231,7 +231,27 @@ static unsigned int collect_loops(struct xs_handle *xs, uint32_t domid,
 	return found;
 }
 
-/* SIGTERM the domain's console daemon (it removes its own files). */
+/* true if @pid runs the console daemon (not a stranger that reuses its pid). */
+static bool is_consoled(long pid)
+{
+	char path[48], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return !strcmp(comm, "ward-consoled");
+}
+
+/*
+ * SIGTERM the domain's console daemon and wait for it to exit (it removes
+ * its own files); then remove files a daemon killed outright left.
+ */
 static void stop_console(uint32_t domid)
 {
 	char path[64], buf[32];
@@ -241,15 +261,18 @@ static void stop_console(uint32_t domid)
 
 	snprintf(path, sizeof(path), WARDCTL_RUN_DIR "/console-%" PRIu32 ".pid", domid);
 	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
-	    pid != getpid() && kill((pid_t)pid, SIGTERM) == 0) {
-		/* Its exit unmaps the ring page, which the domain's death awaits. */
-		for (try = 0; try < CONSOLE_EXIT_TRIES && kill((pid_t)pid, 0) == 0; try++)
-			usleep(CONSOLE_EXIT_WAIT_US);
+	if (f) {
+		if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
+		    pid != getpid() && is_consoled(pid) &&
+		    kill((pid_t)pid, SIGTERM) == 0) {
+			/* Its exit unmaps the ring page, which the domain's death awaits. */
+			for (try = 0; try < CONSOLE_EXIT_TRIES && kill((pid_t)pid, 0) == 0; try++)
+				usleep(CONSOLE_EXIT_WAIT_US);
+		}
+		fclose(f);
+		unlink(path);
 	}
-	fclose(f);
+	snprintf(path, sizeof(path), WARDCTL_RUN_DIR "/console-%" PRIu32 ".sock", domid);
 	unlink(path);
 }
 
@@ -260,7 +283,12 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 	struct ward_ctl ctl = { .cmd = WARD_CTL_destroy, .domid = domid };
 	int rc;
 
+	/*
+	 * The checkpoints only serve WARDCTL_TEST_STOP: a signal held by
+	 * sig_defer() waits until the teardown is complete.
+	 */
 	stop_console(domid);
+	sig_caught("teardown-console");
 	if (xs)
 		nloops = collect_loops(xs, domid, loops, CFG_MAX_DISKS);
 
@@ -275,6 +303,7 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 		pr_err("destroy domain %" PRIu32 ": %s", domid, strerror(-rc));
 		return rc;
 	}
+	sig_caught("teardown-destroyed");
 
 	if (xs) {
 		/* Backends first: their removal makes blkback/netback let go. */
@@ -286,6 +315,7 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 		xs_rm(xs, XS_NO_TX, path);
 		xs_release(xs, domid);
 	}
+	sig_caught("teardown-xenstore");
 	detach_loops(loops, nloops);
 	return 0;
 }

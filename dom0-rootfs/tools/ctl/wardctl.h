@@ -36,6 +36,7 @@ int cmd_info(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
@@ -86,6 +87,14 @@ int store_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
 /* Tear down everything create set up for @domid (any part may be absent). */
 int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid);
 
+/*
+ * Domains that no longer exist but left something behind (xenstore home
+ * or backend dirs, console daemon files): their ids into @ids[0..max),
+ * how many is returned. @doms: the live domains, from dom_list().
+ */
+int dom_leftovers(struct xs_handle *xs, const struct dom_entry *doms,
+		  unsigned int nr, uint32_t *ids, unsigned int max);
+
 struct disk_use;
 struct disk_id;
 /*
@@ -117,6 +126,23 @@ int loop_detach(const char *node);
  * was spelt). 0 or -errno (-ENXIO: nothing attached).
  */
 int loop_backing(const char *node, uint64_t *dev, uint64_t *ino);
+
+/* ---- signals.c: no half-done create or destroy ---- */
+
+/* Hold SIGINT, SIGTERM, SIGHUP, SIGQUIT pending until sig_finish(). */
+void sig_defer(void);
+/*
+ * Checkpoint @step of a verb: the held signal that arrived (its number),
+ * or 0. Runs the WARDCTL_TEST_STOP hook for @step.
+ */
+int sig_caught(const char *step);
+/* In a child about to exec: the signal mask wardctl started with. */
+void sig_child_reset(void);
+/*
+ * Unblock: a pending signal ends the process now (its default action).
+ * Returns @rc, or 128 + the signal if the process survives it.
+ */
+int sig_finish(int rc);
 
 /* ---- run.c: small programs (BusyBox applets) ---- */
 
