@@ -81,6 +81,30 @@ wardctl list | awk '$1 == "g" { print "LISTED-" $5 }'
 xenstore-read /local/domain/1/name | sed 's/^/XS-NAME-/'
 xenstore-read /local/domain/1/control/feature-poweroff | sed 's/^/DOMU-FEATURE-/'
 wardctl create /etc/ward/g.cfg; echo RC-TWICE=$?
+wardctl list g nosuch; echo RC-LIST-NOSUCH=$?
+wardctl list g | sed 's/^/LIST-G-/'
+wardctl list -l g | tr -d ' ' | grep -E '^"(name|max_memkb|domid)"' | sed 's/^/JSON-/'
+wardctl list -l | grep -c '"domid"' | sed 's/^/JSON-DOMAINS-/'
+echo "DOMID-$(wardctl domid g)"
+echo "DOMNAME-$(wardctl domname 1)"
+wardctl domid nosuch; echo RC-DOMID-NOSUCH=$?
+wardctl uptime | sed 's/^/UPTIME-/'
+wardctl uptime -h; echo RC-HELP=$?
+wardctl unpause g; echo RC-UNPAUSE-RUNNING=$?
+wardctl pause g && wardctl list g | awk '$1 == "g" { print "PAUSED-" $5 }' && wardctl unpause g; echo RC-PAUSE-UNPAUSE=$?
+wardctl rename g g-renamed; echo RC-RENAME=$?
+wardctl list | awk '$2 == 1 { print "RENAMED-" $1 }'
+wardctl rename g-renamed Domain-0; echo RC-RENAME-TAKEN=$?
+wardctl rename g-renamed 42; echo RC-RENAME-DIGITS=$?
+wardctl rename g-renamed g; echo RC-RENAME-BACK=$?
+wardctl sysrq g hh; echo RC-SYSRQ-BAD=$?
+wardctl sysrq g h; echo RC-SYSRQ=$?
+i=0; while [ $i -lt 20 ] && ! grep -q 'sysrq: HELP' /var/log/ward/console-g.log; do sleep 1; i=$((i+1)); done; grep -c 'sysrq: HELP' /var/log/ward/console-g.log | sed 's/^/SYSRQ-HELP-/'
+xenstore-read /local/domain/1/control/sysrq | wc -c | sed 's/^/SYSRQ-NODE-BYTES-/'
+wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/^/DMESG-CREATED-/'
+wardctl dmesg | grep -c 'ward-dom0: init reached' | sed 's/^/DMESG-DOM0-TEXT-/'
+wardctl dmesg -c >/dev/null; wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/^/DMESG-AFTER-CLEAR-/'
+wardctl dmesg -x; echo RC-DMESG-BAD=$?
 (sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
 wardctl info | grep -E '^(nr_cpus|total_memory|free_memory|xen_version) ' | tr -d ' ' | sed 's/^/INFO-/'
 wardctl reboot g; echo RC-REBOOT=$?
@@ -92,7 +116,7 @@ wardctl shutdown g -w; echo RC-SHUTDOWN=$?
 wardctl list | grep -c '^g ' | sed 's/^/G-LEFT-/'
 xenstore-read /local/domain/1/name || echo HOME-GONE
 dd if=/dev/zero of=/tmp/d.img bs=1M count=8 2>/dev/null; echo IMG-MADE
-wardctl create /etc/ward/h.cfg; echo RC-H=$?
+(cd /tmp && wardctl create h.cfg); echo RC-H=$?
 wardctl list
 ls /sys/class/net/xenbr0/brif/ | sed 's/^/BRIF-/'
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vif/$id/0/hotplug-status | sed 's/^/HOTPLUG-/'
@@ -157,6 +181,42 @@ expect "$log" 'XS-NAME-g' "its xenstore home"
 expect "$log" 'DOMU-FEATURE-1' "the domU's Linux wrote control/feature-poweroff"
 expect "$log" 'wardctl: /etc/ward/g.cfg:1: a domain called "g" already exists' "a name in use is refused"
 expect "$log" 'RC-TWICE=1' "second create: status 1"
+expect "$log" "^wardctl: list: no domain 'nosuch'" "list NAME of an unknown domain: one line"
+expect "$log" '^RC-LIST-NOSUCH=1' "and status 1"
+expect "$log" '^LIST-G-Name +ID +Mem VCPUs' "list NAME: xl's header"
+expect "$log" '^LIST-G-g +1 +128 +1 ' "list NAME: its line"
+reject "$log" '^LIST-G-Domain-0' "list NAME: only that domain"
+expect "$log" '^JSON-"domid":1,' "list -l: domid"
+expect "$log" '^JSON-"name":"g"' "list -l: c_info name"
+expect "$log" '^JSON-"max_memkb":131072' "list -l: b_info max_memkb"
+expect "$log" '^JSON-DOMAINS-2' "list -l: dom0 and g"
+expect "$log" '^DOMID-1' "domid NAME"
+expect "$log" '^DOMNAME-g' "domname ID"
+expect "$log" '^RC-DOMID-NOSUCH=1' "domid of an unknown name: status 1"
+expect "$log" '^UPTIME-Name +ID Uptime' "uptime: xl's header"
+expect "$log" '^UPTIME-Domain-0 +0 +[0-9]+:[0-5][0-9]:[0-5][0-9]' "uptime: dom0"
+expect "$log" '^UPTIME-g +1 +0:0[0-9]:[0-5][0-9]' "uptime: g, minutes old"
+expect "$log" '^usage: wardctl uptime \[NAME\|ID\.\.\.\]' "VERB -h: its usage"
+expect "$log" '^RC-HELP=0' "VERB -h: status 0"
+expect "$log" "^wardctl: unpause: domain g \(id 1\) is not paused" "unpause of a running domain says so"
+expect "$log" '^RC-UNPAUSE-RUNNING=1' "and fails"
+expect "$log" '^PAUSED-..p' "pause shows p in list"
+expect "$log" '^RC-PAUSE-UNPAUSE=0' "pause then unpause"
+expect "$log" '^RC-RENAME=0' "rename"
+expect "$log" '^RENAMED-g-renamed' "list shows the new name"
+expect "$log" '^wardctl: rename: a domain called "Domain-0" already exists' "rename to a name in use is refused"
+expect "$log" '^RC-RENAME-TAKEN=1' "status 1"
+expect "$log" '^RC-RENAME-DIGITS=2' "rename to an all-digit name: status 2"
+expect "$log" '^RC-RENAME-BACK=0' "rename back"
+expect "$log" "^wardctl: sysrq: KEY is one letter or digit" "sysrq with a bad key: one line"
+expect "$log" '^RC-SYSRQ=0' "sysrq"
+expect "$log" '^SYSRQ-HELP-[1-9]' "the guest's kernel handled SysRq h (its help in the console log)"
+expect "$log" '^SYSRQ-NODE-BYTES-1$' "and cleared control/sysrq"
+expect "$log" '^DMESG-CREATED-1' "dmesg: the hypervisor's line about creating d1"
+expect "$log" '^DMESG-DOM0-TEXT-0' "dmesg: not dom0's own console output"
+expect "$log" '^DMESG-AFTER-CLEAR-0' "dmesg -c clears the ring"
+expect "$log" '^RC-DMESG-BAD=2' "dmesg with a bad option: status 2"
+expect "$log" '^Parsing config from /etc/ward/h.cfg' "create NAME.cfg looks in /etc/ward"
 expect "$log" 'HELLO-FROM-42' "console: typed input ran in the domU, its output came back"
 expect "$log" 'RC-SHUTDOWN=0' "shutdown -w"
 expect "$log" 'G-LEFT-0' "the domU is gone"

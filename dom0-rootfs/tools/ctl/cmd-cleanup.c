@@ -181,10 +181,8 @@ int cmd_cleanup(int argc, char **argv)
 	DIR *dir;
 	int fd, lock, n, i;
 
-	if (argc > 1) {
-		pr_err("cleanup: unexpected argument '%s'", argv[1]);
+	if (verb_no_args(argc, argv))
 		return 2;
-	}
 	fd = ctl_open();
 	if (fd < 0)
 		return 1;

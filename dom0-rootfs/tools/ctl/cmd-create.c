@@ -30,6 +30,8 @@
 #include "wardctl.h"
 
 #define CONFIG_MAX_BYTES	(64 * 1024)
+/* Where "create NAME.cfg" looks when NAME.cfg is not here (xl: /etc/xen). */
+#define CONFIG_DIR		"/etc/ward"
 #define PLAN_MAX		256	/* nodes: ~30 per domain + ~20 per device */
 #define VIF_WAIT_TRIES		100	/* netback registers vifD.H after InitWait */
 #define VIF_WAIT_US		100000
@@ -378,6 +380,18 @@ static int plug_vif(struct create_state *s, unsigned int h)
 	return 0;
 }
 
+/*
+ * @file as given if it exists or names a directory; else CONFIG_DIR/@file
+ * if that exists (into @buf); else @file, for its error message.
+ */
+static const char *config_find(const char *file, char *buf, size_t len)
+{
+	if (access(file, F_OK) == 0 || strchr(file, '/'))
+		return file;
+	snprintf(buf, len, CONFIG_DIR "/%s", file);
+	return access(buf, F_OK) == 0 ? buf : file;
+}
+
 /* Syntax first, so that a broken file is reported even off Ward. */
 static int parse_file(struct create_state *s, const char *file)
 {
@@ -461,7 +475,11 @@ static int check(struct create_state *s, const char *file)
 /* Write the domain's nodes and hand its store ring to xenstored. */
 static int introduce(struct create_state *s, struct xs_plan *plan)
 {
-	int rc = layout_domain(&s->cfg, &s->b, plan);
+	int rc;
+
+	/* Domains never outlive dom0's boot, so its boot clock dates them. */
+	clock_start_time(s->b.start_time, sizeof(s->b.start_time));
+	rc = layout_domain(&s->cfg, &s->b, plan);
 
 	if (rc) {
 		pr_err("xenstore layout: %s", strerror(-rc));
@@ -495,12 +513,13 @@ int cmd_create(int argc, char **argv)
 	static struct create_state s = { .journal = -1 };
 	struct xs_plan plan = { .e = entries, .max = PLAN_MAX };
 	struct verb_args args;
-	char cmdline[WARD_CTL_CMDLINE_MAX + 8];
+	char cmdline[WARD_CTL_CMDLINE_MAX + 8], found[PATH_MAX];
 	unsigned int i;
 	int lock, sig = 0, rc;
 
 	if (verb_parse(argc, argv, "cn", "config FILE", &args))
 		return 2;
+	args.pos = config_find(args.pos, found, sizeof(found));
 	/* Like xl, on stderr, so that stdout carries only results. */
 	fprintf(stderr, "Parsing config from %s\n", args.pos);
 	if (parse_file(&s, args.pos))

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "privcmd.h"
 #include "xs.h"
 #include "wardctl.h"
 
@@ -123,9 +124,20 @@ static int pause_op(int argc, char **argv, uint32_t cmd)
 	rc = target(argc, argv, "", false, &fd, &xs, &d, &flags);
 	if (rc)
 		return rc;
+	if (cmd == WARD_CTL_unpause && !(d.info.flags & WARD_DOMINF_paused)) {
+		pr_err("unpause: domain %s (id %" PRIu32 ") is not paused (it is running; 'wardctl pause' stops it)",
+		       d.name[0] ? d.name : "?", d.info.domid);
+		return 1;
+	}
 	struct ward_ctl ctl = { .cmd = cmd, .domid = d.info.domid };
 
-	return ctl_call(fd, &ctl, argv[0]) ? 1 : 0;
+	rc = ward_ctl(fd, &ctl);
+	/* Someone else unpaused it between our list and the call. */
+	if (rc == -EINVAL && cmd == WARD_CTL_unpause)
+		pr_err("unpause: domain %" PRIu32 " is not paused", d.info.domid);
+	else
+		ctl_report(rc, argv[0]);
+	return rc ? 1 : 0;
 }
 
 int cmd_pause(int argc, char **argv)

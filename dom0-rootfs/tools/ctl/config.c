@@ -783,7 +783,7 @@ void config_cmdline(const struct dom_config *cfg, char *buf, size_t len)
 		snprintf(buf, len, "%s", cfg->extra);
 }
 
-static bool valid_name(const char *name)
+bool config_valid_name(const char *name)
 {
 	const char *p;
 	bool digits_only = true;
@@ -810,7 +810,7 @@ int config_validate(const struct dom_config *cfg, const char *file,
 		set_error(msgs, "%s: no name = \"...\" given", file);
 		return -1;
 	}
-	if (!valid_name(cfg->name)) {
+	if (!config_valid_name(cfg->name)) {
 		set_error(msgs, "%s:%u: name \"%s\": use letters, digits, '-', '_' and '.', not only digits",
 			  file, cfg->line[CFG_KEY_NAME], cfg->name);
 		return -1;

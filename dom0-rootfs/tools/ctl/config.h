@@ -127,5 +127,11 @@ struct cfg_env {
 int config_validate(const struct dom_config *cfg, const char *file,
 		    const struct cfg_env *env, struct cfg_msgs *msgs);
 
+/*
+ * A name a domain may have: letters, digits, '-', '_', '.', not only
+ * digits (it could not be told from a domid), not empty.
+ */
+bool config_valid_name(const char *name);
+
 /* "destroy", "restart", "preserve". */
 const char *config_action_name(enum cfg_action a);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/file.h>
 
 #include "privcmd.h"
@@ -69,6 +70,14 @@ int ctl_lock(void)
 		}
 	}
 	return fd;
+}
+
+void clock_start_time(char *buf, size_t len)
+{
+	struct timespec ts = { 0 };
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	snprintf(buf, len, "%lld.%02ld", (long long)ts.tv_sec, ts.tv_nsec / 10000000);
 }
 
 struct xs_handle *store_open(void)
@@ -140,8 +149,8 @@ int dom_list(int fd, struct xs_handle *xs, struct dom_entry **doms,
 	return 0;
 }
 
-int dom_find(int fd, struct xs_handle *xs, const char *arg,
-	     struct dom_entry *out)
+int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
+		   struct dom_entry *out)
 {
 	struct dom_entry *doms;
 	unsigned int nr;
@@ -151,14 +160,20 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	if (rc)
 		return rc;
 	i = dominfo_lookup(doms, nr, arg);
-	if (i < 0) {
-		pr_err("no domain '%s' (see wardctl list)", arg);
-		free(doms);
-		return i;
-	}
-	*out = doms[i];
+	if (i >= 0)
+		*out = doms[i];
 	free(doms);
-	return 0;
+	return i < 0 ? i : 0;
+}
+
+int dom_find(int fd, struct xs_handle *xs, const char *arg,
+	     struct dom_entry *out)
+{
+	int rc = dom_find_quiet(fd, xs, arg, out);
+
+	if (rc == -ENOENT || rc == -EINVAL)
+		pr_err("no domain '%s' (see wardctl list)", arg);
+	return rc;
 }
 
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan)

@@ -37,15 +37,22 @@ int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_domid(int argc, char **argv);
+int cmd_domname(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_sysrq(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
 
 /* ---- args.c (pure) ---- */
 
-/* Options of a verb: "-c" style flags, one positional argument. */
+/* Options of a verb: "-c" style flags, one or two positional arguments. */
 struct verb_args {
 	const char *pos;	/* the positional argument */
+	const char *pos2;	/* the second one (verb_parse2) */
 	unsigned int flags;	/* bit i set: flag i of @letters given */
 };
 
@@ -56,6 +63,11 @@ struct verb_args {
  */
 int verb_parse(int argc, char **argv, const char *letters, const char *what,
 	       struct verb_args *out);
+/* The same with exactly two positionals, @what then @what2. */
+int verb_parse2(int argc, char **argv, const char *letters, const char *what,
+		const char *what2, struct verb_args *out);
+/* A verb without arguments: 0, or -1 after printing one line. */
+int verb_no_args(int argc, char **argv);
 
 /* ---- dom.c: the hypervisor and xenstore side of domains ---- */
 
@@ -79,6 +91,9 @@ int dom_list(int fd, struct xs_handle *xs, struct dom_entry **doms,
 /* Resolve NAME|ID to its entry; prints and returns -errno if absent. */
 int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	     struct dom_entry *out);
+/* The same, printing nothing for an absent domain (-ENOENT). */
+int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
+		   struct dom_entry *out);
 /* Write every node of @plan in one transaction (retried on conflict). */
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan);
 /* Read @path into @buf; 0 or -errno. */
@@ -143,6 +158,11 @@ void sig_child_reset(void);
  * Returns @rc, or 128 + the signal if the process survives it.
  */
 int sig_finish(int rc);
+
+/* ---- dom.c: time ---- */
+
+/* dom0's CLOCK_BOOTTIME as "S.CC" (seconds, centiseconds) into @buf. */
+void clock_start_time(char *buf, size_t len);
 
 /* ---- run.c: small programs (BusyBox applets) ---- */
 
