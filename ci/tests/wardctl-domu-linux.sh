@@ -138,7 +138,7 @@ losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-/'
 ls /sys/class/net/ | grep -c '^vif' | sed 's/^/VIFS-AFTER-/'
 for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c . | sed 's/^/BACKEND-DEVS-/'
 ls /run/ward | wc -l | sed 's/^/RUN-FILES-/'
-left() { echo "LEFT-$1 home=$(xenstore-list /local/domain | grep -vc '^0$') be=$(for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c .) loops=$(losetup -a | grep -c d.img) run=$(ls /run/ward | wc -l) doms=$(wardctl list | grep -vc -e '^Name' -e '^Domain-0') vifs=$(ls /sys/class/net | grep -c '^vif') daemons=$(pidof ward-consoled | wc -w)"; }
+left() { echo "LEFT-$1 home=$(xenstore-list /local/domain | grep -vc '^0$') be=$(for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c .) loops=$(losetup -a | grep -c d.img) run=$(ls /run/ward | wc -l) doms=$(wardctl list | grep -vc -e '^Name' -e '^Domain-0') vifs=$(ls /sys/class/net | grep -c '^vif') daemons=$(for p in $(pidof ward-consoled); do grep -q '^State:.*Z' /proc/$p/status 2>/dev/null || echo $p; done | wc -l)"; }
 for s in checked disk built stored console vif unpaused; do WARDCTL_TEST_STOP=$s wardctl create /etc/ward/h.cfg; echo "RC-INT-CREATE-$s=$?"; left create-$s; done
 for s in teardown-console teardown-destroyed teardown-xenstore; do wardctl create /etc/ward/h.cfg >/dev/null; WARDCTL_TEST_STOP=$s wardctl destroy h; echo "RC-INT-DESTROY-$s=$?"; left destroy-$s; done
 WARDCTL_TEST_KILL=console wardctl create /etc/ward/h.cfg; echo RC-KILLED-CREATE=$?

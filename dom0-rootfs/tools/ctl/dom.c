@@ -21,7 +21,7 @@
 #define DESTROY_RETRIES		50	/* -EAGAIN while the domain's memory goes */
 #define DESTROY_RETRY_US	100000
 #define TX_RETRIES		10
-#define CONSOLE_EXIT_TRIES	50	/* its cleanup is a few syscalls */
+#define CONSOLE_EXIT_TRIES	100	/* its cleanup is a few syscalls; 2 s */
 #define CONSOLE_EXIT_WAIT_US	20000
 /* Beside /run/ward, not in it: that holds only state of live domains. */
 #define LOCK_PATH		"/run/wardctl.lock"
@@ -246,26 +246,36 @@ static unsigned int collect_loops(struct xs_handle *xs, uint32_t domid,
 	return found;
 }
 
-/* true if @pid runs the console daemon (not a stranger that reuses its pid). */
-static bool is_consoled(long pid)
+/*
+ * true if @pid runs the console daemon (not a stranger that reuses its
+ * pid) and has not exited: a zombie waiting for init to reap it holds
+ * nothing, the ring least of all.
+ */
+static bool consoled_alive(long pid)
 {
-	char path[48], comm[32] = "";
+	static const char want[] = "(ward-consoled) ";
+	char path[48], stat[128] = "", *comm, *state;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
 	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	return !strcmp(comm, "ward-consoled");
+	/* "PID (COMM) STATE ...". */
+	comm = strchr(stat, '(');
+	if (!comm || strncmp(comm, want, sizeof(want) - 1))
+		return false;
+	state = comm + sizeof(want) - 1;
+	return *state && *state != 'Z';
 }
 
 /*
- * SIGTERM the domain's console daemon and wait for it to exit (it removes
- * its own files); then remove files a daemon killed outright left.
+ * SIGTERM the domain's console daemon and wait for it to exit; then
+ * remove its pid file (the daemon leaves it to us, so that we always
+ * wait) and its socket (which a daemon killed outright leaves).
  */
 static void stop_console(uint32_t domid)
 {
@@ -278,10 +288,10 @@ static void stop_console(uint32_t domid)
 	f = fopen(path, "r");
 	if (f) {
 		if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
-		    pid != getpid() && is_consoled(pid) &&
+		    pid != getpid() && consoled_alive(pid) &&
 		    kill((pid_t)pid, SIGTERM) == 0) {
 			/* Its exit unmaps the ring page, which the domain's death awaits. */
-			for (try = 0; try < CONSOLE_EXIT_TRIES && kill((pid_t)pid, 0) == 0; try++)
+			for (try = 0; try < CONSOLE_EXIT_TRIES && consoled_alive(pid); try++)
 				usleep(CONSOLE_EXIT_WAIT_US);
 		}
 		fclose(f);
