@@ -14,14 +14,17 @@
 #define FLAG_LONG	(1u << 0)	/* list -l */
 
 /*
- * Parse flags from @letters and any number of NAME|ID; list the domains
- * and keep only those named (all if none is), in the order named. 0, 2
- * for a usage error, 1 for an unknown domain (printed).
+ * Parse flags from @letters and any number of NAME|ID; open privcmd and
+ * (if it runs: names) xenstore; list the domains and keep only those
+ * named (all if none is), in the order named. 0, 2 for a usage error, 1
+ * for an unknown domain or no hypervisor (printed).
  */
 static int select_doms(int argc, char **argv, const char *letters,
-		       unsigned int *flags, int fd, struct xs_handle *xs,
+		       unsigned int *flags, struct xs_handle **xsp,
 		       struct dom_entry **sel, unsigned int *nsel)
 {
+	struct xs_handle *xs;
+	int fd;
 	struct dom_entry *doms, *out;
 	unsigned int nr, n = 0;
 	const char *hit;
@@ -38,6 +41,11 @@ static int select_doms(int argc, char **argv, const char *letters,
 		}
 		*flags |= 1u << (hit - letters);
 	}
+	fd = ctl_open();
+	if (fd < 0)
+		return 1;
+	/* Without xenstored the list still works, without names. */
+	*xsp = xs = xs_open(NULL);
 	if (dom_list(fd, xs, &doms, &nr))
 		return 1;
 	out = calloc(argc + nr, sizeof(*out));
@@ -153,14 +161,9 @@ int cmd_list(int argc, char **argv)
 	struct xs_handle *xs;
 	unsigned int n, i, flags;
 	char line[160];
-	int fd, rc;
+	int rc;
 
-	fd = ctl_open();
-	if (fd < 0)
-		return 1;
-	/* Without xenstored the list still works, without names. */
-	xs = xs_open(NULL);
-	rc = select_doms(argc, argv, "l", &flags, fd, xs, &sel, &n);
+	rc = select_doms(argc, argv, "l", &flags, &xs, &sel, &n);
 	if (rc)
 		return rc;
 	if (flags & FLAG_LONG) {
@@ -204,13 +207,9 @@ int cmd_uptime(int argc, char **argv)
 	unsigned int n, i, flags;
 	uint64_t secs;
 	char line[160];
-	int fd, rc;
+	int rc;
 
-	fd = ctl_open();
-	if (fd < 0)
-		return 1;
-	xs = xs_open(NULL);
-	rc = select_doms(argc, argv, "", &flags, fd, xs, &sel, &n);
+	rc = select_doms(argc, argv, "", &flags, &xs, &sel, &n);
 	if (rc)
 		return rc;
 	fputs(dominfo_uptime_header(), stdout);
