@@ -7,8 +7,10 @@
 # and dom0 (netfront -> netback -> xenbr0). Commands typed into dom0's
 # console then: list both; destroy guest2 and check guest1 still answers;
 # create guest2 again under the same name; crash guest2 on purpose and
-# check guest1 is unaffected; start guest1 with Debian's kernel (module
-# initramfs) next to guest2 with ours; tear everything down and check no
+# check guest1 is unaffected; a copy of guest1's config under another name
+# is refused (guest1 has the disk read-write); shut guest1 down and start
+# it with Debian's kernel (module initramfs, config found in /etc/ward)
+# next to guest2 with ours; tear everything down and check no
 # loop device and no vif is left in dom0. guest2 and the Debian guest1
 # have two vCPUs each (SMP domUs).
 # Guest consoles reach the serial log through dom0: ward-consoled writes
@@ -30,6 +32,7 @@ w guest1 'ward-selftest: guest1 done'
 w guest2 'ward-selftest: guest2 done'
 wardctl list
 echo BRIF-$(ls /sys/class/net/xenbr0/brif | sort | tr '\n' ' ')
+sed 's/^name = "guest1"/name = "guest1-copy"/' /etc/ward/guest1.cfg >/tmp/guest1-copy.cfg; wardctl create /tmp/guest1-copy.cfg; echo RC-COPY=$?
 wardctl destroy guest2 && echo DESTROY-OK
 gone guest2
 p 10.0.0.2 G1-AFTER-DESTROY
@@ -42,11 +45,11 @@ wardctl create /tmp/crash2.cfg && echo CRASHCFG-CREATED
 w guest2 'ward-domU: ward.test=crash'
 gone guest2
 p 10.0.0.2 G1-AFTER-CRASH
-wardctl destroy guest1 && echo DESTROY1-OK
+wardctl shutdown -w guest1 && echo SHUTDOWN1-OK
 gone guest1
 mv /var/log/ward/console-guest1.log /var/log/ward/console-guest1.1
 mv /var/log/ward/console-guest2.log /var/log/ward/console-guest2.3
-wardctl create /etc/ward/guest1-debian.cfg && echo DEBIAN-CREATED
+wardctl create guest1-debian.cfg && echo DEBIAN-CREATED
 wardctl create /etc/ward/guest2.cfg && echo OURS-CREATED
 w guest1 'ward-selftest: guest1 done' deb-guest1
 w guest2 'ward-selftest: guest2 done' mix-guest2
@@ -83,6 +86,8 @@ done
 expect "$log" '^guest1 +[0-9]+ ' "wardctl list shows guest1"
 expect "$log" '^guest2 +[0-9]+ ' "wardctl list shows guest2"
 expect "$log" '^BRIF-vif[0-9]+\.0 vif[0-9]+\.0 ?$' "both vifs are in xenbr0"
+expect "$log" "^wardctl: /tmp/guest1-copy.cfg:[0-9]+: disk /var/lib/ward/guest1.img: domain guest1 \\(id [0-9]+\\) has it read-write as xvda; shut that domain down first" "a copy of guest1's config under another name is refused while guest1 runs (issue 17)"
+expect "$log" '^RC-COPY=1' "refused: status 1"
 expect "$log" '^DESTROY-OK' "guest2 destroyed"
 expect "$log" '^PING-G1-AFTER-DESTROY-OK' "guest1 still answers dom0 after guest2 is destroyed"
 expect "$log" '^RECREATE-OK' "guest2 created again under the same name"
@@ -90,6 +95,8 @@ expect "$log" '^CRASHCFG-CREATED' "guest2 created with ward.test=crash"
 expect "$log" '^guest2\| ward-domU: ward.test=crash' "guest2 crashed itself"
 expect "$log" 'shut down: crash' "the hypervisor saw guest2 crash"
 expect "$log" '^PING-G1-AFTER-CRASH-OK' "guest1 still answers dom0 after guest2 crashed"
+expect "$log" '^SHUTDOWN1-OK' "guest1 shut down cleanly (shutdown -w), as the README does"
+expect "$log" "^Parsing config from /etc/ward/guest1-debian.cfg" "create guest1-debian.cfg found it in /etc/ward"
 expect "$log" '^DEBIAN-CREATED' "guest1 created with Debian's kernel"
 expect "$log" '^deb-guest1\| ward-domU: guest1 up, root on /dev/xvda, eth0 10\.0\.0\.2' "Debian's kernel: guest1 up via its module initramfs"
 expect "$log" '^deb-guest1\| ward-selftest: guest1 done, 0 failed' "Debian's kernel: file and both pings ok"

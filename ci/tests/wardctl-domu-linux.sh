@@ -64,6 +64,14 @@ disk = [ 'file:/tmp/d.img,xvda,w' ]
 vif = [ 'mac=00:16:3e:00:00:42,bridge=xenbr0' ]
 on_poweroff = "preserve"
 CFG
+# Disk-in-use rules: r1 and r2 share /tmp/r.img read-only; rw wants it
+# read-write beside them. Like h, they power off at once and are kept.
+for n in r1 r2 rw; do
+	access=r
+	[ $n = rw ] && access=w
+	printf 'name = "%s"\nmemory = 32\nkernel = "/boot/domctl.elf"\ncmdline = "child"\ndisk = [ "file:/tmp/r.img,xvda,%s" ]\non_poweroff = "preserve"\n' \
+		$n $access >"$extra/etc/ward/$n.cfg"
+done
 cat >"$extra/etc/ward/run-test.sh" <<'CMDS'
 wardctl create /etc/ward/g.cfg; echo RC-CREATE=$?
 i=0; while [ $i -lt 120 ] && ! grep -q 'init reached' /var/log/ward/console-g.log; do sleep 1; i=$((i+1)); done; echo WAITED-$i
@@ -73,6 +81,30 @@ wardctl list | awk '$1 == "g" { print "LISTED-" $5 }'
 xenstore-read /local/domain/1/name | sed 's/^/XS-NAME-/'
 xenstore-read /local/domain/1/control/feature-poweroff | sed 's/^/DOMU-FEATURE-/'
 wardctl create /etc/ward/g.cfg; echo RC-TWICE=$?
+wardctl list g nosuch; echo RC-LIST-NOSUCH=$?
+wardctl list g | sed 's/^/LIST-G-/'
+wardctl list -l g | tr -d ' ' | grep -E '^"(name|max_memkb|domid)"' | sed 's/^/JSON-/'
+wardctl list -l | grep -c '"domid"' | sed 's/^/JSON-DOMAINS-/'
+echo "DOMID-$(wardctl domid g)"
+echo "DOMNAME-$(wardctl domname 1)"
+wardctl domid nosuch; echo RC-DOMID-NOSUCH=$?
+wardctl uptime | sed 's/^/UPTIME-/'
+wardctl uptime -h; echo RC-HELP=$?
+wardctl unpause g; echo RC-UNPAUSE-RUNNING=$?
+wardctl pause g && wardctl list g | awk '$1 == "g" { print "PAUSED-" $5 }' && wardctl unpause g; echo RC-PAUSE-UNPAUSE=$?
+wardctl rename g g-renamed; echo RC-RENAME=$?
+wardctl list | awk '$2 == 1 { print "RENAMED-" $1 }'
+wardctl rename g-renamed Domain-0; echo RC-RENAME-TAKEN=$?
+wardctl rename g-renamed 42; echo RC-RENAME-DIGITS=$?
+wardctl rename g-renamed g; echo RC-RENAME-BACK=$?
+wardctl sysrq g hh; echo RC-SYSRQ-BAD=$?
+wardctl sysrq g h; echo RC-SYSRQ=$?
+i=0; while [ $i -lt 20 ] && ! grep -q 'sysrq: HELP' /var/log/ward/console-g.log; do sleep 1; i=$((i+1)); done; grep -c 'sysrq: HELP' /var/log/ward/console-g.log | sed 's/^/SYSRQ-HELP-/'
+xenstore-read /local/domain/1/control/sysrq | wc -c | sed 's/^/SYSRQ-NODE-BYTES-/'
+wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/^/DMESG-CREATED-/'
+wardctl dmesg | grep -c 'ward-dom0: init reached' | sed 's/^/DMESG-DOM0-TEXT-/'
+wardctl dmesg -c >/dev/null; wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/^/DMESG-AFTER-CLEAR-/'
+wardctl dmesg -x; echo RC-DMESG-BAD=$?
 (sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
 wardctl info | grep -E '^(nr_cpus|total_memory|free_memory|xen_version) ' | tr -d ' ' | sed 's/^/INFO-/'
 wardctl reboot g; echo RC-REBOOT=$?
@@ -84,18 +116,43 @@ wardctl shutdown g -w; echo RC-SHUTDOWN=$?
 wardctl list | grep -c '^g ' | sed 's/^/G-LEFT-/'
 xenstore-read /local/domain/1/name || echo HOME-GONE
 dd if=/dev/zero of=/tmp/d.img bs=1M count=8 2>/dev/null; echo IMG-MADE
-wardctl create /etc/ward/h.cfg; echo RC-H=$?
+(cd /tmp && wardctl create h.cfg); echo RC-H=$?
 wardctl list
 ls /sys/class/net/xenbr0/brif/ | sed 's/^/BRIF-/'
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vif/$id/0/hotplug-status | sed 's/^/HOTPLUG-/'
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/physical-device | sed 's/^/PHYSDEV-/'
 id=$(wardctl list | awk '$1 == "h" { print $2 }'); xenstore-read /local/domain/0/backend/vbd/$id/51712/state | sed 's/^/VBD-STATE-/'
 losetup -a | grep -c d.img | sed 's/^/LOOPS-/'
+sed 's/name = "h"/name = "h2"/' /etc/ward/h.cfg >/tmp/h2.cfg; wardctl create /tmp/h2.cfg; echo RC-H2-SAME-DISK=$?
+losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-REFUSAL-/'
+wardctl list | grep -c '^h2 ' | sed 's/^/H2-LISTED-/'
+sed -e 's/name = "h"/name = "h3"/' -e 's/xvda,w/xvda,w!/' -e '/^vif/d' /etc/ward/h.cfg >/tmp/h3.cfg; wardctl create /tmp/h3.cfg; echo RC-H3-FORCED=$?
+wardctl destroy h3; echo RC-DESTROY-H3=$?
+dd if=/dev/zero of=/tmp/r.img bs=1M count=1 2>/dev/null
+wardctl create /etc/ward/r1.cfg; echo RC-R1=$?
+wardctl create /etc/ward/r2.cfg; echo RC-R2-SHARED-RO=$?
+wardctl create /etc/ward/rw.cfg; echo RC-RW-BESIDE-RO=$?
+wardctl destroy r1 && wardctl destroy r2; echo RC-DESTROY-R=$?
 wardctl destroy h; echo RC-DESTROY-H=$?
 losetup -a | grep -c d.img | sed 's/^/LOOPS-AFTER-/'
 ls /sys/class/net/ | grep -c '^vif' | sed 's/^/VIFS-AFTER-/'
 for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c . | sed 's/^/BACKEND-DEVS-/'
 ls /run/ward | wc -l | sed 's/^/RUN-FILES-/'
+left() { echo "LEFT-$1 home=$(xenstore-list /local/domain | grep -vc '^0$') be=$(for t in vbd vif; do xenstore-list /local/domain/0/backend/$t 2>/dev/null; done | grep -c .) loops=$(losetup -a | grep -c d.img) run=$(ls /run/ward | wc -l) doms=$(wardctl list | grep -vc -e '^Name' -e '^Domain-0') vifs=$(ls /sys/class/net | grep -c '^vif') daemons=$(for p in $(pidof ward-consoled); do grep -q '^State:.*Z' /proc/$p/status 2>/dev/null || echo $p; done | wc -l)"; }
+for s in checked disk built stored console vif unpaused; do WARDCTL_TEST_STOP=$s wardctl create /etc/ward/h.cfg; echo "RC-INT-CREATE-$s=$?"; left create-$s; done
+for s in teardown-console teardown-destroyed teardown-xenstore; do wardctl create /etc/ward/h.cfg >/dev/null; WARDCTL_TEST_STOP=$s wardctl destroy h; echo "RC-INT-DESTROY-$s=$?"; left destroy-$s; done
+WARDCTL_TEST_KILL=console wardctl create /etc/ward/h.cfg; echo RC-KILLED-CREATE=$?
+wardctl list | grep -c '^h ' | sed 's/^/KILLED-CREATE-LISTED-/'
+wardctl cleanup; echo RC-CLEANUP=$?
+left cleanup-create
+WARDCTL_TEST_KILL=disk wardctl create /etc/ward/h.cfg; echo RC-KILLED-DISK=$?
+wardctl cleanup; echo RC-CLEANUP-DISK=$?
+left cleanup-disk
+wardctl create /etc/ward/h.cfg >/dev/null; WARDCTL_TEST_KILL=teardown-destroyed wardctl destroy h; echo RC-KILLED-DESTROY=$?
+wardctl destroy h; echo RC-DESTROY-GONE=$?
+left destroy-gone
+wardctl cleanup
+wardctl destroy h; echo RC-DESTROY-NOTHING=$?
 poweroff
 CMDS
 initrd=$TEST_DIR/initrd.cpio.gz
@@ -124,6 +181,42 @@ expect "$log" 'XS-NAME-g' "its xenstore home"
 expect "$log" 'DOMU-FEATURE-1' "the domU's Linux wrote control/feature-poweroff"
 expect "$log" 'wardctl: /etc/ward/g.cfg:1: a domain called "g" already exists' "a name in use is refused"
 expect "$log" 'RC-TWICE=1' "second create: status 1"
+expect "$log" "^wardctl: list: no domain 'nosuch'" "list NAME of an unknown domain: one line"
+expect "$log" '^RC-LIST-NOSUCH=1' "and status 1"
+expect "$log" '^LIST-G-Name +ID +Mem VCPUs' "list NAME: xl's header"
+expect "$log" '^LIST-G-g +1 +128 +1 ' "list NAME: its line"
+reject "$log" '^LIST-G-Domain-0' "list NAME: only that domain"
+expect "$log" '^JSON-"domid":1,' "list -l: domid"
+expect "$log" '^JSON-"name":"g"' "list -l: c_info name"
+expect "$log" '^JSON-"max_memkb":131072' "list -l: b_info max_memkb"
+expect "$log" '^JSON-DOMAINS-2' "list -l: dom0 and g"
+expect "$log" '^DOMID-1' "domid NAME"
+expect "$log" '^DOMNAME-g' "domname ID"
+expect "$log" '^RC-DOMID-NOSUCH=1' "domid of an unknown name: status 1"
+expect "$log" '^UPTIME-Name +ID Uptime' "uptime: xl's header"
+expect "$log" '^UPTIME-Domain-0 +0 +[0-9]+:[0-5][0-9]:[0-5][0-9]' "uptime: dom0"
+expect "$log" '^UPTIME-g +1 +0:0[0-9]:[0-5][0-9]' "uptime: g, minutes old"
+expect "$log" '^usage: wardctl uptime \[NAME\|ID\.\.\.\]' "VERB -h: its usage"
+expect "$log" '^RC-HELP=0' "VERB -h: status 0"
+expect "$log" "^wardctl: unpause: domain g \(id 1\) is not paused" "unpause of a running domain says so"
+expect "$log" '^RC-UNPAUSE-RUNNING=1' "and fails"
+expect "$log" '^PAUSED-..p' "pause shows p in list"
+expect "$log" '^RC-PAUSE-UNPAUSE=0' "pause then unpause"
+expect "$log" '^RC-RENAME=0' "rename"
+expect "$log" '^RENAMED-g-renamed' "list shows the new name"
+expect "$log" '^wardctl: rename: a domain called "Domain-0" already exists' "rename to a name in use is refused"
+expect "$log" '^RC-RENAME-TAKEN=1' "status 1"
+expect "$log" '^RC-RENAME-DIGITS=2' "rename to an all-digit name: status 2"
+expect "$log" '^RC-RENAME-BACK=0' "rename back"
+expect "$log" "^wardctl: sysrq: KEY is one letter or digit" "sysrq with a bad key: one line"
+expect "$log" '^RC-SYSRQ=0' "sysrq"
+expect "$log" '^SYSRQ-HELP-[1-9]' "the guest's kernel handled SysRq h (its help in the console log)"
+expect "$log" '^SYSRQ-NODE-BYTES-1$' "and cleared control/sysrq"
+expect "$log" '^DMESG-CREATED-1' "dmesg: the hypervisor's line about creating d1"
+expect "$log" '^DMESG-DOM0-TEXT-0' "dmesg: not dom0's own console output"
+expect "$log" '^DMESG-AFTER-CLEAR-0' "dmesg -c clears the ring"
+expect "$log" '^RC-DMESG-BAD=2' "dmesg with a bad option: status 2"
+expect "$log" '^Parsing config from /etc/ward/h.cfg' "create NAME.cfg looks in /etc/ward"
 expect "$log" 'HELLO-FROM-42' "console: typed input ran in the domU, its output came back"
 expect "$log" 'RC-SHUTDOWN=0' "shutdown -w"
 expect "$log" 'G-LEFT-0' "the domU is gone"
@@ -134,10 +227,45 @@ expect "$log" 'HOTPLUG-connected' "hotplug-status = connected"
 expect "$log" 'PHYSDEV-7:[0-9a-f]+' "physical-device is the loop device in hex"
 expect "$log" 'VBD-STATE-2' "blkback probed the vbd (InitWait)"
 expect "$log" 'LOOPS-1' "one loop device for the image"
+expect "$log" "wardctl: /tmp/h2.cfg:5: disk /tmp/d.img: domain h \\(id [0-9]+\\) has it read-write as xvda; shut that domain down first, or give access 'w!' to share it anyway" "a copy of h's config under another name is refused while h has its disk"
+expect "$log" 'RC-H2-SAME-DISK=1' "refused: status 1"
+expect "$log" 'LOOPS-AFTER-REFUSAL-1' "the refusal attached no loop device"
+expect "$log" 'H2-LISTED-0' "and made no domain"
+expect "$log" 'RC-H3-FORCED=0' "access 'w!' shares it anyway"
+expect "$log" 'RC-DESTROY-H3=0' "destroy the forced sharer"
+expect "$log" 'RC-R1=0' "a read-only disk"
+expect "$log" 'RC-R2-SHARED-RO=0' "shared read-only with another domain"
+expect "$log" "wardctl: /etc/ward/rw.cfg:5: disk /tmp/r.img: domain r1 \\(id [0-9]+\\) has it read-only as xvda; make this one read-only too" "read-write beside read-only users is refused"
+expect "$log" 'RC-RW-BESIDE-RO=1' "refused: status 1"
+expect "$log" 'RC-DESTROY-R=0' "destroy the read-only sharers"
 expect "$log" 'RC-DESTROY-H=0' "destroy"
 expect "$log" 'LOOPS-AFTER-0' "the loop device is detached"
 expect "$log" 'VIFS-AFTER-0' "the vif is gone"
 expect "$log" 'BACKEND-DEVS-0' "no backend dirs left"
 expect "$log" 'RUN-FILES-0' "no console socket or pid file left"
+clean='home=0 be=0 loops=0 run=0 doms=0 vifs=0 daemons=0'
+for st in checked disk built stored console vif unpaused; do
+	expect "$log" "^wardctl: test: SIGINT at step $st " "create: SIGINT at step $st"
+	expect "$log" "^RC-INT-CREATE-$st=130" "create: SIGINT at $st ends it with status 130"
+	expect "$log" "^LEFT-create-$st $clean" "create: SIGINT at $st leaves nothing (xenstore, backends, loop, /run/ward, domain, vif, daemon)"
+done
+expect "$log" '^wardctl: create h: undone' "create says it undid itself"
+for st in teardown-console teardown-destroyed teardown-xenstore; do
+	expect "$log" "^RC-INT-DESTROY-$st=130" "destroy: SIGINT at $st is held until the end (status 130)"
+	expect "$log" "^LEFT-destroy-$st $clean" "destroy: SIGINT at $st leaves nothing"
+done
+expect "$log" '^RC-KILLED-CREATE=137' "create killed (SIGKILL) after its console step"
+expect "$log" '^KILLED-CREATE-LISTED-1' "it left a domain behind"
+expect "$log" '^cleanup: destroying its half-made domain [0-9]+' "cleanup: the killed create's domain"
+expect "$log" '^RC-CLEANUP=0' "cleanup: status 0"
+expect "$log" "^LEFT-cleanup-create $clean" "cleanup after a killed create leaves nothing"
+expect "$log" '^cleanup: detaching /dev/loop[0-9]+' "cleanup: a loop device a killed create attached"
+expect "$log" "^LEFT-cleanup-disk $clean" "cleanup after a create killed at its disk step leaves nothing"
+expect "$log" '^RC-KILLED-DESTROY=137' "destroy killed (SIGKILL) after the hypercall"
+expect "$log" '^wardctl: domain h \(id [0-9]+\) no longer exists; removing what it left behind' "destroy NAME of a gone domain"
+expect "$log" '^RC-DESTROY-GONE=0' "which succeeds"
+expect "$log" "^LEFT-destroy-gone $clean" "and leaves nothing"
+expect "$log" '^cleanup: nothing left over' "cleanup with nothing to do says so"
+expect "$log" "^RC-DESTROY-NOTHING=1" "destroy of a name nothing is left of: status 1"
 reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault anywhere"
 finish

@@ -125,7 +125,7 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buffer)
 			if (copy_from_guest_raw(chunk, buffer + done, n))
 				return -EFAULT;
 			if (d->domain_id == 0)
-				printk("%.*s", (int)n, chunk);
+				console_write_unkept(chunk, n);
 			else
 				console_line_add(d, chunk, n);
 			done += n;

@@ -2,20 +2,33 @@
 /*
  * printk: format into a per-call buffer, filter by level, write the line to
  * the console under console_lock so lines from different CPUs don't mix.
+ * What the console gets is also kept in a ring (the newest
+ * WARD_CTL_CONSOLE_RING bytes) for "wardctl dmesg" (WARD_CTL_console_read),
+ * except dom0's own console output, which dom0 has already.
  */
 #include <hv/printk.h>
 #include <hv/arch.h>
 #include <hv/lib.h>
 #include <hv/spinlock.h>
+#include <ward/ctl.h>
 #include <asm/percpu.h>
 #include <asm/time.h>
 
 #define PRINTK_LINE_MAX 512
+#define RING_SIZE	WARD_CTL_CONSOLE_RING	/* a power of two */
+_Static_assert((RING_SIZE & (RING_SIZE - 1)) == 0, "ring size is a power of two");
 
 /* Set once from the command line before other CPUs run; read-only after. */
 static enum log_level threshold = LVL_INFO;
-/* Serialises whole messages on the console. */
+/* Serialises whole messages on the console, and guards the ring below. */
 static DEFINE_SPINLOCK(console_lock);
+
+/*
+ * The ring: byte i of all that was kept is ring[i % RING_SIZE]; ring_prod
+ * counts every byte ever kept, ring_from is where a clear left the reader.
+ */
+static char ring[RING_SIZE];
+static uint64_t ring_prod, ring_from;
 
 static const char *const level_names[] = {
 	[LVL_ERR] = "err", [LVL_WARN] = "warn", [LVL_INFO] = "info", [LVL_DEBUG] = "debug",
@@ -79,11 +92,46 @@ static void console_write_locked(const char *s, size_t len)
 	console_owner = NO_OWNER;
 }
 
+/* Keep @s in the ring; console_lock held. Old bytes are overwritten. */
+static void ring_put(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		ring[ring_prod++ % RING_SIZE] = s[i];
+}
+
+/* Write @buf at level @lvl; @keep: into the ring too. */
+static void emit(enum log_level lvl, const char *buf, size_t n, bool keep)
+{
+	unsigned long flags;
+
+	if (lvl > threshold)
+		return;
+	if (arch_in_nmi()) {
+		bool locked = console_lock_nmi();
+
+		if (!locked || !console_at_line_start)
+			console_write("\n", 1);
+		if (locked) {
+			console_write_locked(buf, n);
+			if (keep)
+				ring_put(buf, n);
+			spin_unlock(&console_lock);
+		} else {
+			console_write(buf, n);
+		}
+		return;
+	}
+	flags = spin_lock_irqsave(&console_lock);
+	console_write_locked(buf, n);
+	if (keep)
+		ring_put(buf, n);
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
 	enum log_level lvl = LVL_INFO;
-	unsigned long flags;
 	int n;
 
 	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '3') {
@@ -95,21 +143,37 @@ void vprintk(const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
-	if (arch_in_nmi()) {
-		bool locked = console_lock_nmi();
+	emit(lvl, buf, (size_t)n, true);
+}
 
-		if (!locked || !console_at_line_start)
-			console_write("\n", 1);
-		if (locked) {
-			console_write_locked(buf, (size_t)n);
-			spin_unlock(&console_lock);
-		} else {
-			console_write(buf, (size_t)n);
-		}
-		return;
-	}
-	flags = spin_lock_irqsave(&console_lock);
-	console_write_locked(buf, (size_t)n);
+void console_write_unkept(const char *s, size_t len)
+{
+	emit(LVL_INFO, s, len, false);
+}
+
+size_t printk_ring_copy(uint64_t *pos, char *buf, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+	uint64_t oldest = ring_prod > RING_SIZE ? ring_prod - RING_SIZE : 0;
+	size_t n = 0;
+
+	if (oldest < ring_from)
+		oldest = ring_from;
+	/* What was overwritten since the last chunk is lost, not garbled. */
+	if (*pos < oldest)
+		*pos = oldest;
+	while (n < len && *pos < ring_prod)
+		buf[n++] = ring[(*pos)++ % RING_SIZE];
+	spin_unlock_irqrestore(&console_lock, flags);
+	return n;
+}
+
+void printk_ring_clear(uint64_t upto)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	if (upto > ring_from && upto <= ring_prod)
+		ring_from = upto;
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 

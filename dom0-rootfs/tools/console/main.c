@@ -71,6 +71,13 @@ static struct {
 } d;
 
 static volatile sig_atomic_t stop;
+/*
+ * SIGTERM and SIGINT stay blocked except inside ppoll() (serve), so one
+ * that arrives while we work is delivered at the next ppoll() and ends
+ * it at once: with plain poll(), a signal just before it would wait a
+ * whole tick, and teardown waits for our exit. Set in main().
+ */
+static sigset_t term_sigs, wait_mask;
 
 static void on_sigterm(int sig)
 {
@@ -279,7 +286,6 @@ static void cleanup(void)
 	if (d.listen_fd >= 0)
 		close(d.listen_fd);
 	unlink(d.sock_path);
-	unlink(d.pid_path);
 	if (d.xs)
 		xs_close(d.xs);
 	/* Closing the fd unbinds the port; unmapping drops our page reference. */
@@ -287,6 +293,13 @@ static void cleanup(void)
 	foreign_unmap_page(d.ring);
 	close(d.privcmd);
 	close(d.log_fd);
+	/*
+	 * The pid file stays: wardctl's teardown waits for this pid to be
+	 * gone before it destroys the domain (which must not find the ring
+	 * still mapped), then removes the file. Were we to remove it, a
+	 * teardown racing our own exit (on_poweroff = "preserve" exits us at
+	 * once) would find no file and not wait for the rest of our exit.
+	 */
 }
 
 /* Run the configured action; returns only if it could not. */
@@ -295,6 +308,8 @@ static void act(enum dom_action a)
 	char id[16];
 
 	snprintf(id, sizeof(id), "%" PRIu32, d.domid);
+	/* wardctl and the daemon it may start must get SIGTERM as usual. */
+	sigprocmask(SIG_UNBLOCK, &term_sigs, NULL);
 	if (a == DOM_ACTION_DESTROY)
 		execl(WARDCTL, "wardctl", "destroy", id, (char *)NULL);
 	else if (a == DOM_ACTION_RESTART)
@@ -378,6 +393,8 @@ static int setup(void)
 /* Serve until SIGTERM or the domain goes down; returns the action to take. */
 static enum dom_action serve(void)
 {
+	const struct timespec tick = { .tv_sec = TICK_MS / 1000,
+				       .tv_nsec = TICK_MS % 1000 * 1000000L };
 	struct pollfd p[3 + MAX_CLIENTS];
 	unsigned int i, n;
 	uint32_t reason;
@@ -394,7 +411,7 @@ static enum dom_action serve(void)
 		for (i = 0; i < MAX_CLIENTS; i++)
 			p[n++] = (struct pollfd){ .fd = d.clients[i].fd,
 						  .events = POLLIN };
-		if (poll(p, n, TICK_MS) < 0 && errno != EINTR)
+		if (ppoll(p, n, &tick, &wait_mask) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN) {
 			port = evtchn_wait(d.evtchn);
@@ -463,6 +480,13 @@ int main(int argc, char **argv)
 	setsid();
 	signal(SIGTERM, on_sigterm);
 	signal(SIGINT, on_sigterm);
+	sigemptyset(&term_sigs);
+	sigaddset(&term_sigs, SIGTERM);
+	sigaddset(&term_sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &term_sigs, &wait_mask);
+	/* Whatever mask we inherited, these two must reach ppoll(). */
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	if (setup())

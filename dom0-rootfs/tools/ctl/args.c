@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Argument parsing shared by the verbs: flags plus one NAME|ID or FILE. */
+/* Argument parsing shared by the verbs: flags plus one or two NAME|ID/FILE. */
 #include <string.h>
 
 #include "wardctl.h"
 
-int verb_parse(int argc, char **argv, const char *letters, const char *what,
-	       struct verb_args *out)
+/* @whats[0..n) name the positionals (for messages); all are required. */
+static int parse(int argc, char **argv, const char *letters,
+		 const char *const *whats, unsigned int n, struct verb_args *out)
 {
 	const char *verb = argv[0];
+	const char **slot[2] = { &out->pos, &out->pos2 };
 	const char *hit;
+	unsigned int got = 0;
 	int i;
 
 	out->pos = NULL;
+	out->pos2 = NULL;
 	out->flags = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -25,14 +29,39 @@ int verb_parse(int argc, char **argv, const char *letters, const char *what,
 			out->flags |= 1u << (hit - letters);
 			continue;
 		}
-		if (out->pos) {
+		if (got >= n) {
 			pr_err("%s: unexpected argument '%s'", verb, a);
 			return -1;
 		}
-		out->pos = a;
+		*slot[got++] = a;
 	}
-	if (!out->pos || !out->pos[0]) {
-		pr_err("%s: missing %s", verb, what);
+	for (got = 0; got < n; got++) {
+		if (!*slot[got] || !(*slot[got])[0]) {
+			pr_err("%s: missing %s", verb, whats[got]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int verb_parse(int argc, char **argv, const char *letters, const char *what,
+	       struct verb_args *out)
+{
+	return parse(argc, argv, letters, &what, 1, out);
+}
+
+int verb_parse2(int argc, char **argv, const char *letters, const char *what,
+		const char *what2, struct verb_args *out)
+{
+	const char *whats[2] = { what, what2 };
+
+	return parse(argc, argv, letters, whats, 2, out);
+}
+
+int verb_no_args(int argc, char **argv)
+{
+	if (argc > 1) {
+		pr_err("%s: unexpected argument '%s'", argv[0], argv[1]);
 		return -1;
 	}
 	return 0;

@@ -3,8 +3,12 @@
  * wardctl create FILE [-c]: parse and check the config, attach disk images
  * to loop devices, build the domain (WARD_CTL_create, paused), write its
  * xenstore nodes in one transaction, introduce it to xenstored, start its
- * console daemon, plug its vifs into their bridges, unpause it. Any failure
- * after the domain exists tears everything down again.
+ * console daemon, plug its vifs into their bridges, unpause it.
+ *
+ * All or nothing: any failure, and SIGINT/SIGTERM/SIGHUP/SIGQUIT (held
+ * pending by signals.c and looked at between steps), undoes everything
+ * done so far. What is acquired is also written to a journal
+ * (journal.h) as it happens, for "wardctl cleanup" after a SIGKILL.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,9 +25,13 @@
 #include "privcmd.h"
 #include "xs.h"
 #include "config.h"
+#include "disk-use.h"
+#include "journal.h"
 #include "wardctl.h"
 
 #define CONFIG_MAX_BYTES	(64 * 1024)
+/* Where "create NAME.cfg" looks when NAME.cfg is not here (xl: /etc/xen). */
+#define CONFIG_DIR		"/etc/ward"
 #define PLAN_MAX		256	/* nodes: ~30 per domain + ~20 per device */
 #define VIF_WAIT_TRIES		100	/* netback registers vifD.H after InitWait */
 #define VIF_WAIT_US		100000
@@ -46,7 +54,43 @@ struct create_state {
 	bool stored;			/* xenstore names our loops: teardown finds them */
 	unsigned int nr_loops;		/* b.disk_node[0..) we attached */
 	bool loop_attached[CFG_MAX_DISKS];
+	int journal;			/* fd of journal_path, or -1 */
+	char journal_path[64];
 };
+
+/* Start this create's journal; -1 (printed) if it cannot be written. */
+static int journal_begin(struct create_state *s)
+{
+	mkdir(WARDCTL_RUN_DIR, 0755);
+	snprintf(s->journal_path, sizeof(s->journal_path),
+		 WARDCTL_RUN_DIR "/create-%ld.journal", (long)getpid());
+	s->journal = open(s->journal_path,
+			  O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (s->journal < 0) {
+		pr_err("%s: %s", s->journal_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One line, written whole before the thing it names is relied on. */
+static void journal_note(struct create_state *s, const char *line)
+{
+	size_t len = strlen(line);
+
+	if (write(s->journal, line, len) != (ssize_t)len)
+		pr_warn("%s: %s (wardctl cleanup may miss this)", s->journal_path,
+			strerror(errno));
+}
+
+static void journal_end(struct create_state *s)
+{
+	if (s->journal < 0)
+		return;
+	close(s->journal);
+	unlink(s->journal_path);
+	s->journal = -1;
+}
 
 static char *read_text(const char *path)
 {
@@ -159,10 +203,15 @@ static int setup_disk(struct create_state *s, unsigned int i)
 	if (S_ISBLK(st.st_mode)) {
 		snprintf(s->b.disk_node[i], sizeof(s->b.disk_node[i]), "%s", d->target);
 	} else {
+		char line[96];
+
 		if (loop_attach(d->target, !d->writable, s->b.disk_node[i],
 				sizeof(s->b.disk_node[i])))
 			return -1;
 		s->loop_attached[i] = true;
+		journal_format_loop(line, sizeof(line), s->b.disk_node[i],
+				    st.st_dev, st.st_ino);
+		journal_note(s, line);
 		if (stat(s->b.disk_node[i], &st) < 0 || !S_ISBLK(st.st_mode)) {
 			pr_err("disk %s: %s is not a block device", d->target,
 			       s->b.disk_node[i]);
@@ -227,12 +276,17 @@ static int build(struct create_state *s, const char *cmdline)
 	else if (rc)
 		ctl_report(rc, "create domain");
 	if (rc == 0) {
+		char line[96];
+
 		s->built = true;
 		s->b.domid = ctl.domid;
 		s->b.store_mfn = c->store_mfn;
 		s->b.console_mfn = c->console_mfn;
 		s->b.store_port = c->store_port;
 		s->b.console_port = c->console_port;
+		journal_format_domain(line, sizeof(line), s->b.domid,
+				      s->b.console_mfn, s->b.store_mfn);
+		journal_note(s, line);
 	}
 	munmap((void *)(uintptr_t)c->kernel, c->kernel_len);
 	if (c->ramdisk)
@@ -277,7 +331,8 @@ static bool netdev_exists(const char *name)
 /*
  * Netback creates vif<D>.<H> once its backend reaches InitWait; it then
  * holds the backend short of Connected until hotplug-status says the
- * interface is in its bridge (pv-abi-devices.md §4.4).
+ * interface is in its bridge (pv-abi-devices.md §4.4). 0, -EINTR for a
+ * signal while waiting, -1 (printed).
  */
 static int plug_vif(struct create_state *s, unsigned int h)
 {
@@ -296,8 +351,11 @@ static int plug_vif(struct create_state *s, unsigned int h)
 			return -1;
 		}
 	}
-	for (try = 0; try < VIF_WAIT_TRIES && !netdev_exists(ifname); try++)
+	for (try = 0; try < VIF_WAIT_TRIES && !netdev_exists(ifname); try++) {
+		if (sig_caught("vif-wait"))
+			return -EINTR;	/* up to 10 s: Ctrl-C must not wait */
 		usleep(VIF_WAIT_US);
+	}
 	if (!netdev_exists(ifname)) {
 		pr_err("vif %u: %s did not appear (is xen-netback loaded?)", h, ifname);
 		return -1;
@@ -322,6 +380,18 @@ static int plug_vif(struct create_state *s, unsigned int h)
 	return 0;
 }
 
+/*
+ * @file as given if it exists or names a directory; else CONFIG_DIR/@file
+ * if that exists (into @buf); else @file, for its error message.
+ */
+static const char *config_find(const char *file, char *buf, size_t len)
+{
+	if (access(file, F_OK) == 0 || strchr(file, '/'))
+		return file;
+	snprintf(buf, len, CONFIG_DIR "/%s", file);
+	return access(buf, F_OK) == 0 ? buf : file;
+}
+
 /* Syntax first, so that a broken file is reported even off Ward. */
 static int parse_file(struct create_state *s, const char *file)
 {
@@ -343,7 +413,42 @@ static int parse_file(struct create_state *s, const char *file)
 	return 0;
 }
 
-/* Then against the machine: free memory, files, names in use. */
+/*
+ * xl's disk-in-use rules (disk-use.h) against every disk the live domains
+ * have; the caller holds ctl_lock, so no create can slip in between.
+ */
+static int check_disks(struct create_state *s, const char *file,
+		       const struct names *names)
+{
+	struct disk_use *uses = NULL;
+	unsigned int nr_uses = 0, i;
+	struct disk_id id;
+	char msg[CFG_MSG_MAX + CFG_PATH_MAX];
+	int rc = 0, hit;
+
+	if (!s->xs || !s->cfg.nr_disks)
+		return 0;
+	if (dom_disk_uses(s->xs, names->doms, names->nr, &uses, &nr_uses)) {
+		pr_err("cannot read the disks of the live domains from xenstore");
+		return -1;
+	}
+	for (i = 0; i < s->cfg.nr_disks && !rc; i++) {
+		const struct cfg_disk *d = &s->cfg.disks[i];
+
+		if (disk_identify(d->target, &id))
+			continue;	/* config_validate reported it */
+		hit = disk_conflict(uses, nr_uses, &id, d);
+		if (hit < 0)
+			continue;
+		disk_conflict_msg(&uses[hit], d, msg, sizeof(msg));
+		pr_err("%s:%u: %s", file, d->line, msg);
+		rc = -1;
+	}
+	free(uses);
+	return rc;
+}
+
+/* Then against the machine: free memory, files, names and disks in use. */
 static int check(struct create_state *s, const char *file)
 {
 	struct ward_ctl phys = { .cmd = WARD_CTL_physinfo };
@@ -359,18 +464,22 @@ static int check(struct create_state *s, const char *file)
 	if (dom_list(s->fd, s->xs, &names.doms, &names.nr))
 		return -1;
 	rc = config_validate(&s->cfg, file, &env, &msgs);
-	free(names.doms);
-	if (rc) {
+	if (rc)
 		fprintf(stderr, "wardctl: %s\n", msgs.error);
-		return -1;
-	}
-	return 0;
+	else
+		rc = check_disks(s, file, &names);
+	free(names.doms);
+	return rc ? -1 : 0;
 }
 
 /* Write the domain's nodes and hand its store ring to xenstored. */
 static int introduce(struct create_state *s, struct xs_plan *plan)
 {
-	int rc = layout_domain(&s->cfg, &s->b, plan);
+	int rc;
+
+	/* Domains never outlive dom0's boot, so its boot clock dates them. */
+	clock_start_time(s->b.start_time, sizeof(s->b.start_time));
+	rc = layout_domain(&s->cfg, &s->b, plan);
 
 	if (rc) {
 		pr_err("xenstore layout: %s", strerror(-rc));
@@ -388,17 +497,29 @@ static int introduce(struct create_state *s, struct xs_plan *plan)
 	return 0;
 }
 
+/* Give back everything @s holds, in the reverse order of acquisition. */
+static void undo(struct create_state *s)
+{
+	if (s->built)
+		dom_teardown(s->fd, s->xs, s->b.domid);
+	if (!s->stored)
+		detach_our_loops(s);
+	journal_end(s);
+}
+
 int cmd_create(int argc, char **argv)
 {
 	static struct xs_entry entries[PLAN_MAX];
-	static struct create_state s;
+	static struct create_state s = { .journal = -1 };
 	struct xs_plan plan = { .e = entries, .max = PLAN_MAX };
 	struct verb_args args;
-	char cmdline[WARD_CTL_CMDLINE_MAX + 8];
+	char cmdline[WARD_CTL_CMDLINE_MAX + 8], found[PATH_MAX];
 	unsigned int i;
+	int lock, sig = 0, rc;
 
 	if (verb_parse(argc, argv, "cn", "config FILE", &args))
 		return 2;
+	args.pos = config_find(args.pos, found, sizeof(found));
 	/* Like xl, on stderr, so that stdout carries only results. */
 	fprintf(stderr, "Parsing config from %s\n", args.pos);
 	if (parse_file(&s, args.pos))
@@ -416,48 +537,82 @@ int cmd_create(int argc, char **argv)
 		if (!s.xs)
 			return 1;
 	}
-	if (check(&s, args.pos))
+	/*
+	 * Held until create is done (or exits): checks and their use agree.
+	 * Waiting for it may be interrupted as usual; nothing is held yet.
+	 */
+	lock = ctl_lock();
+	if (lock < 0)
 		return 1;
+	sig_defer();
+	if (check(&s, args.pos) || journal_begin(&s))
+		return sig_finish(1);
 	config_cmdline(&s.cfg, cmdline, sizeof(cmdline));
 	snprintf(s.b.console_log, sizeof(s.b.console_log),
 		 WARDCTL_LOG_DIR "/console-%s.log", s.cfg.name);
 
-	for (i = 0; i < s.cfg.nr_disks; i++)
+	if ((sig = sig_caught("checked")))
+		goto fail;
+	for (i = 0; i < s.cfg.nr_disks; i++) {
 		if (setup_disk(&s, i))
 			goto fail;
+		if ((sig = sig_caught("disk")))
+			goto fail;
+	}
 	if (pick_macs(&s) || build(&s, cmdline))
+		goto fail;
+	if ((sig = sig_caught("built")))
 		goto fail;
 
 	if (s.xs && introduce(&s, &plan))
 		goto fail;
+	if ((sig = sig_caught("stored")))
+		goto fail;
 	if (start_console(&s, args.pos))
 		goto fail;
-	for (i = 0; i < s.cfg.nr_vifs; i++)
-		if (plug_vif(&s, i))
+	if ((sig = sig_caught("console")))
+		goto fail;
+	for (i = 0; i < s.cfg.nr_vifs; i++) {
+		rc = plug_vif(&s, i);
+		if (rc == -EINTR)
+			sig = sig_caught("");
+		if (rc)
 			goto fail;
+		if ((sig = sig_caught("vif")))
+			goto fail;
+	}
 	{
 		struct ward_ctl ctl = { .cmd = WARD_CTL_unpause, .domid = s.b.domid };
 
 		if (ctl_call(s.fd, &ctl, "unpause"))
 			goto fail;
 	}
+	/* The last moment to change our mind: after this, it was created. */
+	if ((sig = sig_caught("unpaused")))
+		goto fail;
+	journal_end(&s);
 	printf("Started domain %s (id=%" PRIu32 ")\n", s.cfg.name, s.b.domid);
 	fflush(stdout);
+	close(lock);
 	if (s.xs)
 		xs_close(s.xs);
-	if (args.flags & FLAG_CONSOLE) {
+	rc = sig_finish(0);
+	if (rc || !(args.flags & FLAG_CONSOLE))
+		return rc;
+	{
 		char id[16];
 		char *cargv[] = { "console", id, NULL };
 
 		snprintf(id, sizeof(id), "%" PRIu32, s.b.domid);
 		return cmd_console(2, cargv);
 	}
-	return 0;
 
 fail:
-	if (s.built)
-		dom_teardown(s.fd, s.xs, s.b.domid);
-	if (!s.stored)
-		detach_our_loops(&s);
-	return 1;
+	if (sig)
+		pr_err("create %s: interrupted (%s); undoing what it did", s.cfg.name,
+		       strsignal(sig));
+	undo(&s);
+	if (sig)
+		fprintf(stderr, "wardctl: create %s: undone\n", s.cfg.name);
+	return sig_finish(1);
 }

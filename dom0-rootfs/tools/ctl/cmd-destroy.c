@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "privcmd.h"
 #include "xs.h"
 #include "wardctl.h"
 
@@ -46,17 +47,71 @@ static int target(int argc, char **argv, const char *flags, bool want_xs,
 	return 0;
 }
 
+/*
+ * The gone domain @arg (a name or id) left something: its id into *@domid.
+ * Names come from the leftover xenstore homes.
+ */
+static bool find_leftover(struct xs_handle *xs, const struct dom_entry *doms,
+			  unsigned int nr, const char *arg, uint32_t *domid)
+{
+	uint32_t ids[64];
+	char path[64], name[CFG_NAME_MAX];
+	int n, i;
+
+	n = dom_leftovers(xs, doms, nr, ids, 64);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/local/domain/%" PRIu32 "/name", ids[i]);
+		if (xs && store_read(xs, path, name, sizeof(name)) == 0 &&
+		    !strcmp(name, arg))
+			break;
+		snprintf(name, sizeof(name), "%" PRIu32, ids[i]);
+		if (!strcmp(name, arg))
+			break;
+	}
+	if (i == n)
+		return false;
+	*domid = ids[i];
+	return true;
+}
+
+/*
+ * Under the lock and with signals held: a destroy is never half-done. A
+ * Ctrl-C waits for the end (each step is bounded), then ends wardctl.
+ */
 int cmd_destroy(int argc, char **argv)
 {
+	struct dom_entry *doms;
 	struct xs_handle *xs;
-	struct dom_entry d;
-	unsigned int flags;
-	int fd, rc;
+	struct verb_args args;
+	unsigned int nr;
+	uint32_t domid;
+	int fd, i, rc = 1;
 
-	rc = target(argc, argv, "", false, &fd, &xs, &d, &flags);
-	if (rc)
-		return rc;
-	return dom_teardown(fd, xs, d.info.domid) ? 1 : 0;
+	if (verb_parse(argc, argv, "", "domain NAME or ID", &args))
+		return 2;
+	fd = ctl_open();
+	if (fd < 0)
+		return 1;
+	xs = xs_open(NULL);	/* names and backends, if xenstored runs */
+	if (ctl_lock() < 0)
+		return 1;
+	sig_defer();
+	if (dom_list(fd, xs, &doms, &nr))
+		return sig_finish(1);
+	i = dominfo_lookup(doms, nr, args.pos);
+	if (i >= 0 && doms[i].info.domid == 0) {
+		pr_err("destroy: refusing to act on dom0");
+	} else if (i >= 0) {
+		rc = dom_teardown(fd, xs, doms[i].info.domid) ? 1 : 0;
+	} else if (find_leftover(xs, doms, nr, args.pos, &domid)) {
+		fprintf(stderr, "wardctl: domain %s (id %" PRIu32 ") no longer exists; removing what it left behind\n",
+			args.pos, domid);
+		rc = dom_teardown(fd, xs, domid) ? 1 : 0;
+	} else {
+		pr_err("no domain '%s' (see wardctl list)", args.pos);
+	}
+	free(doms);
+	return sig_finish(rc);
 }
 
 static int pause_op(int argc, char **argv, uint32_t cmd)
@@ -69,9 +124,20 @@ static int pause_op(int argc, char **argv, uint32_t cmd)
 	rc = target(argc, argv, "", false, &fd, &xs, &d, &flags);
 	if (rc)
 		return rc;
+	if (cmd == WARD_CTL_unpause && !(d.info.flags & WARD_DOMINF_paused)) {
+		pr_err("unpause: domain %s (id %" PRIu32 ") is not paused (it is running; 'wardctl pause' stops it)",
+		       d.name[0] ? d.name : "?", d.info.domid);
+		return 1;
+	}
 	struct ward_ctl ctl = { .cmd = cmd, .domid = d.info.domid };
 
-	return ctl_call(fd, &ctl, argv[0]) ? 1 : 0;
+	rc = ward_ctl(fd, &ctl);
+	/* Someone else unpaused it between our list and the call. */
+	if (rc == -EINVAL && cmd == WARD_CTL_unpause)
+		pr_err("unpause: domain %" PRIu32 " is not paused", d.info.domid);
+	else
+		ctl_report(rc, argv[0]);
+	return rc ? 1 : 0;
 }
 
 int cmd_pause(int argc, char **argv)
@@ -163,10 +229,14 @@ int cmd_shutdown(int argc, char **argv)
 	       d.name[0] ? d.name : "?", d.info.domid);
 	fflush(stdout);
 	wait_down(fd, xs, d.info.domid);
+	/* Waiting may be interrupted; the teardown, like destroy, may not. */
+	if (ctl_lock() < 0)
+		return 1;
+	sig_defer();
 	rc = dom_teardown(fd, xs, d.info.domid);
 	if (!rc)
 		printf("Domain %" PRIu32 " has been shut down\n", d.info.domid);
-	return rc ? 1 : 0;
+	return sig_finish(rc ? 1 : 0);
 }
 
 int cmd_reboot(int argc, char **argv)

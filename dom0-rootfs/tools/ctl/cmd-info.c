@@ -43,10 +43,8 @@ int cmd_info(int argc, char **argv)
 	struct utsname u;
 	int fd;
 
-	if (argc > 1) {
-		pr_err("info: unexpected argument '%s'", argv[1]);
+	if (verb_no_args(argc, argv))
 		return 2;
-	}
 	fd = ctl_open();
 	if (fd < 0)
 		return 1;

@@ -526,8 +526,19 @@ uint32_t config_vdev_number(const char *vdev)
 	return XVD_EXT_FLAG | (disk << 8) | part;
 }
 
-static int parse_access(const char *s, bool *writable)
+/*
+ * "r"/"ro", "w"/"rw", or "w!"/"rw!": read-write and shared even while
+ * another domain uses the disk (the disk-in-use check is skipped, as xl
+ * skips it for "w!").
+ */
+static int parse_access(const char *s, bool *writable, bool *force)
 {
+	*force = false;
+	if (!strcmp(s, "w!") || !strcmp(s, "rw!")) {
+		*writable = true;
+		*force = true;
+		return 0;
+	}
 	if (!strcmp(s, "w") || !strcmp(s, "rw")) {
 		*writable = true;
 		return 0;
@@ -541,9 +552,9 @@ static int parse_access(const char *s, bool *writable)
 
 static bool is_access(const char *s)
 {
-	bool w;
+	bool w, f;
 
-	return parse_access(s, &w) == 0;
+	return parse_access(s, &w, &f) == 0;
 }
 
 /* Strip blanks at both ends, in place. */
@@ -573,8 +584,8 @@ static int disk_set(struct cfg_disk *d, const char *key, const char *val,
 			ERR("vdev '%s' is not an xvd name (xvda, xvdb, ...)", val);
 		strcpy(d->vdev, val);
 	} else if (!strcmp(key, "access") || !strcmp(key, "mode")) {
-		if (parse_access(val, &d->writable))
-			ERR("access '%s': expected r, ro, w or rw", val);
+		if (parse_access(val, &d->writable, &d->force))
+			ERR("access '%s': expected r, ro, w, rw or w! (read-write, shared by force)", val);
 	} else if (!strcmp(key, "format")) {
 		if (*val && strcmp(val, "raw"))
 			ERR("format '%s': only raw images are supported", val);
@@ -669,8 +680,10 @@ int config_parse_disk(const char *spec, struct cfg_disk *d, char *err,
 	if (!d->vdev[0])
 		ERR("no vdev (e.g. xvda)");
 	d->virtual_device = config_vdev_number(d->vdev);
-	if (d->cdrom)
+	if (d->cdrom) {
 		d->writable = false;
+		d->force = false;
+	}
 	return 0;
 }
 
@@ -770,7 +783,7 @@ void config_cmdline(const struct dom_config *cfg, char *buf, size_t len)
 		snprintf(buf, len, "%s", cfg->extra);
 }
 
-static bool valid_name(const char *name)
+bool config_valid_name(const char *name)
 {
 	const char *p;
 	bool digits_only = true;
@@ -797,7 +810,7 @@ int config_validate(const struct dom_config *cfg, const char *file,
 		set_error(msgs, "%s: no name = \"...\" given", file);
 		return -1;
 	}
-	if (!valid_name(cfg->name)) {
+	if (!config_valid_name(cfg->name)) {
 		set_error(msgs, "%s:%u: name \"%s\": use letters, digits, '-', '_' and '.', not only digits",
 			  file, cfg->line[CFG_KEY_NAME], cfg->name);
 		return -1;

@@ -36,6 +36,8 @@ struct cfg_disk {
 	char vdev[16];			/* "xvda" */
 	uint32_t virtual_device;	/* blkfront's number: 51712 for xvda */
 	bool writable;
+	/* 'w!': share it even while another live domain uses it (xl's spelling) */
+	bool force;
 	bool cdrom;
 	unsigned int line;
 };
@@ -124,6 +126,12 @@ struct cfg_env {
  */
 int config_validate(const struct dom_config *cfg, const char *file,
 		    const struct cfg_env *env, struct cfg_msgs *msgs);
+
+/*
+ * A name a domain may have: letters, digits, '-', '_', '.', not only
+ * digits (it could not be told from a domid), not empty.
+ */
+bool config_valid_name(const char *name);
 
 /* "destroy", "restart", "preserve". */
 const char *config_action_name(enum cfg_action a);

@@ -4,11 +4,14 @@
  * teardown shared by destroy, shutdown -w and a failed create.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
+#include <sys/file.h>
 
 #include "privcmd.h"
 #include "xs.h"
@@ -18,8 +21,10 @@
 #define DESTROY_RETRIES		50	/* -EAGAIN while the domain's memory goes */
 #define DESTROY_RETRY_US	100000
 #define TX_RETRIES		10
-#define CONSOLE_EXIT_TRIES	50	/* its cleanup is a few syscalls */
+#define CONSOLE_EXIT_TRIES	100	/* its cleanup is a few syscalls; 2 s */
 #define CONSOLE_EXIT_WAIT_US	20000
+/* Beside /run/ward, not in it: that holds only state of live domains. */
+#define LOCK_PATH		"/run/wardctl.lock"
 
 int ctl_open(void)
 {
@@ -48,6 +53,31 @@ int ctl_call(int fd, struct ward_ctl *ctl, const char *what)
 
 	ctl_report(rc, what);
 	return rc;
+}
+
+int ctl_lock(void)
+{
+	int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		pr_err("%s: %s", LOCK_PATH, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			pr_err("locking %s: %s", LOCK_PATH, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void clock_start_time(char *buf, size_t len)
+{
+	struct timespec ts = { 0 };
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	snprintf(buf, len, "%lld.%02ld", (long long)ts.tv_sec, ts.tv_nsec / 10000000);
 }
 
 struct xs_handle *store_open(void)
@@ -119,8 +149,8 @@ int dom_list(int fd, struct xs_handle *xs, struct dom_entry **doms,
 	return 0;
 }
 
-int dom_find(int fd, struct xs_handle *xs, const char *arg,
-	     struct dom_entry *out)
+int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
+		   struct dom_entry *out)
 {
 	struct dom_entry *doms;
 	unsigned int nr;
@@ -130,14 +160,20 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	if (rc)
 		return rc;
 	i = dominfo_lookup(doms, nr, arg);
-	if (i < 0) {
-		pr_err("no domain '%s' (see wardctl list)", arg);
-		free(doms);
-		return i;
-	}
-	*out = doms[i];
+	if (i >= 0)
+		*out = doms[i];
 	free(doms);
-	return 0;
+	return i < 0 ? i : 0;
+}
+
+int dom_find(int fd, struct xs_handle *xs, const char *arg,
+	     struct dom_entry *out)
+{
+	int rc = dom_find_quiet(fd, xs, arg, out);
+
+	if (rc == -ENOENT || rc == -EINVAL)
+		pr_err("no domain '%s' (see wardctl list)", arg);
+	return rc;
 }
 
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan)
@@ -210,7 +246,37 @@ static unsigned int collect_loops(struct xs_handle *xs, uint32_t domid,
 	return found;
 }
 
-/* SIGTERM the domain's console daemon (it removes its own files). */
+/*
+ * true if @pid runs the console daemon (not a stranger that reuses its
+ * pid) and has not exited: a zombie waiting for init to reap it holds
+ * nothing, the ring least of all.
+ */
+static bool consoled_alive(long pid)
+{
+	static const char want[] = "(ward-consoled) ";
+	char path[48], stat[128] = "", *comm, *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	/* "PID (COMM) STATE ...". */
+	comm = strchr(stat, '(');
+	if (!comm || strncmp(comm, want, sizeof(want) - 1))
+		return false;
+	state = comm + sizeof(want) - 1;
+	return *state && *state != 'Z';
+}
+
+/*
+ * SIGTERM the domain's console daemon and wait for it to exit; then
+ * remove its pid file (the daemon leaves it to us, so that we always
+ * wait) and its socket (which a daemon killed outright leaves).
+ */
 static void stop_console(uint32_t domid)
 {
 	char path[64], buf[32];
@@ -220,15 +286,18 @@ static void stop_console(uint32_t domid)
 
 	snprintf(path, sizeof(path), WARDCTL_RUN_DIR "/console-%" PRIu32 ".pid", domid);
 	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
-	    pid != getpid() && kill((pid_t)pid, SIGTERM) == 0) {
-		/* Its exit unmaps the ring page, which the domain's death awaits. */
-		for (try = 0; try < CONSOLE_EXIT_TRIES && kill((pid_t)pid, 0) == 0; try++)
-			usleep(CONSOLE_EXIT_WAIT_US);
+	if (f) {
+		if (fgets(buf, sizeof(buf), f) && (pid = strtol(buf, NULL, 10)) > 1 &&
+		    pid != getpid() && consoled_alive(pid) &&
+		    kill((pid_t)pid, SIGTERM) == 0) {
+			/* Its exit unmaps the ring page, which the domain's death awaits. */
+			for (try = 0; try < CONSOLE_EXIT_TRIES && consoled_alive(pid); try++)
+				usleep(CONSOLE_EXIT_WAIT_US);
+		}
+		fclose(f);
+		unlink(path);
 	}
-	fclose(f);
+	snprintf(path, sizeof(path), WARDCTL_RUN_DIR "/console-%" PRIu32 ".sock", domid);
 	unlink(path);
 }
 
@@ -239,7 +308,12 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 	struct ward_ctl ctl = { .cmd = WARD_CTL_destroy, .domid = domid };
 	int rc;
 
+	/*
+	 * The checkpoints only serve WARDCTL_TEST_STOP: a signal held by
+	 * sig_defer() waits until the teardown is complete.
+	 */
 	stop_console(domid);
+	sig_caught("teardown-console");
 	if (xs)
 		nloops = collect_loops(xs, domid, loops, CFG_MAX_DISKS);
 
@@ -254,6 +328,7 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 		pr_err("destroy domain %" PRIu32 ": %s", domid, strerror(-rc));
 		return rc;
 	}
+	sig_caught("teardown-destroyed");
 
 	if (xs) {
 		/* Backends first: their removal makes blkback/netback let go. */
@@ -265,6 +340,7 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 		xs_rm(xs, XS_NO_TX, path);
 		xs_release(xs, domid);
 	}
+	sig_caught("teardown-xenstore");
 	detach_loops(loops, nloops);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "dominfo.h"
 
 #define NS_PER_SEC	1000000000.0
+#define SECS_PER_DAY	86400
 
 const char *dominfo_header(void)
 {
@@ -35,17 +36,22 @@ void dominfo_state(const struct ward_dominfo *info, char *buf)
 	buf[6] = '\0';
 }
 
+/* The name "list" shows: unnamed domains (create -n) as "(domain N)". */
+static const char *shown_name(const struct dom_entry *d, char *buf, size_t len)
+{
+	if (d->name[0])
+		return d->name;
+	snprintf(buf, len, "(domain %" PRIu32 ")", d->info.domid);
+	return buf;
+}
+
 void dominfo_format(const struct dom_entry *d, char *buf, size_t len)
 {
 	const struct ward_dominfo *i = &d->info;
 	char state[7];
 	char unnamed[24];
-	const char *name = d->name;
+	const char *name = shown_name(d, unnamed, sizeof(unnamed));
 
-	if (!name[0]) {
-		snprintf(unnamed, sizeof(unnamed), "(domain %" PRIu32 ")", i->domid);
-		name = unnamed;
-	}
 	dominfo_state(i, state);
 	snprintf(buf, len, "%-40s %5" PRIu32 " %5" PRIu64 " %5" PRIu32 "     %s %8.1f\n",
 		 name, i->domid, i->tot_pages * PAGE_KB / 1024, i->nr_vcpus,
@@ -73,4 +79,106 @@ int dominfo_lookup(const struct dom_entry *doms, unsigned int nr,
 		if (!strcmp(doms[i].name, arg))
 			return i;
 	return -ENOENT;
+}
+
+/* Name in 32 columns, the id in 5, then the uptime: one format for both. */
+#define UPTIME_FMT	"%-32s %5s %s\n"
+
+const char *dominfo_uptime_header(void)
+{
+	static char header[64];
+
+	snprintf(header, sizeof(header), UPTIME_FMT, "Name", "ID", "Uptime");
+	return header;
+}
+
+void dominfo_uptime(const struct dom_entry *d, uint64_t secs, char *buf,
+		    size_t len)
+{
+	uint64_t days = secs / SECS_PER_DAY, rest = secs % SECS_PER_DAY;
+	char unnamed[24], id[16], up[64], days_s[32] = "";
+
+	if (days)
+		snprintf(days_s, sizeof(days_s), "%" PRIu64 " day%s, ", days,
+			 days == 1 ? "" : "s");
+	snprintf(id, sizeof(id), "%" PRIu32, d->info.domid);
+	snprintf(up, sizeof(up), "%s%2" PRIu64 ":%02" PRIu64 ":%02" PRIu64, days_s,
+		 rest / 3600, rest / 60 % 60, rest % 60);
+	snprintf(buf, len, UPTIME_FMT, shown_name(d, unnamed, sizeof(unnamed)), id, up);
+}
+
+/* @s as a JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_disks(FILE *f, const struct dom_detail *d)
+{
+	unsigned int i;
+
+	fprintf(f, ",\n            \"disks\": [");
+	for (i = 0; i < d->nr_disks; i++) {
+		fprintf(f, "%s\n                {\n                    \"pdev_path\": ",
+			i ? "," : "");
+		json_str(f, d->disks[i].target);
+		fprintf(f, ",\n                    \"vdev\": ");
+		json_str(f, d->disks[i].vdev);
+		fprintf(f, ",\n                    \"readwrite\": %d\n                }",
+			d->disks[i].writable ? 1 : 0);
+	}
+	fprintf(f, "%s]", d->nr_disks ? "\n            " : "");
+}
+
+static void json_nics(FILE *f, const struct dom_detail *d)
+{
+	unsigned int i;
+
+	fprintf(f, ",\n            \"nics\": [");
+	for (i = 0; i < d->nr_nics; i++) {
+		fprintf(f, "%s\n                {\n                    \"devid\": %u,\n                    \"mac\": ",
+			i ? "," : "", i);
+		json_str(f, d->nics[i].mac);
+		fprintf(f, ",\n                    \"bridge\": ");
+		json_str(f, d->nics[i].bridge);
+		fprintf(f, "\n                }");
+	}
+	fprintf(f, "%s]", d->nr_nics ? "\n            " : "");
+}
+
+void dominfo_json(FILE *f, const struct dom_detail *d, unsigned int nr)
+{
+	unsigned int i;
+
+	fprintf(f, "[");
+	for (i = 0; i < nr; i++) {
+		const struct ward_dominfo *in = &d[i].e.info;
+
+		fprintf(f, "%s\n    {\n        \"domid\": %" PRIu32 ",\n        \"config\": {\n",
+			i ? "," : "", in->domid);
+		fprintf(f, "            \"c_info\": {\n                \"type\": \"pv\",\n                \"name\": ");
+		json_str(f, d[i].e.name);
+		fprintf(f, "\n            },\n            \"b_info\": {\n                \"max_vcpus\": %" PRIu32,
+			in->nr_vcpus);
+		if (d[i].max_kb)
+			fprintf(f, ",\n                \"max_memkb\": %" PRIu64, d[i].max_kb);
+		if (d[i].target_kb)
+			fprintf(f, ",\n                \"target_memkb\": %" PRIu64, d[i].target_kb);
+		fprintf(f, "\n            }");
+		json_disks(f, &d[i]);
+		json_nics(f, &d[i]);
+		fprintf(f, "\n        }\n    }");
+	}
+	fprintf(f, "%s]\n", nr ? "\n" : "");
 }

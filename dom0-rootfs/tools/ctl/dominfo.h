@@ -5,8 +5,10 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <ward/ctl.h>
 
 #include "config.h"
@@ -38,3 +40,42 @@ void dominfo_format(const struct dom_entry *d, char *buf, size_t len);
  */
 int dominfo_lookup(const struct dom_entry *doms, unsigned int nr,
 		   const char *arg);
+
+/* A disk and a vif as their backends in xenstore describe them. */
+struct dom_disk_info {
+	char target[CFG_PATH_MAX];
+	char vdev[16];
+	bool writable;
+};
+
+struct dom_nic_info {
+	char mac[18];
+	char bridge[32];
+};
+
+/* What "list -l" says about a domain beyond its entry (xenstore's view). */
+struct dom_detail {
+	struct dom_entry e;
+	uint64_t target_kb, max_kb;	/* memory/target, memory/static-max; 0: unknown */
+	struct dom_disk_info disks[CFG_MAX_DISKS];
+	unsigned int nr_disks;
+	struct dom_nic_info nics[CFG_MAX_VIFS];
+	unsigned int nr_nics;
+};
+
+/*
+ * "list -l": a JSON array with one object per domain, shaped as xl's
+ * (domid, then config with c_info, b_info, disks and nics; only the
+ * fields Ward knows), indented by four spaces as xl prints it.
+ */
+void dominfo_json(FILE *f, const struct dom_detail *d, unsigned int nr);
+
+/* The header line of "wardctl uptime", with its newline. */
+const char *dominfo_uptime_header(void);
+
+/*
+ * One line of "wardctl uptime" (with its newline): name, id and @secs as
+ * xl prints uptimes, "H:MM:SS" or "N day(s), H:MM:SS".
+ */
+void dominfo_uptime(const struct dom_entry *d, uint64_t secs, char *buf,
+		    size_t len);

@@ -114,6 +114,7 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 	emit(em, "", "%s", "");
 	emit(em, "name", "%s", cfg->name);
 	emit(em, "domid", "%" PRIu32, b->domid);
+	emit(em, "start_time", "%s", b->start_time);
 	emit(em, "memory", "%s", "");
 	emit(em, "memory/static-max", "%" PRIu64, mem_kb);
 	emit(em, "memory/target", "%" PRIu64, mem_kb);

@@ -38,6 +38,8 @@ struct dom_build {
 	char disk_node[CFG_MAX_DISKS][32];
 	uint8_t vif_mac[CFG_MAX_VIFS][6];	/* chosen when the config had none */
 	char console_log[XS_PATH_MAX];
+	/* dom0's CLOCK_BOOTTIME at create, "S.CC" seconds: for uptime */
+	char start_time[32];
 };
 
 /* Paths, so that create and destroy agree. */

@@ -93,3 +93,21 @@ int loop_detach(const char *node)
 	pr_warn("could not detach %s: %s", node, strerror(errno));
 	return -EBUSY;
 }
+
+int loop_backing(const char *node, uint64_t *dev, uint64_t *ino)
+{
+	struct loop_info64 info;
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, LOOP_GET_STATUS64, &info) < 0)
+		rc = -errno;	/* ENXIO: nothing attached */
+	close(fd);
+	if (rc)
+		return rc;
+	*dev = info.lo_device;
+	*ino = info.lo_inode;
+	return 0;
+}

@@ -2,6 +2,8 @@
 /*
  * wardctl: Ward's toolstack CLI. One table maps each verb to its handler;
  * each handler lives in cmd-<verb>.c. Verbs and output follow xl's habits.
+ * "wardctl VERB -h" prints the verb's line of the table, so no handler
+ * needs its own help.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,49 +13,75 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "create", cmd_create, "FILE [-c] [-n]", "create a domain from a config file (-c: attach its console; -n: no xenstore, console only)" },
-	{ "list", cmd_list, "", "list domains" },
+	{ "create", cmd_create, "FILE [-c] [-n]", "create a domain from a config file, looked for in /etc/ward too (-c: attach its console; -n: no xenstore, console only)" },
+	{ "list", cmd_list, "[-l] [NAME|ID...]", "list domains, or only those named (-l: as JSON, like xl list -l)" },
 	{ "console", cmd_console, "NAME|ID", "attach to a domain's console (Ctrl-] detaches)" },
 	{ "shutdown", cmd_shutdown, "NAME|ID [-w]", "ask a domain to power off (-w: wait, then clean up)" },
 	{ "reboot", cmd_reboot, "NAME|ID", "ask a domain to reboot (its on_reboot says what follows)" },
-	{ "destroy", cmd_destroy, "NAME|ID", "kill a domain at once and clean up after it" },
+	{ "destroy", cmd_destroy, "NAME|ID", "kill a domain at once and clean up after it (also what a gone domain left)" },
+	{ "cleanup", cmd_cleanup, "", "remove what gone domains and killed creates left behind" },
 	{ "pause", cmd_pause, "NAME|ID", "stop a domain's vCPUs" },
 	{ "unpause", cmd_unpause, "NAME|ID", "let a paused domain run again" },
+	{ "domid", cmd_domid, "NAME", "print a domain's id" },
+	{ "domname", cmd_domname, "ID", "print a domain's name" },
+	{ "rename", cmd_rename, "NAME|ID NEWNAME", "give a domain another name" },
+	{ "uptime", cmd_uptime, "[NAME|ID...]", "how long each domain has run, as xl uptime" },
+	{ "sysrq", cmd_sysrq, "NAME|ID KEY", "send a magic SysRq key to a domain (xenstore control/sysrq)" },
+	{ "dmesg", cmd_dmesg, "[-c]", "the hypervisor's message ring (-c: then clear it)" },
 	{ "info", cmd_info, "", "the machine and the hypervisor, as xl info" },
 	{ "help", cmd_help, "", "show this help" },
 };
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: wardctl COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %-14s %s\n", commands[i].name,
+	fprintf(f, "usage: wardctl COMMAND [ARGS]   (wardctl COMMAND -h: its help)\n\ncommands:\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-9s %-18s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 }
 
 static int cmd_help(int argc, char **argv)
 {
-	if (argc > 1) {
-		pr_err("help: unexpected argument '%s'", argv[1]);
+	if (verb_no_args(argc, argv))
 		return 2;
-	}
 	usage(stdout);
 	return 0;
 }
 
+/* true if @argv[1..argc) asks for help. */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
+	const struct command *c;
 	size_t i;
 
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < NR_COMMANDS; i++) {
+		c = &commands[i];
+		if (strcmp(argv[1], c->name))
+			continue;
+		if (wants_help(argc - 1, argv + 1)) {
+			printf("usage: wardctl %s %s\n  %s\n", c->name, c->args, c->help);
+			return 0;
+		}
+		return c->fn(argc - 1, argv + 1);
+	}
 	pr_err("unknown command '%s' (try 'wardctl help')", argv[1]);
 	return 2;
 }

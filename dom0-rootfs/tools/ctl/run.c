@@ -26,6 +26,7 @@ int run(char *const argv[], char *out, size_t outlen)
 		return -1;
 	}
 	if (pid == 0) {
+		sig_child_reset();	/* the daemon must take SIGTERM */
 		if (out) {
 			dup2(pipefd[1], STDOUT_FILENO);
 			close(pipefd[0]);

@@ -36,15 +36,23 @@ int cmd_info(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
+int cmd_domid(int argc, char **argv);
+int cmd_domname(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_sysrq(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
 
 /* ---- args.c (pure) ---- */
 
-/* Options of a verb: "-c" style flags, one positional argument. */
+/* Options of a verb: "-c" style flags, one or two positional arguments. */
 struct verb_args {
 	const char *pos;	/* the positional argument */
+	const char *pos2;	/* the second one (verb_parse2) */
 	unsigned int flags;	/* bit i set: flag i of @letters given */
 };
 
@@ -55,6 +63,11 @@ struct verb_args {
  */
 int verb_parse(int argc, char **argv, const char *letters, const char *what,
 	       struct verb_args *out);
+/* The same with exactly two positionals, @what then @what2. */
+int verb_parse2(int argc, char **argv, const char *letters, const char *what,
+		const char *what2, struct verb_args *out);
+/* A verb without arguments: 0, or -1 after printing one line. */
+int verb_no_args(int argc, char **argv);
 
 /* ---- dom.c: the hypervisor and xenstore side of domains ---- */
 
@@ -78,6 +91,9 @@ int dom_list(int fd, struct xs_handle *xs, struct dom_entry **doms,
 /* Resolve NAME|ID to its entry; prints and returns -errno if absent. */
 int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	     struct dom_entry *out);
+/* The same, printing nothing for an absent domain (-ENOENT). */
+int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
+		   struct dom_entry *out);
 /* Write every node of @plan in one transaction (retried on conflict). */
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan);
 /* Read @path into @buf; 0 or -errno. */
@@ -86,12 +102,67 @@ int store_read(struct xs_handle *xs, const char *path, char *buf, size_t len);
 /* Tear down everything create set up for @domid (any part may be absent). */
 int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid);
 
+/*
+ * Domains that no longer exist but left something behind (xenstore home
+ * or backend dirs, console daemon files): their ids into @ids[0..max),
+ * how many is returned. @doms: the live domains, from dom_list().
+ */
+int dom_leftovers(struct xs_handle *xs, const struct dom_entry *doms,
+		  unsigned int nr, uint32_t *ids, unsigned int max);
+
+struct disk_use;
+struct disk_id;
+/*
+ * Every disk the domains in @doms (all live) have now, from their vbd
+ * backends, into a malloc()ed array. 0 or -errno.
+ */
+int dom_disk_uses(struct xs_handle *xs, const struct dom_entry *doms,
+		  unsigned int nr, struct disk_use **uses, unsigned int *nr_uses);
+/* Identify @path (an image file or a block device); 0 or -errno. */
+int disk_identify(const char *path, struct disk_id *id);
+
+/*
+ * Serialise wardctl's changes to domains (create against create: the
+ * disk and name checks and what they check must not interleave). Blocks.
+ * Returns the lock's fd (close() it to unlock; exit does too), or -1
+ * (printed).
+ */
+int ctl_lock(void);
+
 /* ---- loop.c ---- */
 
 /* Attach @file to a free loop device; its path into @node. 0 or -1 (printed). */
 int loop_attach(const char *file, bool readonly, char *node, size_t len);
 /* Detach @node, waiting a little while it is busy. 0 or -errno. */
 int loop_detach(const char *node);
+/*
+ * The st_dev and st_ino of the file attached to loop device @node, as the
+ * kernel reports them (so the same file is recognised however its path
+ * was spelt). 0 or -errno (-ENXIO: nothing attached).
+ */
+int loop_backing(const char *node, uint64_t *dev, uint64_t *ino);
+
+/* ---- signals.c: no half-done create or destroy ---- */
+
+/* Hold SIGINT, SIGTERM, SIGHUP, SIGQUIT pending until sig_finish(). */
+void sig_defer(void);
+/*
+ * Checkpoint @step of a verb: the held signal that arrived (its number),
+ * or 0. Runs the WARDCTL_TEST_STOP hook for @step.
+ */
+int sig_caught(const char *step);
+/* In a child about to exec: the signal mask wardctl started with. */
+void sig_child_reset(void);
+/*
+ * Unblock: a pending signal ends the process now (its default action).
+ * Returns @rc, or 128 + the signal if the process survives it.
+ */
+int sig_finish(int rc);
+
+/* ---- dom.c: time ---- */
+
+/* dom0's CLOCK_BOOTTIME as "S.CC" (seconds, centiseconds) into @buf. */
+void clock_start_time(char *buf, size_t len);
 
 /* ---- run.c: small programs (BusyBox applets) ---- */
 

@@ -88,6 +88,11 @@ static unsigned int ctl_bufs(struct ward_ctl *ctl, struct ctl_buf *bufs)
 			(void *)(uintptr_t)ctl->u.list.buf,
 			(size_t)ctl->u.list.max * sizeof(struct ward_dominfo) };
 		break;
+	case WARD_CTL_console_read:
+		bufs[n++] = (struct ctl_buf){
+			(void *)(uintptr_t)ctl->u.console_read.buf,
+			ctl->u.console_read.len };
+		break;
 	}
 	return n;
 }

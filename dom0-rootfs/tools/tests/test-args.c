@@ -48,11 +48,28 @@ static void test_errors(void **state)
 	assert_int_equal(parse(2, (char *[]){ "create", "-c", NULL }, "c", &a), -1);
 }
 
+static void test_two(void **state)
+{
+	struct verb_args a;
+
+	assert_int_equal(verb_parse2(3, (char *[]){ "rename", "g", "h", NULL }, "",
+				     "NAME", "NEWNAME", &a), 0);
+	assert_string_equal(a.pos, "g");
+	assert_string_equal(a.pos2, "h");
+	assert_int_equal(verb_parse2(2, (char *[]){ "rename", "g", NULL }, "",
+				     "NAME", "NEWNAME", &a), -1);
+	assert_int_equal(verb_parse2(4, (char *[]){ "sysrq", "g", "h", "x", NULL }, "",
+				     "NAME", "KEY", &a), -1);
+	assert_int_equal(verb_no_args(1, (char *[]){ "info", NULL }), 0);
+	assert_int_equal(verb_no_args(2, (char *[]){ "info", "x", NULL }), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_two),
 	};
 
 	/* The errors print one line each to stderr; TAP stays on stdout. */

@@ -261,6 +261,30 @@ static void test_disk_forms(void **state)
 	disk_ok(" vdev=xvdz, target = /img/x,y ", "/img/x,y", "xvdz", true);
 }
 
+/* 'w!' is read-write with the disk-in-use check skipped; only it forces. */
+static void test_disk_force(void **state)
+{
+	static const struct { const char *spec; bool writable, force; } rows[] = {
+		{ "file:/a,xvda,w!", true, true },
+		{ "/a,raw,xvda,rw!", true, true },
+		{ "vdev=xvda, access=w!, target=/a", true, true },
+		{ "file:/a,xvda,w", true, false },
+		{ "file:/a,xvda,r", false, false },
+		{ "/a,,xvda", true, false },
+		{ "/a,,xvda,devtype=cdrom,access=w!", false, false },
+	};
+	struct cfg_disk d;
+	char err[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(config_parse_disk(rows[i].spec, &d, err, sizeof(err)), 0);
+		assert_int_equal(d.writable, rows[i].writable);
+		assert_int_equal(d.force, rows[i].force);
+	}
+	disk_bad("file:/a,xvda,r!", "access 'r!': expected r, ro, w, rw or w! (read-write, shared by force)");
+}
+
 static void test_disk_cdrom(void **state)
 {
 	struct cfg_disk d;
@@ -275,10 +299,10 @@ static void test_disk_cdrom(void **state)
 static void test_disk_errors(void **state)
 {
 	disk_bad("file:/a,hda,w", "vdev 'hda' is not an xvd name (xvda, xvdb, ...)");
-	disk_bad("file:/a,xvda,q", "access 'q': expected r, ro, w or rw");
+	disk_bad("file:/a,xvda,q", "access 'q': expected r, ro, w, rw or w! (read-write, shared by force)");
 	disk_bad("target=/a, vdev=xvda", "no vdev (e.g. xvda)");
 	disk_bad("/a,raw,hda,w", "vdev 'hda' is not an xvd name (xvda, xvdb, ...)");
-	disk_bad("/a,raw,xvda,x", "access 'x': expected r, ro, w or rw");
+	disk_bad("/a,raw,xvda,x", "access 'x': expected r, ro, w, rw or w! (read-write, shared by force)");
 	disk_bad("/a,qcow2,xvda,w", "format 'qcow2': only raw images are supported");
 	disk_bad("/a,raw,xvda,w,extra", "too many positional parameters");
 	disk_bad("vdev=xvda", "no target (image file or device)");
@@ -291,7 +315,7 @@ static void test_disk_errors(void **state)
 static void test_disk_error_in_file(void **state)
 {
 	parse_fails("\ndisk = [ 'file:/a,xvda,q' ]",
-		    "g.cfg:2: disk 'file:/a,xvda,q': access 'q': expected r, ro, w or rw");
+		    "g.cfg:2: disk 'file:/a,xvda,q': access 'q': expected r, ro, w, rw or w! (read-write, shared by force)");
 	parse_fails("disk = [ '/a,raw,sda,w' ]",
 		    "g.cfg:1: disk '/a,raw,sda,w': vdev 'sda' is not an xvd name (xvda, xvdb, ...)");
 }
@@ -403,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_disk_forms),
+		cmocka_unit_test(test_disk_force),
 		cmocka_unit_test(test_disk_cdrom),
 		cmocka_unit_test(test_disk_errors),
 		cmocka_unit_test(test_disk_error_in_file),

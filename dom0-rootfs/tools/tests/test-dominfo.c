@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ctl/dominfo.c: "wardctl list" lines from a fake WARD_CTL_list result,
- * state letters for every flag, and NAME|ID lookup.
+ * state letters for every flag, NAME|ID lookup, "uptime" lines and the
+ * JSON of "list -l".
  */
 // sources: ctl/dominfo.c
 #include <errno.h>
@@ -9,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -87,12 +90,112 @@ static void test_lookup(void **state)
 	assert_int_equal(dominfo_lookup(doms, 0, "web"), -ENOENT);
 }
 
+static void uptime_is(unsigned int dom, uint64_t secs, const char *expected)
+{
+	char line[160];
+
+	dominfo_uptime(&doms[dom], secs, line, sizeof(line));
+	assert_string_equal(line, expected);
+}
+
+static void test_uptime(void **state)
+{
+	assert_string_equal(dominfo_uptime_header(),
+			    "Name                                ID Uptime\n");
+	uptime_is(0, 0, "Domain-0                             0  0:00:00\n");
+	uptime_is(1, 3723, "web                                  3  1:02:03\n");
+	uptime_is(1, 86400 + 59, "web                                  3 1 day,  0:00:59\n");
+	uptime_is(2, 3 * 86400 + 36000, "(domain 5)                           5 3 days, 10:00:00\n");
+}
+
+static char *json_of(const struct dom_detail *d, unsigned int nr)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	dominfo_json(f, d, nr);
+	fclose(f);
+	return text;
+}
+
+static void test_json(void **state)
+{
+	static struct dom_detail d[2];
+	char *text;
+
+	text = json_of(d, 0);
+	assert_string_equal(text, "[]\n");
+	free(text);
+
+	d[0].e = doms[0];
+	d[1].e = doms[1];
+	snprintf(d[1].e.name, sizeof(d[1].e.name), "we\"b");
+	d[1].target_kb = d[1].max_kb = 131072;
+	snprintf(d[1].disks[0].target, sizeof(d[1].disks[0].target), "/img/web.img");
+	snprintf(d[1].disks[0].vdev, sizeof(d[1].disks[0].vdev), "xvda");
+	d[1].disks[0].writable = true;
+	d[1].nr_disks = 1;
+	snprintf(d[1].nics[0].mac, sizeof(d[1].nics[0].mac), "00:16:3e:00:00:01");
+	snprintf(d[1].nics[0].bridge, sizeof(d[1].nics[0].bridge), "xenbr0");
+	d[1].nr_nics = 1;
+	text = json_of(d, 2);
+	assert_string_equal(text,
+		"[\n"
+		"    {\n"
+		"        \"domid\": 0,\n"
+		"        \"config\": {\n"
+		"            \"c_info\": {\n"
+		"                \"type\": \"pv\",\n"
+		"                \"name\": \"Domain-0\"\n"
+		"            },\n"
+		"            \"b_info\": {\n"
+		"                \"max_vcpus\": 2\n"
+		"            },\n"
+		"            \"disks\": [],\n"
+		"            \"nics\": []\n"
+		"        }\n"
+		"    },\n"
+		"    {\n"
+		"        \"domid\": 3,\n"
+		"        \"config\": {\n"
+		"            \"c_info\": {\n"
+		"                \"type\": \"pv\",\n"
+		"                \"name\": \"we\\\"b\"\n"
+		"            },\n"
+		"            \"b_info\": {\n"
+		"                \"max_vcpus\": 1,\n"
+		"                \"max_memkb\": 131072,\n"
+		"                \"target_memkb\": 131072\n"
+		"            },\n"
+		"            \"disks\": [\n"
+		"                {\n"
+		"                    \"pdev_path\": \"/img/web.img\",\n"
+		"                    \"vdev\": \"xvda\",\n"
+		"                    \"readwrite\": 1\n"
+		"                }\n"
+		"            ],\n"
+		"            \"nics\": [\n"
+		"                {\n"
+		"                    \"devid\": 0,\n"
+		"                    \"mac\": \"00:16:3e:00:00:01\",\n"
+		"                    \"bridge\": \"xenbr0\"\n"
+		"                }\n"
+		"            ]\n"
+		"        }\n"
+		"    }\n"
+		"]\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_letters),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_uptime),
+		cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests_name("tools dominfo", tests, NULL, NULL);

@@ -46,6 +46,7 @@ static int setup(void **state)
 	memcpy(b.vif_mac[0], cfg.vifs[0].mac, 6);
 	memcpy(b.vif_mac[1], ((uint8_t[]){ 0, 0x16, 0x3e, 0xaa, 0xbb, 0xcc }), 6);
 	snprintf(b.console_log, sizeof(b.console_log), "/var/log/ward/console-web.log");
+	snprintf(b.start_time, sizeof(b.start_time), "12.34");
 	plan.max = 200;
 	return 0;
 }
@@ -77,6 +78,7 @@ static void test_home(void **state)
 	has("/local/domain/7", "", "n0,r7");
 	has("/local/domain/7/name", "web", "n0,r7");
 	has("/local/domain/7/domid", "7", "n0,r7");
+	has("/local/domain/7/start_time", "12.34", "n0,r7");
 	has("/local/domain/7/memory/target", "65536", "n0,r7");
 	has("/local/domain/7/memory/static-max", "65536", "n0,r7");
 	has("/local/domain/7/cpu/0/availability", "online", "n0,r7");

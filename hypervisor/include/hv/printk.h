@@ -30,6 +30,20 @@ void console_io_flush(struct domain *d);
 
 /* The console sink printk writes to (serial, and later the guest ring). */
 void console_write(const char *s, size_t len);
+/*
+ * @s on the console like printk("%s") at LVL_INFO, but not kept in the
+ * ring: dom0's own console output (dom0 has it already).
+ */
+void console_write_unkept(const char *s, size_t len);
+
+/*
+ * Copy up to @len kept bytes from index *@pos (raised to the oldest still
+ * kept) into @buf and advance *@pos; returns how many. Index 0 is the
+ * first byte ever kept.
+ */
+size_t printk_ring_copy(uint64_t *pos, char *buf, size_t len);
+/* Forget the kept bytes before index @upto (wardctl dmesg -c). */
+void printk_ring_clear(uint64_t upto);
 
 #define pr_err(fmt, ...)	printk(LOG_ERR fmt, ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	printk(LOG_WARN fmt, ##__VA_ARGS__)

@@ -33,6 +33,7 @@
 #define WARD_CTL_shutdown	5	/* as if it called SCHEDOP_shutdown(reason) */
 #define WARD_CTL_list		6	/* describe domains from domid upward */
 #define WARD_CTL_physinfo	7	/* the machine: CPUs, memory */
+#define WARD_CTL_console_read	8	/* the hypervisor's message ring */
 
 /* Limits the hypervisor enforces on create. */
 #define WARD_CTL_CMDLINE_MAX	1024	/* bytes including the NUL */
@@ -114,6 +115,21 @@ struct ward_ctl_physinfo {
 	uint64_t cpu_khz;
 };
 
+/*
+ * WARD_CTL_console_read: the newest bytes the hypervisor printed (its own
+ * messages and other domains' "(dN) " lines; not dom0's own console
+ * output), oldest first, up to WARD_CTL_CONSOLE_RING of them, as Xen's
+ * console ring keeps them for xl dmesg.
+ */
+#define WARD_CTL_CONSOLE_RING	16384	/* bytes the ring keeps */
+#define WARD_CTL_CONSOLE_clear	(1u << 0)	/* then forget what was read */
+
+struct ward_ctl_console_read {
+	uint64_t buf;			/* IN: caller VA of len bytes */
+	uint32_t len;			/* IN: room at buf; OUT: bytes written */
+	uint32_t flags;			/* IN: WARD_CTL_CONSOLE_* */
+};
+
 struct ward_ctl {
 	uint32_t cmd;			/* WARD_CTL_* */
 	uint32_t version;		/* WARD_CTL_VERSION */
@@ -124,6 +140,7 @@ struct ward_ctl {
 		struct ward_ctl_shutdown shutdown;
 		struct ward_ctl_list list;
 		struct ward_ctl_physinfo physinfo;
+		struct ward_ctl_console_read console_read;
 		uint8_t raw[128];	/* fixes the size of the structure */
 	} u;
 };

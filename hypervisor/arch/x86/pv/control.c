@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The toolstack control interface (ward/ctl.h, docs/control.md): dom0's
- * tools create, pause, unpause, shut down, destroy and list domains
- * through one hypercall. Every command is decoded and checked in full
- * before it changes anything; only dom0 may call it.
+ * tools create, pause, unpause, shut down, destroy and list domains, and
+ * read the hypervisor's message ring, through one hypercall. Every command
+ * is decoded and checked in full before it changes anything; only dom0
+ * may call it.
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
@@ -238,6 +239,37 @@ static int ctl_physinfo(struct ward_ctl *c)
 	return 0;
 }
 
+/* Bytes moved per step, so that console_lock is held only briefly. */
+#define CTL_CONSOLE_CHUNK	256
+
+static int ctl_console_read(struct ward_ctl *c)
+{
+	struct ward_ctl_console_read *r = &c->u.console_read;
+	char chunk[CTL_CONSOLE_CHUNK];
+	uint32_t len = r->len, done = 0;
+	uint64_t pos = 0;
+	size_t n;
+
+	if (r->flags & ~WARD_CTL_CONSOLE_clear)
+		return -EINVAL;
+	if (len > WARD_CTL_CONSOLE_RING)
+		len = WARD_CTL_CONSOLE_RING;
+	/* Bounded by len: at most WARD_CTL_CONSOLE_RING / chunk steps. */
+	while (done < len) {
+		n = printk_ring_copy(&pos, chunk, min((size_t)(len - done), sizeof(chunk)));
+		if (!n)
+			break;
+		/* A fault loses nothing: the ring is only cleared on success. */
+		if (copy_to_guest_raw(r->buf + done, chunk, n))
+			return -EFAULT;
+		done += (uint32_t)n;
+	}
+	if (r->flags & WARD_CTL_CONSOLE_clear)
+		printk_ring_clear(pos);
+	r->len = done;
+	return 0;
+}
+
 /* The target of pause/unpause/shutdown/destroy: a live domU. */
 static int target(const struct ward_ctl *c, struct domain **out)
 {
@@ -295,6 +327,9 @@ long do_ward_ctl(unsigned long arg)
 		break;
 	case WARD_CTL_physinfo:
 		rc = ctl_physinfo(&c);
+		break;
+	case WARD_CTL_console_read:
+		rc = ctl_console_read(&c);
 		break;
 	default:
 		return -ENOSYS;

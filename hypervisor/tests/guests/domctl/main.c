@@ -684,6 +684,70 @@ static void fuzz_run(void)
 	test_finish();
 }
 
+static char ring_text[WARD_CTL_CONSOLE_RING + 1];
+
+/* Read the message ring into ring_text; its length, or -1 (reported). */
+static long read_ring(uint32_t flags)
+{
+	struct ward_ctl c;
+
+	ctl_init(&c, WARD_CTL_console_read, 0);
+	c.u.console_read.buf = (uint64_t)(unsigned long)ring_text;
+	c.u.console_read.len = sizeof(ring_text);	/* more than the ring: clamped */
+	c.u.console_read.flags = flags;
+	if (!check_rc("console_read", ctl_call(&c), 0))
+		return -1;
+	CHECK(c.u.console_read.len <= WARD_CTL_CONSOLE_RING, "console_read gave %u bytes",
+	      c.u.console_read.len);
+	ring_text[c.u.console_read.len <= WARD_CTL_CONSOLE_RING ? c.u.console_read.len : 0] = '\0';
+	return c.u.console_read.len;
+}
+
+/*
+ * The ring keeps the hypervisor's lines and other domains' "(dN) " lines,
+ * not dom0's own console output (ours: we are dom0); -c empties it.
+ */
+static void test_console_ring(void)
+{
+	static const char mark[] = "domctl: dom0 text the ring must not keep";
+	struct ward_ctl c;
+	static const uint8_t not_a_kernel[PAGE_SIZE];
+	long first, second;
+
+	printk("%s\n", mark);
+	first = read_ring(0);
+	if (first < 0)
+		return;
+	CHECK(first > 0, "console_read: the ring is empty");
+	CHECK(strstr(ring_text, "ctl: d") != NULL, "console_read: no 'ctl: dN created' line");
+	CHECK(strstr(ring_text, ") child: ") != NULL, "console_read: no '(dN) child:' line");
+	CHECK(strstr(ring_text, mark) == NULL, "console_read: dom0's own output was kept");
+	if (read_ring(WARD_CTL_CONSOLE_clear) < 0)
+		return;
+	second = read_ring(0);
+	CHECK(second >= 0 && second < first, "console_read after a clear: %ld bytes, before %ld",
+	      second, first);
+
+	ctl_init(&c, WARD_CTL_console_read, 0);
+	c.u.console_read.buf = (uint64_t)(unsigned long)ring_text;
+	c.u.console_read.flags = 2;
+	check_rc("console_read: unknown flags", ctl_call(&c), -XEN_EINVAL);
+	ctl_init(&c, WARD_CTL_console_read, 0);
+	c.u.console_read.buf = (uint64_t)(unsigned long)ring_text;
+	c.u.console_read.len = 0;
+	if (check_rc("console_read with no room", ctl_call(&c), 0))
+		CHECK(c.u.console_read.len == 0, "console_read len 0 wrote %u", c.u.console_read.len);
+	/* A refused create makes the hypervisor print a line: the ring has one. */
+	create_args(&c, "child");
+	c.u.create.kernel = (uint64_t)(unsigned long)not_a_kernel;
+	c.u.create.kernel_len = sizeof(not_a_kernel);
+	ctl_call(&c);
+	ctl_init(&c, WARD_CTL_console_read, 0);
+	c.u.console_read.buf = (uint64_t)(unsigned long)BAD_PTR_UNMAPPED;
+	c.u.console_read.len = 16;
+	check_rc("console_read into an unmapped buffer", ctl_call(&c), -XEN_EFAULT);
+}
+
 /*
  * A debugging aid, not a test: with "launch" on the command line, build
  * the initrd (say, a Linux bzImage) as a 256 MiB domU that prints through
@@ -727,6 +791,7 @@ void test_main(start_info_t *si)
 		{ "list with dom0 alone", test_list_dom0_only },
 		{ "create refused", test_create_refused },
 		{ "a child's life", test_child_lifecycle },
+		{ "the console ring", test_console_ring },
 		{ "destroy while paused; ids go round", test_paused_destroy_and_new_id },
 		{ "a child with the most vCPUs", test_smp_child },
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
