@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Ward: top-level build. See README.md.
 #   make / make iso   build build/ward.iso (hypervisor + dom0 kernel + initramfs)
-#   make run          boot the ISO in QEMU, serial console on this terminal
+#   make run          boot the ISO in QEMU, serial console on this terminal,
+#                     guest store build/ward-data.img (kept across runs)
 #   make run-guests   the same, booting dom0 plus two running domUs
 #                     (guest1, guest2; docs/guests.md)
 #   make domu         the domU root image, Debian's domU initramfs and the
@@ -15,7 +16,7 @@
 #   make bench        benchmark native / Xen 4.17 / Ward; build/bench/report.*
 #   make fuzz         hours of hostile children against the hypervisor
 #                     (FUZZ_MINUTES=60 FUZZ_SEED=... FUZZ_KINDS=...; README "Fuzzing")
-#   make clean
+#   make clean        everything but the guest store
 
 BUILD := build
 HV_ELF := $(BUILD)/ward.elf
@@ -89,16 +90,26 @@ domu: $(DOMU_IMG) $(DEBIAN_DOMU_INITRD) $(DOM0_PAYLOAD)
 iso: hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
 	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(ISO_INITRD) $(DEBIAN_KERNEL)
 
+# The guest store both run targets attach as a virtio disk, which dom0
+# mounts as /var/lib/ward (docs/guests.md, "The guest store"): made empty
+# on the first run, kept after that (`make clean` keeps it too).
+WARD_DATA ?= $(BUILD)/ward-data.img
+WARD_DATA_SIZE ?= 4G
+$(WARD_DATA):
+	@scripts/mkstore.sh $@ $(WARD_DATA_SIZE)
+
 run: deps
-	@$(MAKE) --no-print-directory iso
-	@scripts/run-qemu.sh iso $(ISO)
+	@$(MAKE) --no-print-directory iso $(WARD_DATA)
+	@echo "run: guest store $(WARD_DATA) (dom0's /var/lib/ward, kept across runs)"
+	@WARD_DISK=$(WARD_DATA) scripts/run-qemu.sh iso $(ISO)
 
 # The same ISO contents with the guests entry as the default.
 run-guests: deps
-	@$(MAKE) --no-print-directory hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
+	@$(MAKE) --no-print-directory hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD) $(WARD_DATA)
 	@WARD_DEFAULT=guests scripts/mkiso.sh $(GUESTS_ISO) $(HV_ELF) $(OUR_KERNEL) \
 		$(ISO_INITRD) $(DEBIAN_KERNEL)
-	@scripts/run-qemu.sh iso $(GUESTS_ISO)
+	@echo "run-guests: guest store $(WARD_DATA) (dom0's /var/lib/ward, kept across runs)"
+	@WARD_DISK=$(WARD_DATA) scripts/run-qemu.sh iso $(GUESTS_ISO)
 
 run-kernel: deps
 	@$(MAKE) --no-print-directory hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
@@ -135,7 +146,9 @@ fuzz: deps
 	@$(MAKE) --no-print-directory hypervisor guests
 	@scripts/fuzz.sh
 
+# Everything but the guest store: it holds the user's guests.
 clean:
-	rm -rf $(BUILD)
+	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -path $(WARD_DATA) -exec rm -rf {} +
+	@[ ! -f $(WARD_DATA) ] || echo "clean: kept the guest store $(WARD_DATA) (remove it yourself to start afresh)"
 
 .PHONY: all deps hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test fuzz clean FORCE

@@ -13,7 +13,8 @@
 # MODULES is QEMU's -initrd syntax: "FILE ARGS,FILE ARGS".
 # The iso mode gives the machine a virtio NIC on QEMU's user-mode network
 # (dom0 gets 10.0.2.15 by DHCP and reaches the host as 10.0.2.2) and, with
-# WARD_DISK=FILE, FILE as a virtio disk (raw).
+# WARD_DISK=FILE, FILE as a virtio disk (raw; `make run` passes the guest
+# store, build/ward-data.img, which scripts/mkstore.sh makes).
 # WARD_QEMU_ARGS adds QEMU arguments (split at blanks), e.g. "-vga none".
 # Exit status in batch mode: QEMU's (isa-debug-exit gives (code << 1) | 1),
 # or 124 on timeout. In the WARD_LOG mode a QEMU that dies of SIGSEGV is
