@@ -15,7 +15,10 @@
 # dom0 has ACPI and PCI, as under Xen: it drives the machine's disks and
 # NICs itself and gets their interrupts as PIRQs.
 # Environment:
-#   WARD_HV_ARGS      hypervisor command line (default below)
+#   WARD_DOM0_MEM     dom0's memory, dom0_mem= (default 512M)
+#   WARD_DOM0_VCPUS   dom0's vCPUs, dom0_max_vcpus= (default 1)
+#   WARD_HV_ARGS      hypervisor command line (default below, with the
+#                     two settings above)
 #   WARD_HV_EXTRA     added to the hypervisor command line
 #   WARD_DOM0_ARGS    dom0 kernel command line (default below)
 #   WARD_DOM0_EXTRA   added to dom0's command line, in every entry
@@ -39,7 +42,7 @@ done
 command -v grub-mkrescue >/dev/null || die "grub-mkrescue not found (apt-get install grub-common grub-pc-bin xorriso mtools)"
 [ -d /usr/lib/grub/i386-pc ] || die "GRUB BIOS files missing (apt-get install grub-pc-bin)"
 
-hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info dom0_mem=512M}${WARD_HV_EXTRA:+ $WARD_HV_EXTRA}
+hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info dom0_mem=${WARD_DOM0_MEM:-512M} dom0_max_vcpus=${WARD_DOM0_VCPUS:-1}}${WARD_HV_EXTRA:+ $WARD_HV_EXTRA}
 dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen}${WARD_DOM0_EXTRA:+ $WARD_DOM0_EXTRA}
 safe_args=${WARD_SAFE_ARGS:-acpi=off pci=off swiotlb=noforce xen.fifo_events=0 8250.nr_uarts=0 mce=off mitigations=off}
 timeout=${WARD_TIMEOUT:-3}
