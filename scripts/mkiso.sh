@@ -42,8 +42,13 @@ done
 command -v grub-mkrescue >/dev/null || die "grub-mkrescue not found (apt-get install grub-common grub-pc-bin xorriso mtools)"
 [ -d /usr/lib/grub/i386-pc ] || die "GRUB BIOS files missing (apt-get install grub-pc-bin)"
 
-hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info dom0_mem=${WARD_DOM0_MEM:-512M} dom0_max_vcpus=${WARD_DOM0_VCPUS:-1}}${WARD_HV_EXTRA:+ $WARD_HV_EXTRA}
-dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen}${WARD_DOM0_EXTRA:+ $WARD_DOM0_EXTRA}
+# A quiet console, shared by Ward, dom0's kernel and dom0's shell: Ward's
+# lines about domUs (built, created, shut down, their console_io) are off
+# (guest_loglvl=warn), and dom0's kernel prints warnings and worse on it
+# (loglevel=4; dmesg has everything). Later words win: WARD_HV_EXTRA=
+# guest_loglvl=all or WARD_DOM0_EXTRA=loglevel=7 bring them back.
+hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info guest_loglvl=warn dom0_mem=${WARD_DOM0_MEM:-512M} dom0_max_vcpus=${WARD_DOM0_VCPUS:-1}}${WARD_HV_EXTRA:+ $WARD_HV_EXTRA}
+dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen loglevel=4}${WARD_DOM0_EXTRA:+ $WARD_DOM0_EXTRA}
 safe_args=${WARD_SAFE_ARGS:-acpi=off pci=off swiotlb=noforce xen.fifo_events=0 8250.nr_uarts=0 mce=off mitigations=off}
 timeout=${WARD_TIMEOUT:-3}
 guests_args=${WARD_GUESTS_ARGS:-ward.autostart=guest1,guest2}

@@ -9,6 +9,7 @@
 # down and the machine powered off. Second boot: the store is not filled
 # again, the config is still there, guest1's console log still holds the
 # first boot, and guest1 boots from the same disk and counts "boot 2".
+# Boot 1 also checks the console stays quiet while guest1 comes and goes.
 . "$(dirname "$0")/../lib.sh"
 
 # The commands of each boot, typed once dom0's shell is up.
@@ -21,6 +22,7 @@ ls /var/lib/ward /etc/ward
 w guest1 'boot [0-9]* of this disk'
 sed 's/guest1/mine/g' /etc/ward/guest1.cfg >/etc/ward/mine.cfg && echo MINE-WRITTEN
 wardctl shutdown guest1 -w && echo SHUTDOWN-OK
+echo DMESG-VIF-LINES-$(dmesg | grep -c 'xenbr0: port')
 poweroff
 CMDS
 }
@@ -74,6 +76,12 @@ expect "$log" '^ETC-WARD-/var/lib/ward/config LOG-WARD-/var/lib/ward/log' "boot 
 expect "$log" '^ward-dom0: autostart: started guest1' "boot 1: guest1 started from the store's config"
 expect "$log" '^MINE-WRITTEN' "boot 1: a config written to /etc/ward"
 expect "$log" '^SHUTDOWN-OK' "boot 1: guest1 shut down"
+# The quiet console of the ISO's default command lines: neither Ward's
+# lines about guest1 (guest_loglvl=warn) nor dom0's kernel's info lines
+# about its vif (loglevel=4) are on it; dmesg has the latter.
+reject "$log" '^(ctl: d1 created|d1: |\(d1\) )' "boot 1: no hypervisor line about guest1 on the console"
+reject "$log" '^\[ *[0-9.]+\] .*xenbr0: port' "boot 1: no kernel info line about the vif on the console"
+expect "$log" '^DMESG-VIF-LINES-[1-9]' "boot 1: dom0's dmesg has them"
 
 boot 2
 reject "$log" '^ward-dom0: guest store: first boot' "boot 2: the store is not filled again"

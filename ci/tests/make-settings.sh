@@ -30,14 +30,16 @@ expect "$TEST_DIR/run-n.txt" "^WARD_MEM='3G' WARD_SMP='1' WARD_DISK='$TEST_DIR/n
 make --no-print-directory hypervisor kernel build/dom0-initrd.cpio.gz >"$TEST_DIR/build.log" 2>&1 ||
 	{ bad "build ($(tail -n1 "$TEST_DIR/build.log"))"; finish; }
 iso=$TEST_DIR/settings.iso log=$TEST_DIR/serial.log
-WARD_DOM0_MEM=768M WARD_DOM0_VCPUS=2 WARD_HV_EXTRA=test_exit WARD_DOM0_EXTRA=ward.test=poweroff \
+# loglevel=7 after the ISO's loglevel=4: the later word wins, and the
+# kernel's "Brought up" line reaches the console.
+WARD_DOM0_MEM=768M WARD_DOM0_VCPUS=2 WARD_HV_EXTRA=test_exit WARD_DOM0_EXTRA="ward.test=poweroff loglevel=7" \
 	WARD_TIMEOUT=0 scripts/mkiso.sh "$iso" build/ward.elf build/kernel/bzImage build/dom0-initrd.cpio.gz \
 	>"$TEST_DIR/mkiso.log" 2>&1 || { bad "mkiso ($(tail -n1 "$TEST_DIR/mkiso.log"))"; finish; }
 rc=0
 WARD_MEM=3G WARD_SMP=2 boot_iso "$log" 240 "$iso" || rc=$?
 expect_status "$rc" "$QEMU_EXIT_OK" "dom0 powered the machine off"
-expect "$log" '^Command line: console=com1 loglvl=info dom0_mem=768M dom0_max_vcpus=2 test_exit$' "hypervisor command line has the dom0 settings and the extra"
-expect "$log" 'module 0: .* console=hvc0 earlyprintk=xen ward\.test=poweroff$' "dom0's command line has the extra"
+expect "$log" '^Command line: console=com1 loglvl=info guest_loglvl=warn dom0_mem=768M dom0_max_vcpus=2 test_exit$' "hypervisor command line has the dom0 settings and the extra"
+expect "$log" 'module 0: .* console=hvc0 earlyprintk=xen loglevel=4 ward\.test=poweroff loglevel=7$' "dom0's command line has the extra"
 expect "$log" '^Memory: [0-9]+ MiB free of (29|30)[0-9]{2} MiB managed' "the machine has WARD_MEM=3G"
 expect "$log" '^dom0_mem: 768 MiB requested' "dom0 gets WARD_DOM0_MEM"
 expect "$log" 'smp: Brought up 1 node, 2 CPUs' "dom0 brings up WARD_DOM0_VCPUS=2 vCPUs"

@@ -14,6 +14,9 @@
 
 /* Set once from the command line before other CPUs run; read-only after. */
 static enum log_level threshold = LVL_INFO;
+/* The same for LOG_G_* lines; guest_threshold_set says guest_loglvl= was given. */
+static enum log_level guest_threshold = LVL_INFO;
+static bool guest_threshold_set;
 /* Serialises whole messages on the console. */
 static DEFINE_SPINLOCK(console_lock);
 
@@ -21,18 +24,31 @@ static const char *const level_names[] = {
 	[LVL_ERR] = "err", [LVL_WARN] = "warn", [LVL_INFO] = "info", [LVL_DEBUG] = "debug",
 };
 
-bool printk_set_level_name(const char *name)
+static bool level_by_name(const char *name, enum log_level *lvl)
 {
 	if (!strcmp(name, "all")) {
-		threshold = LVL_DEBUG;
+		*lvl = LVL_DEBUG;
 		return true;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++)
 		if (!strcmp(name, level_names[i])) {
-			threshold = (enum log_level)i;
+			*lvl = (enum log_level)i;
 			return true;
 		}
 	return false;
+}
+
+bool printk_set_level_name(const char *name)
+{
+	return level_by_name(name, &threshold);
+}
+
+bool printk_set_guest_level_name(const char *name)
+{
+	if (!level_by_name(name, &guest_threshold))
+		return false;
+	guest_threshold_set = true;
+	return true;
 }
 
 enum log_level printk_get_level(void)
@@ -82,15 +98,18 @@ static void console_write_locked(const char *s, size_t len)
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
-	enum log_level lvl = LVL_INFO;
+	enum log_level lvl = LVL_INFO, limit = threshold;
 	unsigned long flags;
 	int n;
 
-	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '3') {
-		lvl = (enum log_level)(fmt[1] - '0');
+	/* LOG_* is "\1" and a digit: 0-3 host levels, 4-7 the guest ones. */
+	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '7') {
+		lvl = (enum log_level)((fmt[1] - '0') % 4);
+		if (fmt[1] >= '4' && guest_threshold_set)
+			limit = guest_threshold;
 		fmt += 2;
 	}
-	if (lvl > threshold)
+	if (lvl > limit)
 		return;
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))
