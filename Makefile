@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Ward: top-level build. See README.md.
 #   make / make iso   build build/ward.iso (hypervisor + dom0 kernel + initramfs)
-#   make run          boot the ISO in QEMU, serial console on this terminal
+#   make run          boot the ISO in QEMU, serial console on this terminal,
+#                     guest store build/ward-data.img (kept across runs)
 #   make run-guests   the same, booting dom0 plus two running domUs
 #                     (guest1, guest2; docs/guests.md)
 #   make domu         the domU root image, Debian's domU initramfs and the
@@ -15,9 +16,28 @@
 #   make bench        benchmark native / Xen 4.17 / Ward; build/bench/report.*
 #   make fuzz         hours of hostile children against the hypervisor
 #                     (FUZZ_MINUTES=60 FUZZ_SEED=... FUZZ_KINDS=...; README "Fuzzing")
-#   make clean
+#   make help         these targets and the machine settings (WARD_MEM=...)
+#   make clean        everything but the guest store
 
 BUILD := build
+
+# The machine `make run` and `make run-guests` boot: the one place for its
+# settings (`make help` shows them; README.md, "Machine settings"). Give
+# them on the command line (make run WARD_MEM=4G WARD_DOM0_MEM=1G) or in
+# the environment. The scripts read them from the environment, given only
+# where they matter: scripts/mkiso.sh the command-line ones (they go into
+# the ISO's GRUB entries), scripts/run-qemu.sh the QEMU ones and the store.
+WARD_MEM ?= 2G
+WARD_SMP ?= 2
+WARD_DOM0_MEM ?= 512M
+WARD_DOM0_VCPUS ?= 1
+WARD_HV_EXTRA ?=
+WARD_DOM0_EXTRA ?=
+WARD_DATA ?= $(BUILD)/ward-data.img
+WARD_DATA_SIZE ?= 4G
+MKISO_ENV = WARD_DOM0_MEM='$(WARD_DOM0_MEM)' WARD_DOM0_VCPUS='$(WARD_DOM0_VCPUS)' \
+	WARD_HV_EXTRA='$(WARD_HV_EXTRA)' WARD_DOM0_EXTRA='$(WARD_DOM0_EXTRA)'
+QEMU_ENV = WARD_MEM='$(WARD_MEM)' WARD_SMP='$(WARD_SMP)' WARD_DISK='$(WARD_DATA)'
 HV_ELF := $(BUILD)/ward.elf
 ISO := $(BUILD)/ward.iso
 DEBIAN_KERNEL := $(BUILD)/debian/vmlinuz
@@ -85,20 +105,29 @@ domu: $(DOMU_IMG) $(DEBIAN_DOMU_INITRD) $(DOM0_PAYLOAD)
 .PHONY: domu run-guests
 
 # Default GRUB entry: our kernel as dom0; second entry: Debian's stock
-# kernel; third: our kernel, dom0 starting guest1 and guest2 at boot.
+# kernel; third: our kernel, dom0 starting guest1 and guest2 at boot;
+# last: safe mode, dom0 without ACPI and PCI.
 iso: hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
-	@scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(ISO_INITRD) $(DEBIAN_KERNEL)
+	@$(MKISO_ENV) scripts/mkiso.sh $(ISO) $(HV_ELF) $(OUR_KERNEL) $(ISO_INITRD) $(DEBIAN_KERNEL)
+
+# The guest store both run targets attach as a virtio disk, which dom0
+# mounts as /var/lib/ward (docs/guests.md, "The guest store"): made empty
+# on the first run, kept after that (`make clean` keeps it too).
+$(WARD_DATA):
+	@scripts/mkstore.sh $@ $(WARD_DATA_SIZE)
 
 run: deps
-	@$(MAKE) --no-print-directory iso
-	@scripts/run-qemu.sh iso $(ISO)
+	@$(MAKE) --no-print-directory iso $(WARD_DATA)
+	@echo "run: guest store $(WARD_DATA) (dom0's /var/lib/ward, kept across runs)"
+	@$(QEMU_ENV) scripts/run-qemu.sh iso $(ISO)
 
 # The same ISO contents with the guests entry as the default.
 run-guests: deps
-	@$(MAKE) --no-print-directory hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD)
-	@WARD_DEFAULT=guests scripts/mkiso.sh $(GUESTS_ISO) $(HV_ELF) $(OUR_KERNEL) \
+	@$(MAKE) --no-print-directory hypervisor kernel $(DEBIAN_KERNEL) $(ISO_INITRD) $(WARD_DATA)
+	@$(MKISO_ENV) WARD_DEFAULT=guests scripts/mkiso.sh $(GUESTS_ISO) $(HV_ELF) $(OUR_KERNEL) \
 		$(ISO_INITRD) $(DEBIAN_KERNEL)
-	@scripts/run-qemu.sh iso $(GUESTS_ISO)
+	@echo "run-guests: guest store $(WARD_DATA) (dom0's /var/lib/ward, kept across runs)"
+	@$(QEMU_ENV) scripts/run-qemu.sh iso $(GUESTS_ISO)
 
 run-kernel: deps
 	@$(MAKE) --no-print-directory hypervisor $(DEBIAN_KERNEL) $(DOM0_INITRD)
@@ -135,7 +164,25 @@ fuzz: deps
 	@$(MAKE) --no-print-directory hypervisor guests
 	@scripts/fuzz.sh
 
-clean:
-	rm -rf $(BUILD)
+# The targets (this file's header) and the machine settings above, with
+# the values this make would use.
+help:
+	@echo "Targets:"
+	@sed -n '3,/^$$/s/^#   /  /p' Makefile
+	@echo "Machine settings of make run and run-guests (make run VAR=VALUE ...; README.md):"
+	@printf '  %-32s %s\n' \
+		"WARD_MEM=$(WARD_MEM)" "QEMU's memory (-m)" \
+		"WARD_SMP=$(WARD_SMP)" "QEMU's CPUs (-smp)" \
+		"WARD_DOM0_MEM=$(WARD_DOM0_MEM)" "dom0's memory (dom0_mem=)" \
+		"WARD_DOM0_VCPUS=$(WARD_DOM0_VCPUS)" "dom0's vCPUs (dom0_max_vcpus=)" \
+		"WARD_HV_EXTRA='$(WARD_HV_EXTRA)'" "added to the hypervisor's command line" \
+		"WARD_DOM0_EXTRA='$(WARD_DOM0_EXTRA)'" "added to dom0's kernel command line" \
+		"WARD_DATA=$(WARD_DATA)" "the guest store, dom0's /var/lib/ward" \
+		"WARD_DATA_SIZE=$(WARD_DATA_SIZE)" "size of a new guest store"
 
-.PHONY: all deps hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test fuzz clean FORCE
+# Everything but the guest store: it holds the user's guests.
+clean:
+	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -path $(WARD_DATA) -exec rm -rf {} +
+	@[ ! -f $(WARD_DATA) ] || echo "clean: kept the guest store $(WARD_DATA) (remove it yourself to start afresh)"
+
+.PHONY: all deps help hypervisor tools iso run run-kernel run-kernel-ours check kernel guests bench test fuzz clean FORCE

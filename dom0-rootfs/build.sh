@@ -72,7 +72,8 @@ if [ -n "${DOM0_EXTRA_DIRS:-}" ]; then
 	done
 fi
 # Git keeps only the executable bit; make sure the boot scripts have it.
-chmod 755 "$ROOT/etc/init.d/rcS" "$ROOT/usr/sbin/ward-guest-disk"
+chmod 755 "$ROOT/etc/init.d/rcS" "$ROOT/usr/sbin/ward-guest-disk" \
+	"$ROOT/usr/share/udhcpc/default.script"
 
 # Build the mkcpio list. Names with blanks or '#' cannot be expressed in it.
 (

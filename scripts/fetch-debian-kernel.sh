@@ -6,7 +6,8 @@
 # (resolved by running depmod on the package's own tree, not guessed) and a
 # load-order list, dependencies first:
 #   $(dirname OUT)/modules/lib/modules/RELEASE/...        dom0: xenfs,
-#       privcmd, evtchn, gntdev, gntalloc, blkback, netback, loop, bridge;
+#       privcmd, evtchn, gntdev, gntalloc, blkback, netback, loop, bridge,
+#       the virtio PCI disk and NIC, ext4 (for the guest store);
 #       order in .../RELEASE/ward-dom0.load (the dom0 initramfs carries it)
 #   $(dirname OUT)/domU-modules/lib/modules/RELEASE/...   domU: blkfront,
 #       netfront, ext4 (+ crc32c for its checksums); order in
@@ -39,9 +40,13 @@ ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no candidate version for $pkg"
 
 # Bump when the extracted set changes, so an old cache entry is redone.
-LAYOUT=2
+LAYOUT=3
 # Module names as depmod knows them (basename of the .ko without suffix).
-DOM0_MODS="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs xen-blkback xen-netback loop bridge"
+# dom0 drives the machine's PCI devices itself, as under Xen: the virtio
+# disk and NIC QEMU gives it (scripts/run-qemu.sh), and ext4 for the guest
+# store on that disk (dom0-rootfs/overlay/etc/init.d/rcS).
+DOM0_MODS="xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs xen-blkback xen-netback loop bridge
+	virtio_pci virtio_blk virtio_net crc32c_generic ext4"
 # ext4 asks for the crypto "crc32c" algorithm at mount time (a softdep,
 # not in modules.dep); the generic C implementation always works.
 DOMU_MODS="xen-blkfront xen-netfront crc32c_generic ext4"

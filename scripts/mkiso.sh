@@ -4,17 +4,31 @@
 # dom0's kernel and initramfs as module2, the way a Xen GRUB entry does.
 #
 # Usage: scripts/mkiso.sh OUT.iso HYPERVISOR.elf DOM0_KERNEL DOM0_INITRD [ALT_KERNEL]
-# With ALT_KERNEL, a second menu entry boots dom0 with that kernel instead.
-# The last entry boots DOM0_KERNEL with WARD_GUESTS_ARGS added to its
-# command line: dom0 then starts the example guests itself (the initramfs
-# must carry them, see domU-images/build-dom0-payload.sh).
+# Menu entries, in this order:
+#   0  DOM0_KERNEL as dom0
+#   1  ALT_KERNEL as dom0 (only with ALT_KERNEL)
+#   .  DOM0_KERNEL with WARD_GUESTS_ARGS added to its command line: dom0
+#      then starts the example guests itself (the initramfs must carry
+#      them, see domU-images/build-dom0-payload.sh)
+#   .  safe mode: DOM0_KERNEL with WARD_SAFE_ARGS added, dom0 without ACPI
+#      or PCI (no disk, no NIC, guests' disks in RAM)
+# dom0 has ACPI and PCI, as under Xen: it drives the machine's disks and
+# NICs itself and gets their interrupts as PIRQs.
 # Environment:
-#   WARD_HV_ARGS      hypervisor command line (default below)
+#   WARD_DOM0_MEM     dom0's memory, dom0_mem= (default 512M)
+#   WARD_DOM0_VCPUS   dom0's vCPUs, dom0_max_vcpus= (default 1)
+#   WARD_HV_ARGS      hypervisor command line (default below, with the
+#                     two settings above)
+#   WARD_HV_EXTRA     added to the hypervisor command line
 #   WARD_DOM0_ARGS    dom0 kernel command line (default below)
+#   WARD_DOM0_EXTRA   added to dom0's command line, in every entry
 #   WARD_GUESTS_ARGS  added for the guests entry (default
 #                     ward.autostart=guest1,guest2)
+#   WARD_SAFE_ARGS    added for the safe-mode entry (default: the
+#                     workarounds dom0 booted with before Ward gave it
+#                     PCI, I/O memory and PIRQs)
 #   WARD_DEFAULT      entry booted when the menu times out: 0 (default),
-#                     a number, or "guests" for the guests entry
+#                     a number, "guests" or "safe"
 #   WARD_TIMEOUT      GRUB menu timeout in seconds (default 3)
 set -euo pipefail
 
@@ -28,17 +42,27 @@ done
 command -v grub-mkrescue >/dev/null || die "grub-mkrescue not found (apt-get install grub-common grub-pc-bin xorriso mtools)"
 [ -d /usr/lib/grub/i386-pc ] || die "GRUB BIOS files missing (apt-get install grub-pc-bin)"
 
-hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info dom0_mem=512M}
-dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=noforce xen.fifo_events=0 8250.nr_uarts=0 mce=off mitigations=off}
+# A quiet console, shared by Ward, dom0's kernel and dom0's shell: Ward's
+# lines about domUs (built, created, shut down, their console_io) are off
+# (guest_loglvl=warn), and dom0's kernel prints warnings and worse on it
+# (loglevel=4; dmesg has everything). Later words win: WARD_HV_EXTRA=
+# guest_loglvl=all or WARD_DOM0_EXTRA=loglevel=7 bring them back.
+hv_args=${WARD_HV_ARGS:-console=com1 loglvl=info guest_loglvl=warn dom0_mem=${WARD_DOM0_MEM:-512M} dom0_max_vcpus=${WARD_DOM0_VCPUS:-1}}${WARD_HV_EXTRA:+ $WARD_HV_EXTRA}
+dom0_args=${WARD_DOM0_ARGS:-console=hvc0 earlyprintk=xen loglevel=4}${WARD_DOM0_EXTRA:+ $WARD_DOM0_EXTRA}
+safe_args=${WARD_SAFE_ARGS:-acpi=off pci=off swiotlb=noforce xen.fifo_events=0 8250.nr_uarts=0 mce=off mitigations=off}
 timeout=${WARD_TIMEOUT:-3}
 guests_args=${WARD_GUESTS_ARGS:-ward.autostart=guest1,guest2}
-# Entries: our kernel, the alternative (if any), then the guests entry.
+# Entries: our kernel, the alternative (if any), guests, safe mode.
 guests_entry=1
 [ -z "$alt" ] || guests_entry=2
+safe_entry=$((guests_entry + 1))
 default=${WARD_DEFAULT:-0}
-[ "$default" != guests ] || default=$guests_entry
-[[ $default =~ ^[0-9]+$ ]] && [ "$default" -le "$guests_entry" ] ||
-	die "WARD_DEFAULT must be an entry number 0..$guests_entry or 'guests', got '$default'"
+case $default in
+guests) default=$guests_entry ;;
+safe) default=$safe_entry ;;
+esac
+[[ $default =~ ^[0-9]+$ ]] && [ "$default" -le "$safe_entry" ] ||
+	die "WARD_DEFAULT must be an entry number 0..$safe_entry, 'guests' or 'safe', got '$default'"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ward-iso.XXXXXX")
 # The tool's log must live outside the tree being packed: xorriso refuses
@@ -81,6 +105,12 @@ CFG
 menuentry "Ward, dom0: $(basename "$(dirname "$kernel")")/$(basename "$kernel"), starting guests ($guests_args)" {
 	multiboot2 /boot/ward.elf $hv_args
 	module2 /boot/dom0-vmlinuz $dom0_args $guests_args
+	module2 /boot/dom0-initrd.gz
+}
+
+menuentry "Ward, safe mode: dom0 $(basename "$(dirname "$kernel")")/$(basename "$kernel") without ACPI and PCI (no disk, no NIC)" {
+	multiboot2 /boot/ward.elf $hv_args
+	module2 /boot/dom0-vmlinuz $dom0_args $safe_args
 	module2 /boot/dom0-initrd.gz
 }
 CFG

@@ -11,6 +11,10 @@
 #       batch with the serial line on the FIFOs BASE.in (typed into the
 #       machine) and BASE.out (its output), which the caller creates
 # MODULES is QEMU's -initrd syntax: "FILE ARGS,FILE ARGS".
+# The iso mode gives the machine a virtio NIC on QEMU's user-mode network
+# (dom0 gets 10.0.2.15 by DHCP and reaches the host as 10.0.2.2) and, with
+# WARD_DISK=FILE, FILE as a virtio disk (raw; `make run` passes the guest
+# store, build/ward-data.img, which scripts/mkstore.sh makes).
 # WARD_QEMU_ARGS adds QEMU arguments (split at blanks), e.g. "-vga none".
 # Exit status in batch mode: QEMU's (isa-debug-exit gives (code << 1) | 1),
 # or 124 on timeout. In the WARD_LOG mode a QEMU that dies of SIGSEGV is
@@ -37,7 +41,11 @@ args=(-accel tcg -cpu max -smp "${WARD_SMP:-2}" -m "${WARD_MEM:-2G}" -no-reboot
 case $mode in
 iso)
 	[ -f "$1" ] || die "$1: no such file"
-	args+=(-cdrom "$1" -boot d)
+	args+=(-cdrom "$1" -boot d -nic user,model=virtio-net-pci)
+	if [ -n "${WARD_DISK:-}" ]; then
+		[ -f "$WARD_DISK" ] || die "WARD_DISK=$WARD_DISK: no such file"
+		args+=(-drive "file=$WARD_DISK,if=virtio,format=raw")
+	fi
 	;;
 kernel)
 	[ -f "$1" ] || die "$1: no such file"

@@ -52,7 +52,7 @@ else
 fi
 if WARD_DEFAULT=7 scripts/mkiso.sh "$TEST_DIR/bad.iso" build/ward.elf build/kernel/bzImage \
 	build/dom0-initrd.cpio.gz >"$TEST_DIR/bad.log" 2>&1; then
-	bad "mkiso accepted WARD_DEFAULT=7 with two entries"
+	bad "mkiso accepted WARD_DEFAULT=7 with three entries"
 else
 	expect "$TEST_DIR/bad.log" "^mkiso: error: WARD_DEFAULT must be" "mkiso refuses an entry that does not exist"
 fi

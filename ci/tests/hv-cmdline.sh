@@ -6,10 +6,11 @@
 
 log=$TEST_DIR/warn.log
 rc=0
-boot_kernel "$log" 90 "test_exit loglvl=warn bogus_option=1 dom0_mem=12Q" || rc=$?
+boot_kernel "$log" 90 "test_exit loglvl=warn bogus_option=1 dom0_mem=12Q guest_loglvl=loud" || rc=$?
 expect_status "$rc" "$QEMU_EXIT_NO_DOM0" "loglvl=warn: boots to the end (no dom0 given)"
 expect "$log" "unknown option 'bogus_option' ignored" "unknown option reported"
 expect "$log" "bad value '12Q' for option 'dom0_mem'" "bad size reported"
+expect "$log" "bad value 'loud' for option 'guest_loglvl'" "bad guest_loglvl reported"
 reject "$log" '^Memory map:' "info messages hidden at loglvl=warn"
 
 log=$TEST_DIR/none.log

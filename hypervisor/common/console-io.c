@@ -79,7 +79,7 @@ static void console_line_out(struct domain *d)
 {
 	bool ended = d->con_line[d->con_len - 1] == '\n';
 
-	printk("(d%u) %.*s%s", d->domain_id, (int)d->con_len, d->con_line, ended ? "" : "\n");
+	pr_dom_info(d, "(d%u) %.*s%s", d->domain_id, (int)d->con_len, d->con_line, ended ? "" : "\n");
 	d->con_len = 0;
 }
 

@@ -200,7 +200,7 @@ bool domain_shutdown(struct domain *d, unsigned int reason)
 	d->shutdown_code = reason;
 	spin_unlock(&d->lock);
 	console_io_flush(d);
-	pr_info("d%u: shut down: %s\n", d->domain_id, shutdown_names[reason]);
+	pr_dom_info(d, "d%u: shut down: %s\n", d->domain_id, shutdown_names[reason]);
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		__atomic_or_fetch(&d->vcpu[i]->pause_flags, VPF_DOWN, __ATOMIC_SEQ_CST);
 		vcpu_timers_stop(d->vcpu[i]);
@@ -417,7 +417,7 @@ void domain_destroy(struct domain *d)
 			orphans++;
 	}
 	if (orphans)
-		pr_info("d%u: %lu frames stay until other domains unmap them\n", d->domain_id,
+		pr_dom_info(d, "d%u: %lu frames stay until other domains unmap them\n", d->domain_id,
 			orphans);
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		xfree(d->vcpu[i]);

@@ -20,6 +20,9 @@ _Static_assert((RING_SIZE & (RING_SIZE - 1)) == 0, "ring size is a power of two"
 
 /* Set once from the command line before other CPUs run; read-only after. */
 static enum log_level threshold = LVL_INFO;
+/* The same for LOG_G_* lines; guest_threshold_set says guest_loglvl= was given. */
+static enum log_level guest_threshold = LVL_INFO;
+static bool guest_threshold_set;
 /* Serialises whole messages on the console, and guards the ring below. */
 static DEFINE_SPINLOCK(console_lock);
 
@@ -34,18 +37,31 @@ static const char *const level_names[] = {
 	[LVL_ERR] = "err", [LVL_WARN] = "warn", [LVL_INFO] = "info", [LVL_DEBUG] = "debug",
 };
 
-bool printk_set_level_name(const char *name)
+static bool level_by_name(const char *name, enum log_level *lvl)
 {
 	if (!strcmp(name, "all")) {
-		threshold = LVL_DEBUG;
+		*lvl = LVL_DEBUG;
 		return true;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++)
 		if (!strcmp(name, level_names[i])) {
-			threshold = (enum log_level)i;
+			*lvl = (enum log_level)i;
 			return true;
 		}
 	return false;
+}
+
+bool printk_set_level_name(const char *name)
+{
+	return level_by_name(name, &threshold);
+}
+
+bool printk_set_guest_level_name(const char *name)
+{
+	if (!level_by_name(name, &guest_threshold))
+		return false;
+	guest_threshold_set = true;
+	return true;
 }
 
 enum log_level printk_get_level(void)
@@ -99,56 +115,71 @@ static void ring_put(const char *s, size_t len)
 		ring[ring_prod++ % RING_SIZE] = s[i];
 }
 
-/* Write @buf at level @lvl; @keep: into the ring too. */
-static void emit(enum log_level lvl, const char *buf, size_t n, bool keep)
+/* Write @buf to the console if @show, and into the ring if @keep. */
+static void emit(const char *buf, size_t n, bool show, bool keep)
 {
 	unsigned long flags;
 
-	if (lvl > threshold)
+	if (!show && !keep)
 		return;
 	if (arch_in_nmi()) {
 		bool locked = console_lock_nmi();
 
-		if (!locked || !console_at_line_start)
+		if (show && (!locked || !console_at_line_start))
 			console_write("\n", 1);
 		if (locked) {
-			console_write_locked(buf, n);
+			if (show)
+				console_write_locked(buf, n);
 			if (keep)
 				ring_put(buf, n);
 			spin_unlock(&console_lock);
-		} else {
+		} else if (show) {
 			console_write(buf, n);
 		}
 		return;
 	}
 	flags = spin_lock_irqsave(&console_lock);
-	console_write_locked(buf, n);
+	if (show)
+		console_write_locked(buf, n);
 	if (keep)
 		ring_put(buf, n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/*
+ * A line goes to the console when its level is within the limit
+ * (guest_loglvl= for the LOG_G_* lines, loglvl= for the rest), and into
+ * the ring (wardctl dmesg) up to info level whatever the limit: a quiet
+ * console still leaves the lifecycle lines readable there.
+ */
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE_MAX];
-	enum log_level lvl = LVL_INFO;
+	enum log_level lvl = LVL_INFO, limit = threshold;
+	bool show, keep;
 	int n;
 
-	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '3') {
-		lvl = (enum log_level)(fmt[1] - '0');
+	/* LOG_* is "\1" and a digit: 0-3 host levels, 4-7 the guest ones. */
+	if (fmt[0] == LOG_PREFIX[0] && fmt[1] >= '0' && fmt[1] <= '7') {
+		lvl = (enum log_level)((fmt[1] - '0') % 4);
+		if (fmt[1] >= '4' && guest_threshold_set)
+			limit = guest_threshold;
 		fmt += 2;
 	}
-	if (lvl > threshold)
+	show = lvl <= limit;
+	keep = show || lvl <= LVL_INFO;
+	if (!show && !keep)
 		return;
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
-	emit(lvl, buf, (size_t)n, true);
+	emit(buf, (size_t)n, show, keep);
 }
 
+/* dom0's own console text: shown at info level, never kept (dom0 has it). */
 void console_write_unkept(const char *s, size_t len)
 {
-	emit(LVL_INFO, s, len, false);
+	emit(s, len, LVL_INFO <= threshold, false);
 }
 
 size_t printk_ring_copy(uint64_t *pos, char *buf, size_t len)

@@ -43,6 +43,13 @@ static int set_loglvl(const char *v)
 }
 custom_param("loglvl", set_loglvl);
 
+/* guest_loglvl=: the threshold for lines about domUs (LOG_G_*). */
+static int set_guest_loglvl(const char *v)
+{
+	return printk_set_guest_level_name(v) ? 0 : -1;
+}
+custom_param("guest_loglvl", set_guest_loglvl);
+
 const char *hypervisor_cmdline(void);
 const char *hypervisor_cmdline(void)
 {

@@ -12,6 +12,16 @@
 #define LOG_WARN	LOG_PREFIX "1"
 #define LOG_INFO	LOG_PREFIX "2"
 #define LOG_DEBUG	LOG_PREFIX "3"
+/*
+ * Lines about a domU (its build and creation, its shutdown, what it
+ * writes with console_io) use these instead: "guest_loglvl=" filters
+ * them, as Xen's XENLOG_G_* levels, so that a shared console can stay
+ * quiet while guests come and go. dom0's own lines keep the host levels.
+ */
+#define LOG_G_ERR	LOG_PREFIX "4"
+#define LOG_G_WARN	LOG_PREFIX "5"
+#define LOG_G_INFO	LOG_PREFIX "6"
+#define LOG_G_DEBUG	LOG_PREFIX "7"
 
 enum log_level { LVL_ERR, LVL_WARN, LVL_INFO, LVL_DEBUG };
 
@@ -21,6 +31,8 @@ void vprintk(const char *fmt, va_list ap);
 /* Set the threshold; names "err", "warn", "info", "debug" or "all". */
 bool printk_set_level_name(const char *name);
 enum log_level printk_get_level(void);
+/* The same for the LOG_G_* lines; until it is set, they follow loglvl. */
+bool printk_set_guest_level_name(const char *name);
 
 /* Poll the console for input (boot CPU, timer tick) and pass it to dom0. */
 void console_poll_input(void);
@@ -49,6 +61,9 @@ void printk_ring_clear(uint64_t upto);
 #define pr_warn(fmt, ...)	printk(LOG_WARN fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)	printk(LOG_INFO fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	printk(LOG_DEBUG fmt, ##__VA_ARGS__)
+/* pr_info() for a line about domain @d: a domU's obeys guest_loglvl. */
+#define pr_dom_info(d, fmt, ...)					\
+	printk((d)->domain_id ? LOG_G_INFO fmt : LOG_INFO fmt, ##__VA_ARGS__)
 
 /*
  * One call site's budget: at most PRINTK_RL_BURST lines per

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * common/printk.c's NMI path: a line printed from an NMI always starts a
+ * common/printk.c. Its NMI path: a line printed from an NMI always starts a
  * line of its own. The NMI may arrive while the console is in the middle
  * of a line (a guest's partial line, or a write the NMI interrupted on
  * this very CPU, whose lock it then cannot take): it writes a newline
- * first, and it never waits for a lock this CPU itself holds.
+ * first, and it never waits for a lock this CPU itself holds. Its levels:
+ * lines about domUs (LOG_G_*) obey guest_loglvl once it is given.
  */
 // sources: common/printk.c lib/vsnprintf.c
 #include <setjmp.h>
@@ -117,6 +118,39 @@ static void test_plain_continuation(void **state)
 	assert_string_equal(out, "ab\n");
 }
 
+/*
+ * guest_loglvl: LOG_G_* lines follow loglvl until it is given (this case
+ * runs before any other sets it), then only their own threshold.
+ */
+static void test_guest_levels_follow_loglvl(void **state)
+{
+	assert_true(printk_set_level_name("info"));
+	printk(LOG_G_INFO "d1: shut down: poweroff\n");
+	printk(LOG_G_DEBUG "d1: debug\n");
+	assert_string_equal(out, "d1: shut down: poweroff\n");
+}
+
+static void test_guest_level_warn_hides_guest_info(void **state)
+{
+	assert_true(printk_set_level_name("info"));
+	assert_true(printk_set_guest_level_name("warn"));
+	printk(LOG_G_INFO "ctl: d1 created\n");
+	printk(LOG_G_WARN "d1: every vCPU is down\n");
+	printk(LOG_INFO "d0: shut down: poweroff\n");
+	assert_string_equal(out, "d1: every vCPU is down\nd0: shut down: poweroff\n");
+}
+
+static void test_guest_level_all_under_quiet_host(void **state)
+{
+	assert_true(printk_set_level_name("warn"));
+	assert_true(printk_set_guest_level_name("all"));
+	printk(LOG_G_DEBUG "(d1) hello\n");
+	printk(LOG_INFO "host info\n");
+	assert_string_equal(out, "(d1) hello\n");
+	assert_false(printk_set_guest_level_name("loud"));
+	assert_true(printk_set_level_name("info"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +158,9 @@ int main(void)
 		cmocka_unit_test_setup(test_nmi_at_line_start, setup),
 		cmocka_unit_test_setup(test_nmi_inside_own_write, setup),
 		cmocka_unit_test_setup(test_plain_continuation, setup),
+		cmocka_unit_test_setup(test_guest_levels_follow_loglvl, setup),
+		cmocka_unit_test_setup(test_guest_level_warn_hides_guest_info, setup),
+		cmocka_unit_test_setup(test_guest_level_all_under_quiet_host, setup),
 	};
 
 	return cmocka_run_group_tests_name("printk", tests, NULL, NULL);

@@ -140,7 +140,7 @@ static int ctl_create(struct ward_ctl *c)
 	cr->console_mfn = pb.console_mfn;
 	cr->store_port = pb.store_port;
 	cr->console_port = pb.console_port;
-	pr_info("ctl: d%u created (%llu MiB, %u vCPU), paused\n", pb.d->domain_id,
+	pr_dom_info(pb.d, "ctl: d%u created (%llu MiB, %u vCPU), paused\n", pb.d->domain_id,
 		(unsigned long long)(pages >> (20 - PAGE_SHIFT)), cr->vcpus);
 out:
 	spin_unlock(&create_lock);

@@ -344,9 +344,9 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 		goto out;
 	}
 	snprintf(name, sizeof(name), dom0 ? "dom0" : "d%u", b.d->domain_id);
-	pr_info("%s: kernel: %s, %zu KiB -> %zu KiB ELF\n", name, kernel_image_format(&desc),
-		pb->kernel_len >> 10, desc.elf_len >> 10);
-	pr_info("%s: guest OS %s, entry %#lx, virt base %#lx, image %#lx-%#lx%s\n", name,
+	pr_dom_info(b.d, "%s: kernel: %s, %zu KiB -> %zu KiB ELF\n", name,
+		    kernel_image_format(&desc), pb->kernel_len >> 10, desc.elf_len >> 10);
+	pr_dom_info(b.d, "%s: guest OS %s, entry %#lx, virt base %#lx, image %#lx-%#lx%s\n", name,
 		info.guest_os, (unsigned long)info.entry, (unsigned long)info.virt_base,
 		(unsigned long)info.virt_kstart, (unsigned long)info.virt_kend,
 		xen_elf_has(&info, XEN_ELFNOTE_HYPERCALL_PAGE) ? ", hypercall page" : "");
@@ -435,11 +435,11 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 	for (unsigned int i = 0; i < b.d->max_vcpus; i++)
 		init_time(b.d->vcpu[i]);
 
-	pr_info("%s: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
+	pr_dom_info(b.d, "%s: %lu MiB, region %#lx-%#lx, p2m %#lx, start_info %#lx, %lu page-table frames%s\n",
 		name, l->nr_pages >> (20 - PAGE_SHIFT), pfn_va(l, 0),
 		pfn_va(l, l->end_pfn), pfn_va(l, l->p2m_pfn), pfn_va(l, l->si_pfn), l->pt_pages,
 		pb->initrd_len ? (l->initrd_mapped ? ", initrd mapped" : ", initrd by pfn") : "");
-	pr_info("%s: command line: %s\n", name, (const char *)si->cmd_line);
+	pr_dom_info(b.d, "%s: command line: %s\n", name, (const char *)si->cmd_line);
 	__atomic_and_fetch(&v->pause_flags, ~VPF_DOWN, __ATOMIC_SEQ_CST);
 	pb->d = b.d;
 	rc = 0;
