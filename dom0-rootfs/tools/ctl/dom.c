@@ -314,8 +314,21 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 	 */
 	stop_console(domid);
 	sig_caught("teardown-console");
-	if (xs)
+	if (xs) {
+		struct ward_ctl pause = { .cmd = WARD_CTL_pause, .domid = domid };
+
 		nloops = collect_loops(xs, domid, loops, CFG_MAX_DISKS);
+		/*
+		 * xenstored maps the domain's store ring; were it to unmap only
+		 * when it hears of the death, that frame would outlive the
+		 * domain for a while, owned by no one. Release the domain from
+		 * xenstored first (its reply comes after the unmap), paused so
+		 * that it does not run on without a store should the destroy
+		 * fail. Either may find it gone already (-ESRCH, -ENOENT).
+		 */
+		ward_ctl(fd, &pause);
+		xs_release(xs, domid);
+	}
 
 	for (try = 0; try < DESTROY_RETRIES; try++) {
 		rc = ward_ctl(fd, &ctl);
@@ -338,7 +351,6 @@ int dom_teardown(int fd, struct xs_handle *xs, uint32_t domid)
 		xs_rm(xs, XS_NO_TX, path);
 		layout_home(domid, path, sizeof(path));
 		xs_rm(xs, XS_NO_TX, path);
-		xs_release(xs, domid);
 	}
 	sig_caught("teardown-xenstore");
 	detach_loops(loops, nloops);
