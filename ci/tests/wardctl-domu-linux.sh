@@ -51,6 +51,7 @@ cp build/guests/domctl.elf "$extra/boot/domctl.elf"
 cat >"$extra/etc/ward/g.cfg" <<'CFG'
 name = "g"
 memory = 128
+maxmem = 160
 kernel = "/boot/domU-vmlinuz"
 ramdisk = "/boot/domU-initrd.gz"
 extra = "console=hvc0"
@@ -107,6 +108,30 @@ wardctl dmesg -c >/dev/null; wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/
 wardctl dmesg -x; echo RC-DMESG-BAD=$?
 (sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
 wardctl info | grep -E '^(nr_cpus|total_memory|free_memory|xen_version) ' | tr -d ' ' | sed 's/^/INFO-/'
+freemb() { wardctl info | tr -d ' ' | awk -F: '$1 == "free_memory" { print $2 }'; }
+memtotal() { (sleep 2; printf 'grep MemTotal /proc/meminfo\r'; sleep 3; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^MemTotal:' | awk '{ print $2 }' | tail -n 1; }
+free0=$(freemb); mt0=$(memtotal); echo "MEM-BEFORE memtotal=$mt0 free=$free0"
+wardctl mem-set g 64m; echo RC-MEMSET-DOWN=$?
+free1=$(freemb); mt1=$(memtotal); echo "MEM-DOWN memtotal=$mt1 free=$free1"
+echo "BALLOON-DOWN memtotal-drop-mb=$(( (mt0 - mt1) / 1024 )) free-gain-mb=$((free1 - free0))"
+wardctl list g | awk '$1 == "g" { print "BALLOON-LIST-MEM-" $3 }'
+xenstore-read /local/domain/1/memory/target | sed 's/^/BALLOON-TARGET-/'
+wardctl mem-set g 160; echo RC-MEMSET-UP=$?
+free2=$(freemb); mt2=$(memtotal); echo "MEM-UP memtotal=$mt2 free=$free2"
+echo "BALLOON-UP memtotal-gain-mb=$(( (mt2 - mt1) / 1024 )) free-loss-mb=$((free1 - free2))"
+wardctl mem-set g 256m; echo RC-MEMSET-ABOVE-MAX=$?
+wardctl mem-max g 144; echo RC-MEMMAX-BELOW-TARGET=$?
+wardctl mem-set g 128; echo RC-MEMSET-BACK=$?
+wardctl mem-max g 128; echo RC-MEMMAX=$?
+wardctl list g | awk '$1 == "g" { print "BALLOON-BACK-MEM-" $3 }'
+wardctl mem-set g 144; echo RC-MEMSET-ABOVE-NEW-MAX=$?
+wardctl mem-max g 512; echo RC-MEMMAX-ABOVE-ROOM=$?
+wardctl mem-set g 12x; echo RC-MEMSET-BAD-UNIT=$?
+wardctl mem-set Domain-0 100; echo RC-MEMSET-DOM0=$?
+wardctl pause g; wardctl mem-set g 96; echo RC-MEMSET-PAUSED=$?; wardctl unpause g
+i=0; while [ $i -lt 20 ] && [ "$(wardctl list g | awk '$1 == "g" { print $3 }')" != 96 ]; do sleep 1; i=$((i+1)); done
+wardctl list g | awk '$1 == "g" { print "BALLOON-AFTER-UNPAUSE-MEM-" $3 }'
+wardctl mem-set g 128; echo RC-MEMSET-RESTORE=$?
 wardctl reboot g; echo RC-REBOOT=$?
 i=0; while [ $i -lt 180 ] && [ "$(grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log)" -lt 2 ]; do sleep 1; i=$((i+1)); done; echo REBOOT-WAITED-$i
 grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log | sed 's/^/DOMU-INITS-/'
@@ -172,6 +197,30 @@ expect "$log" '^INFO-nr_cpus:2' "info: nr_cpus"
 expect "$log" '^INFO-total_memory:[1-9][0-9]*' "info: total_memory in MiB"
 expect "$log" '^INFO-free_memory:[1-9][0-9]*' "info: free_memory in MiB"
 expect "$log" '^INFO-xen_version:4\.17' "info: xen_version"
+expect "$log" '^RC-MEMSET-DOWN=0' "mem-set: shrink g from 128 to 64 MiB"
+expect "$log" '^BALLOON-DOWN memtotal-drop-mb=6[2-4] free-gain-mb=6[2-6]$' "mem-set: the guest's MemTotal fell by 64 MiB and the hypervisor's free memory grew by as much"
+expect "$log" '^BALLOON-LIST-MEM-64$' "list shows 64 MiB"
+expect "$log" '^BALLOON-TARGET-65536$' "memory/target is in KiB"
+expect "$log" '^RC-MEMSET-UP=0' "mem-set: grow g to 160 MiB, past its memory, within maxmem"
+expect "$log" '^BALLOON-UP memtotal-gain-mb=9[4-6] free-loss-mb=9[4-8]$' "mem-set: MemTotal grew by 96 MiB, taken from the hypervisor's free memory"
+expect "$log" "^wardctl: mem-set: 256 MiB is above the 160 MiB domain g may have; raise that with 'wardctl mem-max g MEM' first \\(at most its maxmem, 160 MiB\\)" "mem-set above the maximum: refused, saying what to do"
+expect "$log" '^RC-MEMSET-ABOVE-MAX=1' "refused: status 1"
+expect "$log" "^wardctl: mem-max: 144 MiB is below domain g's target of 160 MiB" "mem-max below the target: refused"
+expect "$log" '^RC-MEMMAX-BELOW-TARGET=1' "refused: status 1"
+expect "$log" '^RC-MEMSET-BACK=0' "mem-set back to 128 MiB"
+expect "$log" '^RC-MEMMAX=0' "mem-max 128"
+expect "$log" '^BALLOON-BACK-MEM-128$' "list shows 128 MiB again"
+expect "$log" "^wardctl: mem-set: 144 MiB is above the 128 MiB domain g may have" "mem-set above the new mem-max: refused"
+expect "$log" '^RC-MEMSET-ABOVE-NEW-MAX=1' "refused: status 1"
+expect "$log" "^wardctl: mem-max: 512 MiB is above the 160 MiB domain g was created with room for" "mem-max beyond maxmem: refused"
+expect "$log" '^RC-MEMMAX-ABOVE-ROOM=1' "refused: status 1"
+expect "$log" "^wardctl: mem-set: '12x' is not an amount of memory" "mem-set with a bad unit: one line"
+expect "$log" '^RC-MEMSET-BAD-UNIT=2' "status 2"
+expect "$log" '^RC-MEMSET-DOM0=1' "mem-set on dom0: refused"
+expect "$log" '^wardctl: mem-set: domain g still has 128 MiB after 10 s, not the 96 MiB asked' "a guest that does not follow the target (paused) is reported"
+expect "$log" '^RC-MEMSET-PAUSED=1' "reported: status 1"
+expect "$log" '^BALLOON-AFTER-UNPAUSE-MEM-96$' "not forced: the guest follows the target once it runs"
+expect "$log" '^RC-MEMSET-RESTORE=0' "mem-set back to 128 MiB"
 expect "$log" 'RC-REBOOT=0' "reboot: status 0"
 expect "$log" '^DOMU-INITS-2' "reboot: the guest came back (on_reboot = restart, second boot in its console log)"
 expect "$log" '^REBOOTED-ID-[2-9]' "reboot: the restarted guest is a new domain under the same name"
@@ -188,7 +237,7 @@ expect "$log" '^LIST-G-g +1 +128 +1 ' "list NAME: its line"
 reject "$log" '^LIST-G-Domain-0' "list NAME: only that domain"
 expect "$log" '^JSON-"domid":1,' "list -l: domid"
 expect "$log" '^JSON-"name":"g"' "list -l: c_info name"
-expect "$log" '^JSON-"max_memkb":131072' "list -l: b_info max_memkb"
+expect "$log" '^JSON-"max_memkb":163840' "list -l: b_info max_memkb (maxmem)"
 expect "$log" '^JSON-DOMAINS-2' "list -l: dom0 and g"
 expect "$log" '^DOMID-1' "domid NAME"
 expect "$log" '^DOMNAME-g' "domname ID"

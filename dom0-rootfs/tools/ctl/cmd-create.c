@@ -258,6 +258,7 @@ static int build(struct create_state *s, const char *cmdline)
 	int rc;
 
 	c->mem_kb = s->cfg.memory_mb * 1024;
+	c->max_kb = config_maxmem_mb(&s->cfg) * 1024;
 	c->vcpus = s->cfg.vcpus;
 	c->cmdline = (uintptr_t)cmdline;
 	if (load_image(s->cfg.kernel, &c->kernel, &c->kernel_len))

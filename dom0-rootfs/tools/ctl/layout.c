@@ -107,6 +107,7 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 		"data", "drivers", "feature", "attr", "error",
 	};
 	uint64_t mem_kb = cfg->memory_mb * 1024;
+	uint64_t max_kb = config_maxmem_mb(cfg) * 1024;
 	unsigned int i;
 	char rel[32];
 
@@ -116,7 +117,8 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 	emit(em, "domid", "%" PRIu32, b->domid);
 	emit(em, "start_time", "%s", b->start_time);
 	emit(em, "memory", "%s", "");
-	emit(em, "memory/static-max", "%" PRIu64, mem_kb);
+	/* Linux's balloon driver follows target (KiB) within static-max. */
+	emit(em, "memory/static-max", "%" PRIu64, max_kb);
 	emit(em, "memory/target", "%" PRIu64, mem_kb);
 	for (i = 0; i < cfg->vcpus; i++) {
 		snprintf(rel, sizeof(rel), "cpu/%u/availability", i);

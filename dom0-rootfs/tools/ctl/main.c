@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "rename", cmd_rename, "NAME|ID NEWNAME", "give a domain another name" },
 	{ "uptime", cmd_uptime, "[NAME|ID...]", "how long each domain has run, as xl uptime" },
 	{ "sysrq", cmd_sysrq, "NAME|ID KEY", "send a magic SysRq key to a domain (xenstore control/sysrq)" },
+	{ "mem-set", cmd_mem_set, "NAME|ID MEM", "ask a domain's balloon driver to hold MEM (xl units: 256m, 1g; none: MiB) and wait for it" },
+	{ "mem-max", cmd_mem_max, "NAME|ID MEM", "the most memory a domain may balloon up to (within its maxmem)" },
 	{ "dmesg", cmd_dmesg, "[-c]", "the hypervisor's message ring (-c: then clear it)" },
 	{ "info", cmd_info, "", "the machine and the hypervisor, as xl info" },
 	{ "help", cmd_help, "", "show this help" },

@@ -43,6 +43,8 @@ int cmd_rename(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_sysrq(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_mem_max(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
@@ -68,6 +70,12 @@ int verb_parse2(int argc, char **argv, const char *letters, const char *what,
 		const char *what2, struct verb_args *out);
 /* A verb without arguments: 0, or -1 after printing one line. */
 int verb_no_args(int argc, char **argv);
+/*
+ * An amount of memory as xl's mem-set and mem-max take it: digits, then
+ * an optional unit b, k, m, g or t (either case; none means m). Into @kb
+ * in KiB. 0, or -1 if @s is not such an amount or it overflows.
+ */
+int parse_mem_kb(const char *s, uint64_t *kb);
 
 /* ---- dom.c: the hypervisor and xenstore side of domains ---- */
 

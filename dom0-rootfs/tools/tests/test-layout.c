@@ -97,6 +97,15 @@ static void test_home(void **state)
 	assert_int_equal(find("/local/domain/7"), 0);
 }
 
+/* maxmem: the balloon driver's ceiling, while the target is memory. */
+static void test_maxmem(void **state)
+{
+	cfg.maxmem_mb = 96;
+	assert_int_equal(layout_domain(&cfg, &b, &plan), 0);
+	has("/local/domain/7/memory/target", "65536", "n0,r7");
+	has("/local/domain/7/memory/static-max", "98304", "n0,r7");
+}
+
 static void test_vbd(void **state)
 {
 	const char *fe = "/local/domain/7/device/vbd/51712";
@@ -183,6 +192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_home, setup),
+		cmocka_unit_test_setup(test_maxmem, setup),
 		cmocka_unit_test_setup(test_vbd, setup),
 		cmocka_unit_test_setup(test_vif, setup),
 		cmocka_unit_test_setup(test_plan_too_small, setup),
