@@ -132,6 +132,23 @@ wardctl pause g; wardctl mem-set g 96; echo RC-MEMSET-PAUSED=$?; wardctl unpause
 i=0; while [ $i -lt 20 ] && [ "$(wardctl list g | awk '$1 == "g" { print $3 }')" != 96 ]; do sleep 1; i=$((i+1)); done
 wardctl list g | awk '$1 == "g" { print "BALLOON-AFTER-UNPAUSE-MEM-" $3 }'
 wardctl mem-set g 128; echo RC-MEMSET-RESTORE=$?
+inguest() { (sleep 2; printf '%s\r' "$1"; sleep 3; printf '\035') | wardctl console g | tr -d '\r' | grep -a "^$2"; }
+dd if=/dev/zero of=/tmp/b.img bs=1M count=4 2>/dev/null
+wardctl block-list g | sed 's/^/BLOCK-LIST-EMPTY-/'
+wardctl block-attach g 'file:/tmp/b.img,xvdb,w'; echo RC-BLOCK-ATTACH=$?
+inguest 'echo GUEST-XVDB-$(ls /sys/block | grep -c xvdb)-SIZE-$(cat /sys/block/xvdb/size)' 'GUEST-XVDB-[0-9]'
+wardctl block-list g | sed 's/^/BLOCK-LIST-/'
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-/'
+wardctl block-attach g 'file:/tmp/b.img,xvdc,w'; echo RC-BLOCK-ATTACH-IN-USE=$?
+wardctl block-attach g 'file:/tmp/b.img,xvdb,r'; echo RC-BLOCK-ATTACH-SAME-VDEV=$?
+wardctl block-attach g 'file:/tmp/nosuch.img,xvdc,w'; echo RC-BLOCK-ATTACH-MISSING=$?
+wardctl block-attach g 'file:/tmp/b.img'; echo RC-BLOCK-ATTACH-BAD-SPEC=$?
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-AFTER-REFUSALS-/'
+wardctl block-detach g xvdb; echo RC-BLOCK-DETACH=$?
+inguest 'echo GUEST-AFTER-DETACH-XVDB-$(ls /sys/block | grep -c xvdb)' 'GUEST-AFTER-DETACH-XVDB-[0-9]'
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-AFTER-DETACH-/'
+{ xenstore-list /local/domain/0/backend/vbd/1 2>/dev/null; xenstore-list /local/domain/1/device/vbd 2>/dev/null; } | grep -c . | sed 's/^/BLOCK-NODES-AFTER-DETACH-/'
+wardctl block-detach g xvdb; echo RC-BLOCK-DETACH-AGAIN=$?
 wardctl reboot g; echo RC-REBOOT=$?
 i=0; while [ $i -lt 180 ] && [ "$(grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log)" -lt 2 ]; do sleep 1; i=$((i+1)); done; echo REBOOT-WAITED-$i
 grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log | sed 's/^/DOMU-INITS-/'
@@ -221,6 +238,24 @@ expect "$log" '^wardctl: mem-set: domain g still has 128 MiB after 10 s, not the
 expect "$log" '^RC-MEMSET-PAUSED=1' "reported: status 1"
 expect "$log" '^BALLOON-AFTER-UNPAUSE-MEM-96$' "not forced: the guest follows the target once it runs"
 expect "$log" '^RC-MEMSET-RESTORE=0' "mem-set back to 128 MiB"
+expect "$log" '^BLOCK-LIST-EMPTY-Vdev +BE +handle +state +evt-ch +ring-ref +BE-path' "block-list: xl's header"
+expect "$log" '^RC-BLOCK-ATTACH=0' "block-attach a file as xvdb to the running g"
+expect "$log" '^GUEST-XVDB-1-SIZE-8192' "the guest sees /sys/block/xvdb, 4 MiB"
+expect "$log" '^BLOCK-LIST-51728 +0 +1 +4 +[0-9]+ +[0-9]+ +/local/domain/0/backend/vbd/1/51728' "block-list: xvdb connected (state 4), with its event channel and ring"
+expect "$log" '^BLOCK-LOOPS-1' "one loop device for the image"
+expect "$log" "^wardctl: block-attach: disk /tmp/b.img: domain g \\(id 1\\) has it read-write as xvdb" "block-attach of a disk in use read-write: refused by create's rules"
+expect "$log" '^RC-BLOCK-ATTACH-IN-USE=1' "refused: status 1"
+expect "$log" '^wardctl: block-attach: domain g already has a disk as xvdb' "block-attach to a vdev in use: refused"
+expect "$log" '^RC-BLOCK-ATTACH-SAME-VDEV=1' "refused: status 1"
+expect "$log" '^RC-BLOCK-ATTACH-MISSING=1' "block-attach of a missing file: status 1"
+expect "$log" '^RC-BLOCK-ATTACH-BAD-SPEC=2' "block-attach with a bad spec: status 2"
+expect "$log" '^BLOCK-LOOPS-AFTER-REFUSALS-1' "the refusals attached no loop device"
+expect "$log" '^RC-BLOCK-DETACH=0' "block-detach xvdb"
+expect "$log" '^GUEST-AFTER-DETACH-XVDB-0' "xvdb is gone from the guest"
+expect "$log" '^BLOCK-LOOPS-AFTER-DETACH-0' "its loop device is detached"
+expect "$log" '^BLOCK-NODES-AFTER-DETACH-0' "its frontend and backend dirs are gone"
+expect "$log" '^wardctl: block-detach: domain g has no disk xvdb' "block-detach of a disk it does not have: one line"
+expect "$log" '^RC-BLOCK-DETACH-AGAIN=1' "status 1"
 expect "$log" 'RC-REBOOT=0' "reboot: status 0"
 expect "$log" '^DOMU-INITS-2' "reboot: the guest came back (on_reboot = restart, second boot in its console log)"
 expect "$log" '^REBOOTED-ID-[2-9]' "reboot: the restarted guest is a new domain under the same name"

@@ -26,31 +26,6 @@
 #define MEMSET_SLACK_KB		1024
 #define KIB_PER_MIB		1024
 
-/* Open privcmd and xenstore and find a live domU @arg; 0 or 1 (printed). */
-static int find_domu(const char *verb, const char *arg, int *fd,
-		     struct xs_handle **xs, struct dom_entry *d)
-{
-	*fd = ctl_open();
-	if (*fd < 0)
-		return 1;
-	*xs = store_open();
-	if (!*xs)
-		return 1;
-	if (dom_find(*fd, *xs, arg, d))
-		return 1;
-	if (d->info.domid == 0) {
-		pr_err("%s: dom0's memory is fixed at boot (dom0_mem= on the hypervisor's command line)",
-		       verb);
-		return 1;
-	}
-	if (d->info.flags & (WARD_DOMINF_shutdown | WARD_DOMINF_dying)) {
-		pr_err("%s: domain %s (id %" PRIu32 ") has shut down; destroy or restart it first",
-		       verb, d->name, d->info.domid);
-		return 1;
-	}
-	return 0;
-}
-
 /* A memory/ node of the domain in KiB, or 0 if absent or not a number. */
 static uint64_t read_mem_node(struct xs_handle *xs, uint32_t domid,
 			      const char *node)
@@ -100,7 +75,7 @@ int cmd_mem_set(int argc, char **argv)
 		return 2;
 	if (parse_mem("mem-set", args.pos2, &kb))
 		return 2;
-	if (find_domu("mem-set", args.pos, &fd, &xs, &d))
+	if (dom_find_domu("mem-set", args.pos, &fd, &xs, &d))
 		return 1;
 	max_kb = d.info.max_pages * PAGE_KB;
 	if (kb > max_kb) {
@@ -153,7 +128,7 @@ int cmd_mem_max(int argc, char **argv)
 		return 2;
 	if (parse_mem("mem-max", args.pos2, &kb))
 		return 2;
-	if (find_domu("mem-max", args.pos, &fd, &xs, &d))
+	if (dom_find_domu("mem-max", args.pos, &fd, &xs, &d))
 		return 1;
 	target_kb = read_mem_node(xs, d.info.domid, "target");
 	room_kb = read_mem_node(xs, d.info.domid, "static-max");

@@ -45,6 +45,9 @@ int cmd_sysrq(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
 int cmd_mem_set(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
+int cmd_block_attach(int argc, char **argv);
+int cmd_block_detach(int argc, char **argv);
+int cmd_block_list(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
@@ -102,6 +105,13 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 /* The same, printing nothing for an absent domain (-ENOENT). */
 int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
 		   struct dom_entry *out);
+/*
+ * For verbs that change a running domU (mem-set, block-attach, ...):
+ * open privcmd and xenstore and find @arg, refusing dom0 and a domain
+ * that has shut down. 0, or 1 (printed, with @verb first).
+ */
+int dom_find_domu(const char *verb, const char *arg, int *fd,
+		  struct xs_handle **xs, struct dom_entry *d);
 /* Write every node of @plan in one transaction (retried on conflict). */
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan);
 /* Read @path into @buf; 0 or -errno. */
@@ -128,6 +138,16 @@ int dom_disk_uses(struct xs_handle *xs, const struct dom_entry *doms,
 		  unsigned int nr, struct disk_use **uses, unsigned int *nr_uses);
 /* Identify @path (an image file or a block device); 0 or -errno. */
 int disk_identify(const char *path, struct disk_id *id);
+struct cfg_disk;
+/*
+ * The block device a backend is to open for @d: its target if that is
+ * one, else a loop device attached over the file (read-only for a
+ * read-only disk). Its path into @node, its number into @major/@minor;
+ * *@loop says whether a loop device was attached. 0, or -1 (printed;
+ * nothing is left attached).
+ */
+int disk_backing(const struct cfg_disk *d, char *node, size_t len,
+		 unsigned int *major, unsigned int *minor, bool *loop);
 
 /*
  * Serialise wardctl's changes to domains (create against create: the

@@ -106,6 +106,31 @@ static void test_maxmem(void **state)
 	has("/local/domain/7/memory/static-max", "98304", "n0,r7");
 }
 
+/* block-attach writes a disk exactly as create does, and nothing else. */
+static void test_vbd_alone(void **state)
+{
+	static struct xs_entry one[40];
+	struct xs_plan p1 = { .e = one, .max = 40 };
+	unsigned int i, n = 0;
+	int at;
+
+	assert_int_equal(layout_domain(&cfg, &b, &plan), 0);
+	assert_int_equal(layout_vbd(&cfg.disks[0], 7, 7, 0, "/dev/loop0", &p1), 0);
+	at = find("/local/domain/7/device/vbd/51712");
+	assert_true(at > 0);
+	for (i = 0; i < p1.nr; i++) {
+		assert_string_equal(one[i].path, entries[at + i].path);
+		assert_string_equal(one[i].value, entries[at + i].value);
+		assert_string_equal(one[i].perms, entries[at + i].perms);
+		if (!strncmp(one[i].path, "/local/domain/0/backend/vbd/7/51712", 35))
+			n++;
+	}
+	assert_true(n > 10);
+	assert_string_equal(one[p1.nr - 1].path, "/local/domain/0/backend/vbd/7/51712/state");
+	p1.max = 3;
+	assert_int_equal(layout_vbd(&cfg.disks[0], 7, 7, 0, "/dev/loop0", &p1), -ENOSPC);
+}
+
 static void test_vbd(void **state)
 {
 	const char *fe = "/local/domain/7/device/vbd/51712";
@@ -194,6 +219,7 @@ int main(void)
 		cmocka_unit_test_setup(test_home, setup),
 		cmocka_unit_test_setup(test_maxmem, setup),
 		cmocka_unit_test_setup(test_vbd, setup),
+		cmocka_unit_test_setup(test_vbd_alone, setup),
 		cmocka_unit_test_setup(test_vif, setup),
 		cmocka_unit_test_setup(test_plan_too_small, setup),
 		cmocka_unit_test_setup(test_value_too_long, setup),
