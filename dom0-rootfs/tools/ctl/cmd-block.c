@@ -25,30 +25,6 @@
 #include "wardctl.h"
 
 #define VBD_PLAN_MAX		40	/* layout_vbd writes ~22 nodes */
-#define VBD_WAIT_TRIES		100	/* 10 s for the other end to move */
-#define VBD_WAIT_US		100000
-#define XENBUS_CONNECTED	4	/* XenbusStateConnected, xen/io/xenbus.h */
-#define XENBUS_CLOSING		5
-#define XENBUS_CLOSED		6
-
-/* An integer node, or -1 if absent or not a number. */
-static int read_int(struct xs_handle *xs, const char *dir, const char *node)
-{
-	char path[XS_PATH_MAX + 32], val[32], *end;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	if (store_read(xs, path, val, sizeof(val)))
-		return -1;
-	n = strtol(val, &end, 10);
-	return (*end || end == val) ? -1 : (int)n;
-}
-
-static void backend_path(uint32_t domid, uint32_t vdev, char *buf, size_t len)
-{
-	layout_backend_dir("vbd", domid, buf, len);
-	snprintf(buf + strlen(buf), len - strlen(buf), "/%" PRIu32, vdev);
-}
 
 /* xl's disk-in-use rules against every live domain's vbds; 0 or -1 (printed). */
 static int check_in_use(int fd, struct xs_handle *xs, const struct cfg_disk *d)
@@ -82,45 +58,6 @@ static int check_in_use(int fd, struct xs_handle *xs, const struct cfg_disk *d)
 	return hit >= 0 ? -1 : 0;
 }
 
-/* Poll @dir/state until @done says so or the wait ends; the last state. */
-static int wait_state(struct xs_handle *xs, const char *dir,
-		      bool (*done)(int state))
-{
-	unsigned int try;
-	int st = read_int(xs, dir, "state");
-
-	/* Bounded: VBD_WAIT_TRIES polls; a held signal ends it early. */
-	for (try = 0; try < VBD_WAIT_TRIES && !done(st); try++) {
-		if (sig_caught("vbd-wait"))
-			break;
-		usleep(VBD_WAIT_US);
-		st = read_int(xs, dir, "state");
-	}
-	return st;
-}
-
-static bool connected(int state)
-{
-	return state == XENBUS_CONNECTED;
-}
-
-/* A frontend that is closed, or gone (-1: its dir was removed). */
-static bool closed(int state)
-{
-	return state == XENBUS_CLOSED || state < 0;
-}
-
-static void remove_vbd(struct xs_handle *xs, uint32_t domid, uint32_t vdev)
-{
-	char path[XS_PATH_MAX];
-
-	/* Backend first: blkback lets go of the device when its dir goes. */
-	backend_path(domid, vdev, path, sizeof(path));
-	xs_rm(xs, XS_NO_TX, path);
-	layout_vbd_frontend(domid, vdev, path, sizeof(path));
-	xs_rm(xs, XS_NO_TX, path);
-}
-
 int cmd_block_attach(int argc, char **argv)
 {
 	static struct xs_entry entries[VBD_PLAN_MAX];
@@ -129,7 +66,7 @@ int cmd_block_attach(int argc, char **argv)
 	struct cfg_disk disk;
 	struct xs_handle *xs;
 	struct dom_entry d;
-	char err[CFG_MSG_MAX], node[32], path[XS_PATH_MAX];
+	char err[CFG_MSG_MAX], node[32], fe[XS_PATH_MAX], be[XS_PATH_MAX];
 	unsigned int maj, min;
 	bool loop;
 	int fd, sig, st, rc;
@@ -147,8 +84,9 @@ int cmd_block_attach(int argc, char **argv)
 	if (ctl_lock() < 0)
 		return 1;
 	sig_defer();
-	layout_vbd_frontend(d.info.domid, disk.virtual_device, path, sizeof(path));
-	if (read_int(xs, path, "virtual-device") >= 0) {
+	dev_paths("vbd", d.info.domid, disk.virtual_device, fe, be, sizeof(fe));
+	if (store_read_int(xs, fe, "virtual-device") >= 0 ||
+	    store_read_int(xs, be, "state") >= 0) {
 		pr_err("block-attach: domain %s already has a disk as %s (see wardctl block-list %s); pick another vdev",
 		       d.name, disk.vdev, d.name);
 		return sig_finish(1);
@@ -168,11 +106,10 @@ int cmd_block_attach(int argc, char **argv)
 		goto undo;
 	if ((sig = sig_caught("attach-stored")))
 		goto undo;
-	backend_path(d.info.domid, disk.virtual_device, path, sizeof(path));
-	st = wait_state(xs, path, connected);
+	st = dev_wait_state(xs, be, DEV_WAIT_CONNECTED);
 	if ((sig = sig_caught("")))
 		goto undo;
-	if (st != XENBUS_CONNECTED)
+	if (!dev_state_reached(st, DEV_WAIT_CONNECTED))
 		pr_warn("block-attach: %s is attached, but domain %s has not connected it yet (backend state %d; has it a blkfront driver?)",
 			disk.vdev, d.name, st);
 	return sig_finish(0);
@@ -180,7 +117,7 @@ int cmd_block_attach(int argc, char **argv)
 undo:
 	if (sig)
 		pr_err("block-attach: interrupted (%s); undoing it", strsignal(sig));
-	remove_vbd(xs, d.info.domid, disk.virtual_device);
+	dev_remove(xs, fe, be);
 	if (loop)
 		loop_detach(node);
 	return sig_finish(1);
@@ -220,9 +157,8 @@ int cmd_block_detach(int argc, char **argv)
 		return 1;
 	if (ctl_lock() < 0)
 		return 1;
-	backend_path(d.info.domid, vdev, be, sizeof(be));
-	layout_vbd_frontend(d.info.domid, vdev, fe, sizeof(fe));
-	if (read_int(xs, be, "state") < 0 && read_int(xs, fe, "state") < 0) {
+	dev_paths("vbd", d.info.domid, vdev, fe, be, sizeof(fe));
+	if (store_read_int(xs, be, "state") < 0 && store_read_int(xs, fe, "state") < 0) {
 		pr_err("block-detach: domain %s has no disk %s (see wardctl block-list %s)",
 		       d.name, args.pos2, d.name);
 		return 1;
@@ -230,16 +166,12 @@ int cmd_block_detach(int argc, char **argv)
 	sig_defer();
 	snprintf(path, sizeof(path), "%s/node", be);
 	store_read(xs, path, node, sizeof(node));
-	/* Ask the guest to let go; blkback unregisters once it has (online 0). */
-	snprintf(path, sizeof(path), "%s/online", be);
-	xs_write_str(xs, XS_NO_TX, path, "0");
-	snprintf(path, sizeof(path), "%s/state", be);
-	xs_write_str(xs, XS_NO_TX, path, "5");	/* XENBUS_CLOSING */
-	st = wait_state(xs, fe, closed);
-	if (!closed(st))
+	dev_ask_close(xs, be);
+	st = dev_wait_state(xs, fe, DEV_WAIT_CLOSED);
+	if (!dev_state_reached(st, DEV_WAIT_CLOSED))
 		pr_warn("block-detach: domain %s did not release %s within %d s (in use, mounted?); removing it anyway",
-			d.name, args.pos2, VBD_WAIT_TRIES * (VBD_WAIT_US / 1000) / 1000);
-	remove_vbd(xs, d.info.domid, vdev);
+			d.name, args.pos2, dev_wait_secs());
+	dev_remove(xs, fe, be);
 	if (!strncmp(node, "/dev/loop", 9) && loop_detach(node))
 		pr_warn("block-detach: %s is still busy; 'wardctl cleanup' can detach it later",
 			node);
@@ -258,11 +190,7 @@ int cmd_block_list(int argc, char **argv)
 
 	if (verb_parse(argc, argv, "", "domain NAME or ID", &args))
 		return 2;
-	fd = ctl_open();
-	if (fd < 0)
-		return 1;
-	xs = store_open();
-	if (!xs || dom_find(fd, xs, args.pos, &d))
+	if (dom_open_find(args.pos, &fd, &xs, &d))
 		return 1;
 	fputs(dominfo_vbd_header(), stdout);
 	layout_home(d.info.domid, dir, sizeof(dir));
@@ -274,10 +202,10 @@ int cmd_block_list(int argc, char **argv)
 
 		snprintf(fe, sizeof(fe), "%s/%s", dir, names[i]);
 		r.vdev = atoi(names[i]);
-		r.backend_id = read_int(xs, fe, "backend-id");
-		r.state = read_int(xs, fe, "state");
-		r.evtchn = read_int(xs, fe, "event-channel");
-		r.ring_ref = read_int(xs, fe, "ring-ref");
+		r.backend_id = store_read_int(xs, fe, "backend-id");
+		r.state = store_read_int(xs, fe, "state");
+		r.evtchn = store_read_int(xs, fe, "event-channel");
+		r.ring_ref = store_read_int(xs, fe, "ring-ref");
 		snprintf(line, sizeof(line), "%s/backend", fe);
 		if (store_read(xs, line, r.be_path, sizeof(r.be_path)))
 			snprintf(r.be_path, sizeof(r.be_path), "-");

@@ -20,8 +20,14 @@
 #include "xs.h"
 #include "wardctl.h"
 
-#define MEMSET_WAIT_TRIES	50	/* 10 s: a balloon driver moves MiBs per ms */
 #define MEMSET_WAIT_US		200000
+/*
+ * A guest is given up on after this long without coming closer: Linux's
+ * balloon driver backs off up to 32 s when it cannot get pages at once
+ * (max_schedule_delay), so a shorter stall is no proof of a deaf guest.
+ */
+#define MEMSET_STALL_TRIES	200	/* 40 s */
+#define MEMSET_MAX_TRIES	900	/* 3 min in all, however it crawls */
 /* Close enough: a guest may keep a few frames it cannot free at once. */
 #define MEMSET_SLACK_KB		1024
 #define KIB_PER_MIB		1024
@@ -56,9 +62,14 @@ static uint64_t owned_kb(const struct ward_dominfo *info)
 	return info->tot_pages * PAGE_KB;
 }
 
+static uint64_t distance(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
 static bool near(uint64_t a, uint64_t b)
 {
-	return (a > b ? a - b : b - a) <= MEMSET_SLACK_KB;
+	return distance(a, b) <= MEMSET_SLACK_KB;
 }
 
 int cmd_mem_set(int argc, char **argv)
@@ -67,8 +78,8 @@ int cmd_mem_set(int argc, char **argv)
 	struct xs_handle *xs;
 	struct dom_entry d;
 	char path[XS_PATH_MAX], val[32];
-	uint64_t kb, max_kb;
-	unsigned int try;
+	uint64_t kb, max_kb, best;
+	unsigned int try, stalled;
 	int fd, rc;
 
 	if (verb_parse2(argc, argv, "", "domain NAME or ID", "MEM (e.g. 256m)", &args))
@@ -97,8 +108,13 @@ int cmd_mem_set(int argc, char **argv)
 		pr_err("mem-set: writing %s: %s", path, strerror(-rc));
 		return 1;
 	}
-	/* Bounded: MEMSET_WAIT_TRIES polls of the domain's tot_pages. */
-	for (try = 0; try < MEMSET_WAIT_TRIES; try++) {
+	/*
+	 * Bounded: at most MEMSET_MAX_TRIES polls of the domain's tot_pages,
+	 * and MEMSET_STALL_TRIES in a row that bring it no closer.
+	 */
+	best = distance(owned_kb(&d.info), kb);
+	for (try = 0, stalled = 0; try < MEMSET_MAX_TRIES && stalled < MEMSET_STALL_TRIES;
+	     try++) {
 		if (near(owned_kb(&d.info), kb))
 			return 0;
 		usleep(MEMSET_WAIT_US);
@@ -106,12 +122,18 @@ int cmd_mem_set(int argc, char **argv)
 			pr_err("mem-set: domain %s went away", args.pos);
 			return 1;
 		}
+		if (distance(owned_kb(&d.info), kb) < best) {
+			best = distance(owned_kb(&d.info), kb);
+			stalled = 0;
+		} else {
+			stalled++;
+		}
 	}
 	if (near(owned_kb(&d.info), kb))
 		return 0;
-	pr_err("mem-set: domain %s still has %" PRIu64 " MiB after %u s, not the %" PRIu64 " MiB asked: its balloon driver did not follow memory/target (none, paused, or it cannot free that much); the target stays, nothing was forced",
-	       d.name, owned_kb(&d.info) / KIB_PER_MIB,
-	       MEMSET_WAIT_TRIES * (MEMSET_WAIT_US / 1000) / 1000, kb / KIB_PER_MIB);
+	pr_err("mem-set: domain %s still has %" PRIu64 " MiB after %u s (%u s without coming closer), not the %" PRIu64 " MiB asked: its balloon driver did not follow memory/target (none, paused, or it cannot free that much); the target stays, nothing was forced",
+	       d.name, owned_kb(&d.info) / KIB_PER_MIB, try * (MEMSET_WAIT_US / 1000) / 1000,
+	       stalled * (MEMSET_WAIT_US / 1000) / 1000, kb / KIB_PER_MIB);
 	return 1;
 }
 

@@ -176,8 +176,8 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	return rc;
 }
 
-int dom_find_domu(const char *verb, const char *arg, int *fd,
-		  struct xs_handle **xs, struct dom_entry *d)
+int dom_open_find(const char *arg, int *fd, struct xs_handle **xs,
+		  struct dom_entry *d)
 {
 	*fd = ctl_open();
 	if (*fd < 0)
@@ -185,7 +185,13 @@ int dom_find_domu(const char *verb, const char *arg, int *fd,
 	*xs = store_open();
 	if (!*xs)
 		return 1;
-	if (dom_find(*fd, *xs, arg, d))
+	return dom_find(*fd, *xs, arg, d) ? 1 : 0;
+}
+
+int dom_find_domu(const char *verb, const char *arg, int *fd,
+		  struct xs_handle **xs, struct dom_entry *d)
+{
+	if (dom_open_find(arg, fd, xs, d))
 		return 1;
 	if (d->info.domid == 0) {
 		pr_err("%s: not for dom0 (its memory and devices are fixed at boot)", verb);

@@ -97,3 +97,18 @@ struct dom_vbd_row {
 const char *dominfo_vbd_header(void);
 /* One line of "wardctl block-list" (with its newline) into @buf. */
 void dominfo_vbd_format(const struct dom_vbd_row *r, char *buf, size_t len);
+
+/* One vif as "network-list" shows it, in xl's columns; -1 where absent. */
+struct dom_nic_row {
+	int idx;		/* the vif's handle (devid) */
+	int backend_id;
+	char mac[18];
+	int handle;		/* the frontend's domid, as for block-list */
+	int state, evtchn, tx_ring_ref, rx_ring_ref;
+	char be_path[256];
+};
+
+/* The header line of "wardctl network-list", as xl's, with its newline. */
+const char *dominfo_nic_header(void);
+/* One line of "wardctl network-list" (with its newline) into @buf. */
+void dominfo_nic_format(const struct dom_nic_row *r, char *buf, size_t len);

@@ -188,16 +188,16 @@ static void emit_vbd(struct emitter *em, const struct cfg_disk *d,
 }
 
 static void emit_vif(struct emitter *em, const struct cfg_vif *vif,
-		     unsigned int handle, const struct dom_build *b,
+		     unsigned int handle, uint32_t domid, const uint8_t mac6[6],
 		     const char *p_read, const char *p_fe)
 {
 	char be[XS_PATH_MAX], fe[XS_PATH_MAX], mac[18];
 
-	layout_backend_dir("vif", b->domid, be, sizeof(be));
+	layout_backend_dir("vif", domid, be, sizeof(be));
 	snprintf(be + strlen(be), sizeof(be) - strlen(be), "/%u", handle);
 	snprintf(fe, sizeof(fe), "/local/domain/%" PRIu32 "/device/vif/%u",
-		 b->domid, handle);
-	layout_format_mac(b->vif_mac[handle], mac);
+		 domid, handle);
+	layout_format_mac(mac6, mac);
 
 	set_dir(em, p_fe, "%s", fe);
 	emit(em, "", "%s", "");
@@ -210,7 +210,7 @@ static void emit_vif(struct emitter *em, const struct cfg_vif *vif,
 	set_dir(em, p_read, "%s", be);
 	emit(em, "", "%s", "");
 	emit(em, "frontend", "%s", fe);
-	emit(em, "frontend-id", "%" PRIu32, b->domid);
+	emit(em, "frontend-id", "%" PRIu32, domid);
 	emit(em, "online", "%d", 1);
 	emit(em, "handle", "%u", handle);
 	emit(em, "mac", "%s", mac);
@@ -248,6 +248,18 @@ int layout_vbd(const struct cfg_disk *d, uint32_t domid, unsigned int major,
 	return em.rc;
 }
 
+int layout_vif(const struct cfg_vif *vif, uint32_t domid, unsigned int handle,
+	       const uint8_t mac[6], struct xs_plan *plan)
+{
+	struct emitter em = { .plan = plan };
+	char p_read[XS_PERMS_MAX], p_own[XS_PERMS_MAX], p_fe[XS_PERMS_MAX];
+
+	plan->nr = 0;
+	perms_for(domid, p_read, p_own, p_fe);
+	emit_vif(&em, vif, handle, domid, mac, p_read, p_fe);
+	return em.rc;
+}
+
 int layout_domain(const struct dom_config *cfg, const struct dom_build *b,
 		  struct xs_plan *plan)
 {
@@ -268,6 +280,6 @@ int layout_domain(const struct dom_config *cfg, const struct dom_build *b,
 		emit_vbd(&em, &cfg->disks[i], b->domid, &dev, p_read, p_fe);
 	}
 	for (i = 0; i < cfg->nr_vifs; i++)
-		emit_vif(&em, &cfg->vifs[i], i, b, p_read, p_fe);
+		emit_vif(&em, &cfg->vifs[i], i, b->domid, b->vif_mac[i], p_read, p_fe);
 	return em.rc;
 }

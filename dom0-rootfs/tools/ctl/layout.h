@@ -65,6 +65,10 @@ int layout_vbd(const struct cfg_disk *d, uint32_t domid, unsigned int major,
 /* "/local/domain/D/device/vbd/V": where the frontend of vbd @vdev lives. */
 void layout_vbd_frontend(uint32_t domid, uint32_t vdev, char *buf, size_t len);
 
+/* The same for one vif, handle @handle, MAC @mac: for network-attach. */
+int layout_vif(const struct cfg_vif *vif, uint32_t domid, unsigned int handle,
+	       const uint8_t mac[6], struct xs_plan *plan);
+
 /* A MAC in Xen's OUI 00:16:3e with the low three bytes from @rnd. */
 void layout_random_mac(uint8_t mac[6], const uint8_t rnd[3]);
 

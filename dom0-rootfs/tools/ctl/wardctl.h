@@ -48,6 +48,9 @@ int cmd_mem_max(int argc, char **argv);
 int cmd_block_attach(int argc, char **argv);
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
@@ -105,6 +108,9 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 /* The same, printing nothing for an absent domain (-ENOENT). */
 int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
 		   struct dom_entry *out);
+/* Open privcmd and xenstore and find @arg; 0, or 1 (printed). */
+int dom_open_find(const char *arg, int *fd, struct xs_handle **xs,
+		  struct dom_entry *d);
 /*
  * For verbs that change a running domU (mem-set, block-attach, ...):
  * open privcmd and xenstore and find @arg, refusing dom0 and a domain
@@ -169,6 +175,46 @@ int loop_detach(const char *node);
  * was spelt). 0 or -errno (-ENXIO: nothing attached).
  */
 int loop_backing(const char *node, uint64_t *dev, uint64_t *ino);
+
+/* ---- xsdev.c: a device's frontend and backend dirs ---- */
+
+#define XENBUS_STATE_CONNECTED	4	/* XenbusStateConnected, xen/io/xenbus.h */
+#define XENBUS_STATE_CLOSING	5
+#define XENBUS_STATE_CLOSED	6
+
+enum dev_wait { DEV_WAIT_CONNECTED, DEV_WAIT_CLOSED };
+
+/* The decimal number in @dir/@node, or -1 if absent or not a number. */
+int store_read_int(struct xs_handle *xs, const char *dir, const char *node);
+/* Device @devid of @type ("vbd", "vif") of @domid: its two dirs (@len each). */
+void dev_paths(const char *type, uint32_t domid, uint32_t devid, char *fe,
+	       char *be, size_t len);
+/*
+ * Poll @dir/state for up to dev_wait_secs() (less if a held signal
+ * arrives) until it is Connected, or Closed or gone, as @want says.
+ * Returns the last state read (-1: none).
+ */
+int dev_wait_state(struct xs_handle *xs, const char *dir, enum dev_wait want);
+/* true if @state is what dev_wait_state() waited for. */
+bool dev_state_reached(int state, enum dev_wait want);
+/* How long dev_wait_state() waits at most, in seconds. */
+int dev_wait_secs(void);
+/* Ask the guest to let go: backend online = 0, state = Closing. */
+void dev_ask_close(struct xs_handle *xs, const char *be);
+/* Remove the backend dir, then the frontend dir. */
+void dev_remove(struct xs_handle *xs, const char *fe, const char *be);
+
+/* ---- vif.c ---- */
+
+/* true if network interface @name exists in dom0. */
+bool netdev_exists(const char *name);
+/*
+ * Wait for netback's vif<@domid>.<@h>, put it into @bridge (made if
+ * missing) and write hotplug-status = connected. 0, -EINTR for a held
+ * signal while waiting, -1 (printed).
+ */
+int vif_plug(struct xs_handle *xs, uint32_t domid, unsigned int h,
+	     const char *bridge);
 
 /* ---- signals.c: no half-done create or destroy ---- */
 
