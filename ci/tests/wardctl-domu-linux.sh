@@ -36,6 +36,10 @@ scripts/build-kernel.sh >/dev/null || { bad "kernel build"; finish; }
 make --no-print-directory hypervisor >/dev/null || { bad "hypervisor build"; finish; }
 make --no-print-directory -C hypervisor/tests/guests GUESTS=domctl >/dev/null ||
 	{ bad "domctl guest build"; finish; }
+# Debian's stock kernel as a second balloon guest: its domU initramfs
+# (modules) and the BusyBox root image.
+make --no-print-directory build/domU/rootfs.img build/debian/domU-initrd.cpio.gz >/dev/null ||
+	{ bad "Debian domU kernel, initramfs and image"; finish; }
 
 # The domU's ramdisk is the dom0 initramfs itself (BusyBox, no xenstored
 # in a domU); dom0's gets the domU kernel, that ramdisk and the configs.
@@ -48,9 +52,22 @@ mkdir -p "$extra/boot" "$extra/etc/ward"
 cp build/kernel/bzImage "$extra/boot/domU-vmlinuz"
 cp "$domu_initrd" "$extra/boot/domU-initrd.gz"
 cp build/guests/domctl.elf "$extra/boot/domctl.elf"
+cp build/debian/vmlinuz "$extra/boot/debian-vmlinuz"
+cp build/debian/domU-initrd.cpio.gz "$extra/boot/debian-domU-initrd.gz"
+cp build/domU/rootfs.img "$extra/boot/domU-rootfs.img"
+cat >"$extra/etc/ward/gd.cfg" <<'CFG'
+name = "gd"
+memory = 128
+maxmem = 160
+kernel = "/boot/debian-vmlinuz"
+ramdisk = "/boot/debian-domU-initrd.gz"
+extra = "root=/dev/xvda console=hvc0 ward.name=gd"
+disk = [ 'file:/tmp/gd.img,xvda,w' ]
+CFG
 cat >"$extra/etc/ward/g.cfg" <<'CFG'
 name = "g"
 memory = 128
+maxmem = 160
 kernel = "/boot/domU-vmlinuz"
 ramdisk = "/boot/domU-initrd.gz"
 extra = "console=hvc0"
@@ -107,6 +124,58 @@ wardctl dmesg -c >/dev/null; wardctl dmesg | grep -c 'ctl: d1 created' | sed 's/
 wardctl dmesg -x; echo RC-DMESG-BAD=$?
 (sleep 2; printf 'echo HELLO-FROM-$((6*7))\r'; sleep 4; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^HELLO-FROM-'
 wardctl info | grep -E '^(nr_cpus|total_memory|free_memory|xen_version) ' | tr -d ' ' | sed 's/^/INFO-/'
+freemb() { wardctl info | tr -d ' ' | awk -F: '$1 == "free_memory" { print $2 }'; }
+memtotal() { (sleep 2; printf 'grep MemTotal /proc/meminfo\r'; sleep 3; printf '\035') | wardctl console g | tr -d '\r' | grep -a '^MemTotal:' | awk '{ print $2 }' | tail -n 1; }
+free0=$(freemb); mt0=$(memtotal); echo "MEM-BEFORE memtotal=$mt0 free=$free0"
+wardctl mem-set g 64m; echo RC-MEMSET-DOWN=$?
+free1=$(freemb); mt1=$(memtotal); echo "MEM-DOWN memtotal=$mt1 free=$free1"
+echo "BALLOON-DOWN memtotal-drop-mb=$(( (mt0 - mt1) / 1024 )) free-gain-mb=$((free1 - free0))"
+wardctl list g | awk '$1 == "g" { print "BALLOON-LIST-MEM-" $3 }'
+xenstore-read /local/domain/1/memory/target | sed 's/^/BALLOON-TARGET-/'
+wardctl mem-set g 160; echo RC-MEMSET-UP=$?
+free2=$(freemb); mt2=$(memtotal); echo "MEM-UP memtotal=$mt2 free=$free2"
+echo "BALLOON-UP memtotal-gain-mb=$(( (mt2 - mt1) / 1024 )) free-loss-mb=$((free1 - free2))"
+wardctl mem-set g 256m; echo RC-MEMSET-ABOVE-MAX=$?
+wardctl mem-max g 144; echo RC-MEMMAX-BELOW-TARGET=$?
+wardctl mem-set g 128; echo RC-MEMSET-BACK=$?
+wardctl mem-max g 128; echo RC-MEMMAX=$?
+wardctl list g | awk '$1 == "g" { print "BALLOON-BACK-MEM-" $3 }'
+wardctl mem-set g 144; echo RC-MEMSET-ABOVE-NEW-MAX=$?
+wardctl mem-max g 512; echo RC-MEMMAX-ABOVE-ROOM=$?
+wardctl mem-set g 12x; echo RC-MEMSET-BAD-UNIT=$?
+wardctl mem-set Domain-0 100; echo RC-MEMSET-DOM0=$?
+wardctl pause g; wardctl mem-set g 96; echo RC-MEMSET-PAUSED=$?; wardctl unpause g
+i=0; while [ $i -lt 20 ] && [ "$(wardctl list g | awk '$1 == "g" { print $3 }')" != 96 ]; do sleep 1; i=$((i+1)); done
+wardctl list g | awk '$1 == "g" { print "BALLOON-AFTER-UNPAUSE-MEM-" $3 }'
+wardctl mem-set g 128; echo RC-MEMSET-RESTORE=$?
+inguest() { (sleep 2; printf '%s\r' "$1"; sleep 3; printf '\035') | wardctl console g | tr -d '\r' | grep -a "^$2"; }
+dd if=/dev/zero of=/tmp/b.img bs=1M count=4 2>/dev/null
+wardctl block-list g | sed 's/^/BLOCK-LIST-EMPTY-/'
+wardctl block-attach g 'file:/tmp/b.img,xvdb,w'; echo RC-BLOCK-ATTACH=$?
+inguest 'echo GUEST-XVDB-$(ls /sys/block | grep -c xvdb)-SIZE-$(cat /sys/block/xvdb/size)' 'GUEST-XVDB-[0-9]'
+wardctl block-list g | sed 's/^/BLOCK-LIST-/'
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-/'
+wardctl block-attach g 'file:/tmp/b.img,xvdc,w'; echo RC-BLOCK-ATTACH-IN-USE=$?
+wardctl block-attach g 'file:/tmp/b.img,xvdb,r'; echo RC-BLOCK-ATTACH-SAME-VDEV=$?
+wardctl block-attach g 'file:/tmp/nosuch.img,xvdc,w'; echo RC-BLOCK-ATTACH-MISSING=$?
+wardctl block-attach g 'file:/tmp/b.img'; echo RC-BLOCK-ATTACH-BAD-SPEC=$?
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-AFTER-REFUSALS-/'
+wardctl block-detach g xvdb; echo RC-BLOCK-DETACH=$?
+inguest 'echo GUEST-AFTER-DETACH-XVDB-$(ls /sys/block | grep -c xvdb)' 'GUEST-AFTER-DETACH-XVDB-[0-9]'
+losetup -a | grep -c b.img | sed 's/^/BLOCK-LOOPS-AFTER-DETACH-/'
+{ xenstore-list /local/domain/0/backend/vbd/1 2>/dev/null; xenstore-list /local/domain/1/device/vbd 2>/dev/null; } | grep -c . | sed 's/^/BLOCK-NODES-AFTER-DETACH-/'
+wardctl block-detach g xvdb; echo RC-BLOCK-DETACH-AGAIN=$?
+wardctl network-list g | sed 's/^/NET-LIST-EMPTY-/'
+wardctl network-attach g mac=00:16:3e:00:00:51 bridge=xenbr1; echo RC-NET-ATTACH=$?
+inguest 'echo GUEST-ETH-$(ls /sys/class/net | grep -c ^eth)-MAC-$(cat /sys/class/net/eth0/address)' 'GUEST-ETH-[0-9]'
+wardctl network-list g | sed 's/^/NET-LIST-/'
+ls /sys/class/net/xenbr1/brif | sed 's/^/NET-BRIF-/'
+wardctl network-attach g mac=zz; echo RC-NET-ATTACH-BAD=$?
+wardctl network-detach g 00:16:3e:00:00:51; echo RC-NET-DETACH=$?
+inguest 'echo GUEST-ETH-AFTER-$(ls /sys/class/net | grep -c ^eth)' 'GUEST-ETH-AFTER-[0-9]'
+ls /sys/class/net | grep -c '^vif1\.' | sed 's/^/NET-VIFS-AFTER-/'
+{ xenstore-list /local/domain/0/backend/vif/1; xenstore-list /local/domain/1/device/vif; } 2>/dev/null | grep -c . | sed 's/^/NET-NODES-AFTER-/'
+wardctl network-detach g 0; echo RC-NET-DETACH-AGAIN=$?
 wardctl reboot g; echo RC-REBOOT=$?
 i=0; while [ $i -lt 180 ] && [ "$(grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log)" -lt 2 ]; do sleep 1; i=$((i+1)); done; echo REBOOT-WAITED-$i
 grep -c 'ward-dom0: init reached' /var/log/ward/console-g.log | sed 's/^/DOMU-INITS-/'
@@ -153,6 +222,20 @@ wardctl destroy h; echo RC-DESTROY-GONE=$?
 left destroy-gone
 wardctl cleanup
 wardctl destroy h; echo RC-DESTROY-NOTHING=$?
+cp /boot/domU-rootfs.img /tmp/gd.img
+wardctl create /etc/ward/gd.cfg; echo RC-DEB-CREATE=$?
+i=0; while [ $i -lt 180 ] && ! grep -q 'ward-domU: gd up' /var/log/ward/console-gd.log; do sleep 1; i=$((i+1)); done; echo DEB-WAITED-$i
+sleep 5
+debmt() { (sleep 2; printf 'grep MemTotal /proc/meminfo\r'; sleep 3; printf '\035') | wardctl console gd | tr -d '\r' | grep -a '^MemTotal:' | awk '{ print $2 }' | tail -n 1; }
+f0=$(freemb); m0=$(debmt)
+wardctl mem-set gd 96; echo RC-DEB-MEMSET-DOWN=$?
+f1=$(freemb); m1=$(debmt)
+echo "DEB-BALLOON-DOWN memtotal-drop-mb=$(( (m0 - m1) / 1024 )) free-gain-mb=$((f1 - f0))"
+wardctl mem-set gd 160; echo RC-DEB-MEMSET-UP=$?
+f2=$(freemb); m2=$(debmt)
+echo "DEB-BALLOON-UP memtotal-gain-mb=$(( (m2 - m1) / 1024 )) free-loss-mb=$((f1 - f2))"
+wardctl mem-set gd 200; echo RC-DEB-MEMSET-ABOVE-MAX=$?
+wardctl destroy gd; echo RC-DEB-DESTROY=$?
 poweroff
 CMDS
 initrd=$TEST_DIR/initrd.cpio.gz
@@ -160,7 +243,7 @@ DOM0_EXTRA_DIRS=$PWD/build/tools/stage:$extra dom0-rootfs/build.sh "$initrd" >/d
 	{ bad "initramfs"; finish; }
 
 base=$TEST_DIR/run log=$TEST_DIR/run.log rc=0
-typed_session "$base" 480 kernel build/ward.elf \
+typed_session "$base" 720 kernel build/ward.elf \
 	"test_exit loglvl=all dom0_mem=512M" \
 	"build/kernel/bzImage console=hvc0 earlyprintk=xen,$initrd"
 
@@ -172,6 +255,60 @@ expect "$log" '^INFO-nr_cpus:2' "info: nr_cpus"
 expect "$log" '^INFO-total_memory:[1-9][0-9]*' "info: total_memory in MiB"
 expect "$log" '^INFO-free_memory:[1-9][0-9]*' "info: free_memory in MiB"
 expect "$log" '^INFO-xen_version:4\.17' "info: xen_version"
+expect "$log" '^RC-MEMSET-DOWN=0' "mem-set: shrink g from 128 to 64 MiB"
+expect "$log" '^BALLOON-DOWN memtotal-drop-mb=6[2-4] free-gain-mb=6[2-6]$' "mem-set: the guest's MemTotal fell by 64 MiB and the hypervisor's free memory grew by as much"
+expect "$log" '^BALLOON-LIST-MEM-64$' "list shows 64 MiB"
+expect "$log" '^BALLOON-TARGET-65536$' "memory/target is in KiB"
+expect "$log" '^RC-MEMSET-UP=0' "mem-set: grow g to 160 MiB, past its memory, within maxmem"
+expect "$log" '^BALLOON-UP memtotal-gain-mb=9[4-6] free-loss-mb=9[4-8]$' "mem-set: MemTotal grew by 96 MiB, taken from the hypervisor's free memory"
+expect "$log" "^wardctl: mem-set: 256 MiB is above the 160 MiB domain g may have; raise that with 'wardctl mem-max g MEM' first \\(at most its maxmem, 160 MiB\\)" "mem-set above the maximum: refused, saying what to do"
+expect "$log" '^RC-MEMSET-ABOVE-MAX=1' "refused: status 1"
+expect "$log" "^wardctl: mem-max: 144 MiB is below domain g's target of 160 MiB" "mem-max below the target: refused"
+expect "$log" '^RC-MEMMAX-BELOW-TARGET=1' "refused: status 1"
+expect "$log" '^RC-MEMSET-BACK=0' "mem-set back to 128 MiB"
+expect "$log" '^RC-MEMMAX=0' "mem-max 128"
+expect "$log" '^BALLOON-BACK-MEM-128$' "list shows 128 MiB again"
+expect "$log" "^wardctl: mem-set: 144 MiB is above the 128 MiB domain g may have" "mem-set above the new mem-max: refused"
+expect "$log" '^RC-MEMSET-ABOVE-NEW-MAX=1' "refused: status 1"
+expect "$log" "^wardctl: mem-max: 512 MiB is above the 160 MiB domain g was created with room for" "mem-max beyond maxmem: refused"
+expect "$log" '^RC-MEMMAX-ABOVE-ROOM=1' "refused: status 1"
+expect "$log" "^wardctl: mem-set: '12x' is not an amount of memory" "mem-set with a bad unit: one line"
+expect "$log" '^RC-MEMSET-BAD-UNIT=2' "status 2"
+expect "$log" '^RC-MEMSET-DOM0=1' "mem-set on dom0: refused"
+expect "$log" '^wardctl: mem-set: domain g still has 128 MiB after 4[0-9] s \(40 s without coming closer\), not the 96 MiB asked' "a guest that does not follow the target (paused) is reported"
+expect "$log" '^RC-MEMSET-PAUSED=1' "reported: status 1"
+expect "$log" '^BALLOON-AFTER-UNPAUSE-MEM-96$' "not forced: the guest follows the target once it runs"
+expect "$log" '^RC-MEMSET-RESTORE=0' "mem-set back to 128 MiB"
+expect "$log" '^BLOCK-LIST-EMPTY-Vdev +BE +handle +state +evt-ch +ring-ref +BE-path' "block-list: xl's header"
+expect "$log" '^RC-BLOCK-ATTACH=0' "block-attach a file as xvdb to the running g"
+expect "$log" '^GUEST-XVDB-1-SIZE-8192' "the guest sees /sys/block/xvdb, 4 MiB"
+expect "$log" '^BLOCK-LIST-51728 +0 +1 +4 +[0-9]+ +[0-9]+ +/local/domain/0/backend/vbd/1/51728' "block-list: xvdb connected (state 4), with its event channel and ring"
+expect "$log" '^BLOCK-LOOPS-1' "one loop device for the image"
+expect "$log" "^wardctl: block-attach: disk /tmp/b.img: domain g \\(id 1\\) has it read-write as xvdb" "block-attach of a disk in use read-write: refused by create's rules"
+expect "$log" '^RC-BLOCK-ATTACH-IN-USE=1' "refused: status 1"
+expect "$log" '^wardctl: block-attach: domain g already has a disk as xvdb' "block-attach to a vdev in use: refused"
+expect "$log" '^RC-BLOCK-ATTACH-SAME-VDEV=1' "refused: status 1"
+expect "$log" '^RC-BLOCK-ATTACH-MISSING=1' "block-attach of a missing file: status 1"
+expect "$log" '^RC-BLOCK-ATTACH-BAD-SPEC=2' "block-attach with a bad spec: status 2"
+expect "$log" '^BLOCK-LOOPS-AFTER-REFUSALS-1' "the refusals attached no loop device"
+expect "$log" '^RC-BLOCK-DETACH=0' "block-detach xvdb"
+expect "$log" '^GUEST-AFTER-DETACH-XVDB-0' "xvdb is gone from the guest"
+expect "$log" '^BLOCK-LOOPS-AFTER-DETACH-0' "its loop device is detached"
+expect "$log" '^BLOCK-NODES-AFTER-DETACH-0' "its frontend and backend dirs are gone"
+expect "$log" '^wardctl: block-detach: domain g has no disk xvdb' "block-detach of a disk it does not have: one line"
+expect "$log" '^RC-BLOCK-DETACH-AGAIN=1' "status 1"
+expect "$log" '^NET-LIST-EMPTY-Idx BE Mac Addr\. +handle state evt-ch +tx-/rx-ring-ref BE-path' "network-list: xl's header"
+expect "$log" '^RC-NET-ATTACH=0' "network-attach a vif to the running g (bridge xenbr1)"
+expect "$log" '^GUEST-ETH-1-MAC-00:16:3e:00:00:51' "the guest has eth0 with that MAC"
+expect "$log" '^NET-LIST-0 +0 +00:16:3e:00:00:51 1 +4 +[0-9]+ +[0-9]+/[0-9]+ +/local/domain/0/backend/vif/1/0' "network-list: vif 0 connected (state 4)"
+expect "$log" '^NET-BRIF-vif1\.0' "vif1.0 is in xenbr1"
+expect "$log" '^RC-NET-ATTACH-BAD=2' "network-attach with a bad MAC: status 2"
+expect "$log" '^RC-NET-DETACH=0' "network-detach by MAC"
+expect "$log" '^GUEST-ETH-AFTER-0' "eth0 is gone from the guest"
+expect "$log" '^NET-VIFS-AFTER-0' "vif1.0 is gone from dom0"
+expect "$log" '^NET-NODES-AFTER-0' "its frontend and backend dirs are gone"
+expect "$log" '^wardctl: network-detach: domain g has no vif 0' "network-detach of a vif it does not have: one line"
+expect "$log" '^RC-NET-DETACH-AGAIN=1' "status 1"
 expect "$log" 'RC-REBOOT=0' "reboot: status 0"
 expect "$log" '^DOMU-INITS-2' "reboot: the guest came back (on_reboot = restart, second boot in its console log)"
 expect "$log" '^REBOOTED-ID-[2-9]' "reboot: the restarted guest is a new domain under the same name"
@@ -188,7 +325,7 @@ expect "$log" '^LIST-G-g +1 +128 +1 ' "list NAME: its line"
 reject "$log" '^LIST-G-Domain-0' "list NAME: only that domain"
 expect "$log" '^JSON-"domid":1,' "list -l: domid"
 expect "$log" '^JSON-"name":"g"' "list -l: c_info name"
-expect "$log" '^JSON-"max_memkb":131072' "list -l: b_info max_memkb"
+expect "$log" '^JSON-"max_memkb":163840' "list -l: b_info max_memkb (maxmem)"
 expect "$log" '^JSON-DOMAINS-2' "list -l: dom0 and g"
 expect "$log" '^DOMID-1' "domid NAME"
 expect "$log" '^DOMNAME-g' "domname ID"
@@ -271,5 +408,12 @@ expect "$log" "^RC-DESTROY-NOTHING=1" "destroy of a name nothing is left of: sta
 # no frame of these guests (none has a connected backend) outlives it.
 reject "$log" 'frames stay until other domains unmap them' \
 	"every destroyed domain's frames come back at once (xenstored let go first)"
+expect "$log" '^RC-DEB-CREATE=0' "Debian's kernel as a domU (gd, maxmem 160)"
+expect "$log" '^RC-DEB-MEMSET-DOWN=0' "Debian kernel: mem-set 96"
+expect "$log" '^DEB-BALLOON-DOWN memtotal-drop-mb=3[0-2] free-gain-mb=3[0-4]$' "Debian kernel: MemTotal fell by 32 MiB, free memory grew by as much"
+expect "$log" '^RC-DEB-MEMSET-UP=0' "Debian kernel: mem-set 160 (past memory, within maxmem)"
+expect "$log" '^DEB-BALLOON-UP memtotal-gain-mb=6[2-4] free-loss-mb=6[2-6]$' "Debian kernel: MemTotal grew by 64 MiB, taken from free memory"
+expect "$log" '^RC-DEB-MEMSET-ABOVE-MAX=1' "Debian kernel: above maxmem refused"
+expect "$log" '^RC-DEB-DESTROY=0' "Debian guest destroyed"
 reject "$log" 'FATAL TRAP|PANIC|BUG:|Oops' "no fault anywhere"
 finish

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Argument parsing shared by the verbs: flags plus one or two NAME|ID/FILE. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wardctl.h"
@@ -64,5 +67,43 @@ int verb_no_args(int argc, char **argv)
 		pr_err("%s: unexpected argument '%s'", argv[0], argv[1]);
 		return -1;
 	}
+	return 0;
+}
+
+int parse_mem_kb(const char *s, uint64_t *kb)
+{
+	unsigned int shift;	/* KiB per unit, as a power of two; b is -10 */
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || (end[0] && end[1]))
+		return -1;
+	switch (tolower((unsigned char)end[0])) {
+	case 'b':
+		*kb = n >> 10;
+		return 0;
+	case 'k':
+		shift = 0;
+		break;
+	case '\0':
+	case 'm':
+		shift = 10;
+		break;
+	case 'g':
+		shift = 20;
+		break;
+	case 't':
+		shift = 30;
+		break;
+	default:
+		return -1;
+	}
+	if (n > (UINT64_MAX >> shift))
+		return -1;
+	*kb = (uint64_t)n << shift;
 	return 0;
 }

@@ -33,8 +33,6 @@
 /* Where "create NAME.cfg" looks when NAME.cfg is not here (xl: /etc/xen). */
 #define CONFIG_DIR		"/etc/ward"
 #define PLAN_MAX		256	/* nodes: ~30 per domain + ~20 per device */
-#define VIF_WAIT_TRIES		100	/* netback registers vifD.H after InitWait */
-#define VIF_WAIT_US		100000
 
 #define FLAG_CONSOLE	(1u << 0)	/* -c */
 /*
@@ -258,6 +256,7 @@ static int build(struct create_state *s, const char *cmdline)
 	int rc;
 
 	c->mem_kb = s->cfg.memory_mb * 1024;
+	c->max_kb = config_maxmem_mb(&s->cfg) * 1024;
 	c->vcpus = s->cfg.vcpus;
 	c->cmdline = (uintptr_t)cmdline;
 	if (load_image(s->cfg.kernel, &c->kernel, &c->kernel_len))
@@ -320,64 +319,10 @@ static int start_console(struct create_state *s, const char *file)
 	return 0;
 }
 
-static bool netdev_exists(const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-/*
- * Netback creates vif<D>.<H> once its backend reaches InitWait; it then
- * holds the backend short of Connected until hotplug-status says the
- * interface is in its bridge (pv-abi-devices.md §4.4). 0, -EINTR for a
- * signal while waiting, -1 (printed).
- */
+/* Netback's vif<D>.<H> into its bridge (vif.c); 0, -EINTR, -1 (printed). */
 static int plug_vif(struct create_state *s, unsigned int h)
 {
-	const struct cfg_vif *vif = &s->cfg.vifs[h];
-	char ifname[32], path[XS_PATH_MAX];
-	unsigned int try;
-	int rc;
-
-	snprintf(ifname, sizeof(ifname), "vif%" PRIu32 ".%u", s->b.domid, h);
-	if (!netdev_exists(vif->bridge)) {
-		char *addbr[] = { "brctl", "addbr", (char *)vif->bridge, NULL };
-		char *up[] = { "ip", "link", "set", (char *)vif->bridge, "up", NULL };
-
-		if (run(addbr, NULL, 0) != 0 || run(up, NULL, 0) != 0) {
-			pr_err("vif %u: cannot create bridge %s", h, vif->bridge);
-			return -1;
-		}
-	}
-	for (try = 0; try < VIF_WAIT_TRIES && !netdev_exists(ifname); try++) {
-		if (sig_caught("vif-wait"))
-			return -EINTR;	/* up to 10 s: Ctrl-C must not wait */
-		usleep(VIF_WAIT_US);
-	}
-	if (!netdev_exists(ifname)) {
-		pr_err("vif %u: %s did not appear (is xen-netback loaded?)", h, ifname);
-		return -1;
-	}
-	{
-		char *addif[] = { "brctl", "addif", (char *)vif->bridge, ifname, NULL };
-		char *up[] = { "ip", "link", "set", ifname, "up", NULL };
-
-		if (run(addif, NULL, 0) != 0 || run(up, NULL, 0) != 0) {
-			pr_err("vif %u: cannot add %s to bridge %s", h, ifname,
-			       vif->bridge);
-			return -1;
-		}
-	}
-	layout_backend_dir("vif", s->b.domid, path, sizeof(path));
-	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%u/hotplug-status", h);
-	rc = xs_write_str(s->xs, XS_NO_TX, path, "connected");
-	if (rc) {
-		pr_err("vif %u: writing %s: %s", h, path, strerror(-rc));
-		return -1;
-	}
-	return 0;
+	return vif_plug(s->xs, s->b.domid, h, s->cfg.vifs[h].bridge);
 }
 
 /*

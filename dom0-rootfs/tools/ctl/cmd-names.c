@@ -13,19 +13,6 @@
 #include "xs.h"
 #include "wardctl.h"
 
-/* Open privcmd and xenstore and find @arg; 0 or 1 (printed). */
-static int find(const char *arg, int *fd, struct xs_handle **xs,
-		struct dom_entry *d)
-{
-	*fd = ctl_open();
-	if (*fd < 0)
-		return 1;
-	*xs = store_open();
-	if (!*xs)
-		return 1;
-	return dom_find(*fd, *xs, arg, d) ? 1 : 0;
-}
-
 int cmd_domid(int argc, char **argv)
 {
 	struct verb_args args;
@@ -35,7 +22,7 @@ int cmd_domid(int argc, char **argv)
 
 	if (verb_parse(argc, argv, "", "domain NAME", &args))
 		return 2;
-	if (find(args.pos, &fd, &xs, &d))
+	if (dom_open_find(args.pos, &fd, &xs, &d))
 		return 1;
 	printf("%" PRIu32 "\n", d.info.domid);
 	return 0;
@@ -50,7 +37,7 @@ int cmd_domname(int argc, char **argv)
 
 	if (verb_parse(argc, argv, "", "domain ID", &args))
 		return 2;
-	if (find(args.pos, &fd, &xs, &d))
+	if (dom_open_find(args.pos, &fd, &xs, &d))
 		return 1;
 	if (!d.name[0]) {
 		pr_err("domname: domain %" PRIu32 " has no name (created with create -n?)",
@@ -76,7 +63,7 @@ int cmd_rename(int argc, char **argv)
 		       args.pos2);
 		return 2;
 	}
-	if (find(args.pos, &fd, &xs, &d))
+	if (dom_open_find(args.pos, &fd, &xs, &d))
 		return 1;
 	if (d.info.domid == 0) {
 		pr_err("rename: dom0 is always %s", DOM0_NAME);
@@ -116,7 +103,7 @@ int cmd_sysrq(int argc, char **argv)
 		       args.pos2);
 		return 2;
 	}
-	if (find(args.pos, &fd, &xs, &d))
+	if (dom_open_find(args.pos, &fd, &xs, &d))
 		return 1;
 	if (d.info.domid == 0) {
 		pr_err("sysrq: for dom0, write the key to /proc/sysrq-trigger");

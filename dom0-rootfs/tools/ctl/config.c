@@ -327,13 +327,10 @@ static int set_key(struct ctx *c, enum cfg_key k, const char *key,
 	case CFG_KEY_MAXMEM:
 		if (want(c, key, v, V_NUMBER))
 			return -1;
-		if (k == CFG_KEY_MEMORY) {
+		if (k == CFG_KEY_MEMORY)
 			cfg->memory_mb = v->num;
-		} else if (v->num != cfg->memory_mb) {
-			/* No ballooning: a domain owns exactly its memory. */
-			add_warning(c->msgs, "%s:%u: maxmem is ignored: a domain's maximum is its memory",
-				    c->file, v->line);
-		}
+		else
+			cfg->maxmem_mb = v->num;	/* checked against memory in validate */
 		return 0;
 	case CFG_KEY_VCPUS:
 		if (want(c, key, v, V_NUMBER))
@@ -762,6 +759,11 @@ int config_parse_vif(const char *spec, struct cfg_vif *vif, char *err,
 
 /* ---- results --------------------------------------------------------- */
 
+uint64_t config_maxmem_mb(const struct dom_config *cfg)
+{
+	return cfg->maxmem_mb > cfg->memory_mb ? cfg->maxmem_mb : cfg->memory_mb;
+}
+
 const char *config_action_name(enum cfg_action a)
 {
 	switch (a) {
@@ -833,6 +835,12 @@ int config_validate(const struct dom_config *cfg, const char *file,
 		set_error(msgs, "%s:%u: memory = %" PRIu64 " MiB is more than the %" PRIu64 " MiB free",
 			  file, cfg->line[CFG_KEY_MEMORY], cfg->memory_mb,
 			  env->free_kb / 1024);
+		return -1;
+	}
+	if (cfg->maxmem_mb && cfg->maxmem_mb < cfg->memory_mb) {
+		set_error(msgs, "%s:%u: maxmem = %" PRIu64 " MiB is below memory = %" PRIu64 " MiB; make it at least memory (or leave it out)",
+			  file, cfg->line[CFG_KEY_MAXMEM], cfg->maxmem_mb,
+			  cfg->memory_mb);
 		return -1;
 	}
 	config_cmdline(cfg, cmdline, sizeof(cmdline));

@@ -61,7 +61,8 @@ enum cfg_key {
 
 struct dom_config {
 	char name[CFG_NAME_MAX];
-	uint64_t memory_mb;
+	uint64_t memory_mb;		/* what it starts with: its balloon target */
+	uint64_t maxmem_mb;		/* how far it may balloon up; 0: memory */
 	uint32_t vcpus;
 	char kernel[CFG_PATH_MAX];
 	char ramdisk[CFG_PATH_MAX];	/* "" = none */
@@ -132,6 +133,9 @@ int config_validate(const struct dom_config *cfg, const char *file,
  * digits (it could not be told from a domid), not empty.
  */
 bool config_valid_name(const char *name);
+
+/* The most the domain may balloon up to: maxmem, else memory. */
+uint64_t config_maxmem_mb(const struct dom_config *cfg);
 
 /* "destroy", "restart", "preserve". */
 const char *config_action_name(enum cfg_action a);

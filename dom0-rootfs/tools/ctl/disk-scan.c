@@ -33,6 +33,34 @@ int disk_identify(const char *path, struct disk_id *id)
 	return 0;
 }
 
+int disk_backing(const struct cfg_disk *d, char *node, size_t len,
+		 unsigned int *major, unsigned int *minor, bool *loop)
+{
+	struct stat st;
+
+	*loop = false;
+	if (stat(d->target, &st) < 0) {
+		pr_err("disk %s: %s", d->target, strerror(errno));
+		return -1;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		snprintf(node, len, "%s", d->target);
+	} else {
+		if (loop_attach(d->target, !d->writable, node, len))
+			return -1;
+		*loop = true;
+		if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode)) {
+			pr_err("disk %s: %s is not a block device", d->target, node);
+			loop_detach(node);
+			*loop = false;
+			return -1;
+		}
+	}
+	*major = major(st.st_rdev);
+	*minor = minor(st.st_rdev);
+	return 0;
+}
+
 /* One backend dir .../backend/vbd/D/V into @u; false if it names no disk. */
 static bool read_use(struct xs_handle *xs, const char *dir, struct disk_use *u)
 {

@@ -176,6 +176,35 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 	return rc;
 }
 
+int dom_open_find(const char *arg, int *fd, struct xs_handle **xs,
+		  struct dom_entry *d)
+{
+	*fd = ctl_open();
+	if (*fd < 0)
+		return 1;
+	*xs = store_open();
+	if (!*xs)
+		return 1;
+	return dom_find(*fd, *xs, arg, d) ? 1 : 0;
+}
+
+int dom_find_domu(const char *verb, const char *arg, int *fd,
+		  struct xs_handle **xs, struct dom_entry *d)
+{
+	if (dom_open_find(arg, fd, xs, d))
+		return 1;
+	if (d->info.domid == 0) {
+		pr_err("%s: not for dom0 (its memory and devices are fixed at boot)", verb);
+		return 1;
+	}
+	if (d->info.flags & (WARD_DOMINF_shutdown | WARD_DOMINF_dying)) {
+		pr_err("%s: domain %s (id %" PRIu32 ") has shut down; destroy or restart it first",
+		       verb, d->name, d->info.domid);
+		return 1;
+	}
+	return 0;
+}
+
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan)
 {
 	unsigned int try, i, np;

@@ -182,3 +182,41 @@ void dominfo_json(FILE *f, const struct dom_detail *d, unsigned int nr)
 	}
 	fprintf(f, "%s]\n", nr ? "\n" : "");
 }
+
+/* xl's block-list columns, so that scripts that cut them keep working. */
+#define VBD_HEAD_FMT	"%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n"
+#define VBD_ROW_FMT	"%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n"
+
+const char *dominfo_vbd_header(void)
+{
+	static char header[96];
+
+	snprintf(header, sizeof(header), VBD_HEAD_FMT, "Vdev", "BE", "handle",
+		 "state", "evt-ch", "ring-ref", "BE-path");
+	return header;
+}
+
+void dominfo_vbd_format(const struct dom_vbd_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, VBD_ROW_FMT, r->vdev, r->backend_id, r->handle,
+		 r->state, r->evtchn, r->ring_ref, r->be_path);
+}
+
+/* xl's network-list columns. */
+#define NIC_HEAD_FMT	"%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n"
+#define NIC_ROW_FMT	"%-3d %-2d %-17s %-6d %-5d %-6d %5d/%-5d %-30s\n"
+
+const char *dominfo_nic_header(void)
+{
+	static char header[128];
+
+	snprintf(header, sizeof(header), NIC_HEAD_FMT, "Idx", "BE", "Mac Addr.",
+		 "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
+	return header;
+}
+
+void dominfo_nic_format(const struct dom_nic_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, NIC_ROW_FMT, r->idx, r->backend_id, r->mac, r->handle,
+		 r->state, r->evtchn, r->tx_ring_ref, r->rx_ring_ref, r->be_path);
+}

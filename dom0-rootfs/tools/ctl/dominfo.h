@@ -79,3 +79,36 @@ const char *dominfo_uptime_header(void);
  */
 void dominfo_uptime(const struct dom_entry *d, uint64_t secs, char *buf,
 		    size_t len);
+
+/*
+ * One vbd as "block-list" shows it: xl's columns, from its frontend
+ * (state, event-channel, ring-ref) and where its backend is; -1 where
+ * xenstore has no value (yet).
+ */
+struct dom_vbd_row {
+	int vdev;		/* the frontend's number, 51712 for xvda */
+	int backend_id;
+	int handle;		/* xl prints the frontend's domid here */
+	int state, evtchn, ring_ref;
+	char be_path[256];
+};
+
+/* The header line of "wardctl block-list", as xl's, with its newline. */
+const char *dominfo_vbd_header(void);
+/* One line of "wardctl block-list" (with its newline) into @buf. */
+void dominfo_vbd_format(const struct dom_vbd_row *r, char *buf, size_t len);
+
+/* One vif as "network-list" shows it, in xl's columns; -1 where absent. */
+struct dom_nic_row {
+	int idx;		/* the vif's handle (devid) */
+	int backend_id;
+	char mac[18];
+	int handle;		/* the frontend's domid, as for block-list */
+	int state, evtchn, tx_ring_ref, rx_ring_ref;
+	char be_path[256];
+};
+
+/* The header line of "wardctl network-list", as xl's, with its newline. */
+const char *dominfo_nic_header(void);
+/* One line of "wardctl network-list" (with its newline) into @buf. */
+void dominfo_nic_format(const struct dom_nic_row *r, char *buf, size_t len);

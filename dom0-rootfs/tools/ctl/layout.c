@@ -107,6 +107,7 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 		"data", "drivers", "feature", "attr", "error",
 	};
 	uint64_t mem_kb = cfg->memory_mb * 1024;
+	uint64_t max_kb = config_maxmem_mb(cfg) * 1024;
 	unsigned int i;
 	char rel[32];
 
@@ -116,7 +117,8 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 	emit(em, "domid", "%" PRIu32, b->domid);
 	emit(em, "start_time", "%s", b->start_time);
 	emit(em, "memory", "%s", "");
-	emit(em, "memory/static-max", "%" PRIu64, mem_kb);
+	/* Linux's balloon driver follows target (KiB) within static-max. */
+	emit(em, "memory/static-max", "%" PRIu64, max_kb);
 	emit(em, "memory/target", "%" PRIu64, mem_kb);
 	for (i = 0; i < cfg->vcpus; i++) {
 		snprintf(rel, sizeof(rel), "cpu/%u/availability", i);
@@ -142,17 +144,22 @@ static void emit_home(struct emitter *em, const struct dom_config *cfg,
 		emit(em, scratch[i], "%s", "");
 }
 
+/* What a vbd's backend opens: the block device and its path. */
+struct vbd_dev {
+	unsigned int major, minor;
+	const char *node;
+};
+
 static void emit_vbd(struct emitter *em, const struct cfg_disk *d,
-		     unsigned int i, const struct dom_build *b,
+		     uint32_t domid, const struct vbd_dev *dev,
 		     const char *p_read, const char *p_fe)
 {
 	char be[XS_PATH_MAX], fe[XS_PATH_MAX];
 	uint32_t v = d->virtual_device;
 
-	layout_backend_dir("vbd", b->domid, be, sizeof(be));
+	layout_backend_dir("vbd", domid, be, sizeof(be));
 	snprintf(be + strlen(be), sizeof(be) - strlen(be), "/%" PRIu32, v);
-	snprintf(fe, sizeof(fe), "/local/domain/%" PRIu32 "/device/vbd/%" PRIu32,
-		 b->domid, v);
+	layout_vbd_frontend(domid, v, fe, sizeof(fe));
 
 	set_dir(em, p_fe, "%s", fe);
 	emit(em, "", "%s", "");
@@ -165,7 +172,7 @@ static void emit_vbd(struct emitter *em, const struct cfg_disk *d,
 	set_dir(em, p_read, "%s", be);
 	emit(em, "", "%s", "");
 	emit(em, "frontend", "%s", fe);
-	emit(em, "frontend-id", "%" PRIu32, b->domid);
+	emit(em, "frontend-id", "%" PRIu32, domid);
 	emit(em, "online", "%d", 1);
 	emit(em, "params", "%s", d->target);
 	emit(em, "type", "%s", "phy");
@@ -175,22 +182,22 @@ static void emit_vbd(struct emitter *em, const struct cfg_disk *d,
 	emit(em, "dev", "%s", d->vdev);
 	emit(em, "device-type", "%s", d->cdrom ? "cdrom" : "disk");
 	/* blkback parses it with "%x:%x": hex, not decimal. */
-	emit(em, "physical-device", "%x:%x", b->disk_major[i], b->disk_minor[i]);
-	emit(em, "node", "%s", b->disk_node[i]);
+	emit(em, "physical-device", "%x:%x", dev->major, dev->minor);
+	emit(em, "node", "%s", dev->node);
 	emit(em, "state", "%d", XenbusStateInitialising);
 }
 
 static void emit_vif(struct emitter *em, const struct cfg_vif *vif,
-		     unsigned int handle, const struct dom_build *b,
+		     unsigned int handle, uint32_t domid, const uint8_t mac6[6],
 		     const char *p_read, const char *p_fe)
 {
 	char be[XS_PATH_MAX], fe[XS_PATH_MAX], mac[18];
 
-	layout_backend_dir("vif", b->domid, be, sizeof(be));
+	layout_backend_dir("vif", domid, be, sizeof(be));
 	snprintf(be + strlen(be), sizeof(be) - strlen(be), "/%u", handle);
 	snprintf(fe, sizeof(fe), "/local/domain/%" PRIu32 "/device/vif/%u",
-		 b->domid, handle);
-	layout_format_mac(b->vif_mac[handle], mac);
+		 domid, handle);
+	layout_format_mac(mac6, mac);
 
 	set_dir(em, p_fe, "%s", fe);
 	emit(em, "", "%s", "");
@@ -203,7 +210,7 @@ static void emit_vif(struct emitter *em, const struct cfg_vif *vif,
 	set_dir(em, p_read, "%s", be);
 	emit(em, "", "%s", "");
 	emit(em, "frontend", "%s", fe);
-	emit(em, "frontend-id", "%" PRIu32, b->domid);
+	emit(em, "frontend-id", "%" PRIu32, domid);
 	emit(em, "online", "%d", 1);
 	emit(em, "handle", "%u", handle);
 	emit(em, "mac", "%s", mac);
@@ -212,6 +219,45 @@ static void emit_vif(struct emitter *em, const struct cfg_vif *vif,
 	/* netback refuses to probe without it; we run no script ourselves. */
 	emit(em, "script", "%s", vif->script);
 	emit(em, "state", "%d", XenbusStateInitialising);
+}
+
+/* dom0 owns, the domain reads / the domain owns, dom0 reads. */
+static void perms_for(uint32_t domid, char p_read[XS_PERMS_MAX],
+		      char p_own[XS_PERMS_MAX], char p_fe[XS_PERMS_MAX])
+{
+	snprintf(p_read, XS_PERMS_MAX, "n%d,r%" PRIu32, DOM0_ID, domid);
+	snprintf(p_own, XS_PERMS_MAX, "n%" PRIu32, domid);
+	snprintf(p_fe, XS_PERMS_MAX, "n%" PRIu32 ",r%d", domid, DOM0_ID);
+}
+
+void layout_vbd_frontend(uint32_t domid, uint32_t vdev, char *buf, size_t len)
+{
+	snprintf(buf, len, "/local/domain/%" PRIu32 "/device/vbd/%" PRIu32, domid, vdev);
+}
+
+int layout_vbd(const struct cfg_disk *d, uint32_t domid, unsigned int major,
+	       unsigned int minor, const char *node, struct xs_plan *plan)
+{
+	struct emitter em = { .plan = plan };
+	struct vbd_dev dev = { major, minor, node };
+	char p_read[XS_PERMS_MAX], p_own[XS_PERMS_MAX], p_fe[XS_PERMS_MAX];
+
+	plan->nr = 0;
+	perms_for(domid, p_read, p_own, p_fe);
+	emit_vbd(&em, d, domid, &dev, p_read, p_fe);
+	return em.rc;
+}
+
+int layout_vif(const struct cfg_vif *vif, uint32_t domid, unsigned int handle,
+	       const uint8_t mac[6], struct xs_plan *plan)
+{
+	struct emitter em = { .plan = plan };
+	char p_read[XS_PERMS_MAX], p_own[XS_PERMS_MAX], p_fe[XS_PERMS_MAX];
+
+	plan->nr = 0;
+	perms_for(domid, p_read, p_own, p_fe);
+	emit_vif(&em, vif, handle, domid, mac, p_read, p_fe);
+	return em.rc;
 }
 
 int layout_domain(const struct dom_config *cfg, const struct dom_build *b,
@@ -224,15 +270,16 @@ int layout_domain(const struct dom_config *cfg, const struct dom_build *b,
 
 	plan->nr = 0;
 	layout_home(b->domid, home, sizeof(home));
-	/* dom0 owns, the domain reads / the domain owns, dom0 reads. */
-	snprintf(p_read, sizeof(p_read), "n%d,r%" PRIu32, DOM0_ID, b->domid);
-	snprintf(p_own, sizeof(p_own), "n%" PRIu32, b->domid);
-	snprintf(p_fe, sizeof(p_fe), "n%" PRIu32 ",r%d", b->domid, DOM0_ID);
+	perms_for(b->domid, p_read, p_own, p_fe);
 
 	emit_home(&em, cfg, b, home, p_read, p_own);
-	for (i = 0; i < cfg->nr_disks; i++)
-		emit_vbd(&em, &cfg->disks[i], i, b, p_read, p_fe);
+	for (i = 0; i < cfg->nr_disks; i++) {
+		struct vbd_dev dev = { b->disk_major[i], b->disk_minor[i],
+				       b->disk_node[i] };
+
+		emit_vbd(&em, &cfg->disks[i], b->domid, &dev, p_read, p_fe);
+	}
 	for (i = 0; i < cfg->nr_vifs; i++)
-		emit_vif(&em, &cfg->vifs[i], i, b, p_read, p_fe);
+		emit_vif(&em, &cfg->vifs[i], i, b->domid, b->vif_mac[i], p_read, p_fe);
 	return em.rc;
 }

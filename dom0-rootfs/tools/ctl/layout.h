@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -52,6 +53,21 @@ void layout_backend_dir(const char *type, uint32_t domid, char *buf, size_t len)
  */
 int layout_domain(const struct dom_config *cfg, const struct dom_build *b,
 		  struct xs_plan *plan);
+
+/*
+ * Fill @plan with one vbd of domain @domid, its frontend dir then its
+ * backend dir, exactly as layout_domain() writes a disk: what
+ * block-attach adds to a running domain. @major:@minor and @node are the
+ * block device the backend opens. 0, -ENOSPC or -ENAMETOOLONG.
+ */
+int layout_vbd(const struct cfg_disk *d, uint32_t domid, unsigned int major,
+	       unsigned int minor, const char *node, struct xs_plan *plan);
+/* "/local/domain/D/device/vbd/V": where the frontend of vbd @vdev lives. */
+void layout_vbd_frontend(uint32_t domid, uint32_t vdev, char *buf, size_t len);
+
+/* The same for one vif, handle @handle, MAC @mac: for network-attach. */
+int layout_vif(const struct cfg_vif *vif, uint32_t domid, unsigned int handle,
+	       const uint8_t mac[6], struct xs_plan *plan);
 
 /* A MAC in Xen's OUI 00:16:3e with the low three bytes from @rnd. */
 void layout_random_mac(uint8_t mac[6], const uint8_t rnd[3]);

@@ -27,6 +27,14 @@ static const struct command commands[] = {
 	{ "rename", cmd_rename, "NAME|ID NEWNAME", "give a domain another name" },
 	{ "uptime", cmd_uptime, "[NAME|ID...]", "how long each domain has run, as xl uptime" },
 	{ "sysrq", cmd_sysrq, "NAME|ID KEY", "send a magic SysRq key to a domain (xenstore control/sysrq)" },
+	{ "mem-set", cmd_mem_set, "NAME|ID MEM", "ask a domain's balloon driver to hold MEM (xl units: 256m, 1g; none: MiB) and wait for it" },
+	{ "mem-max", cmd_mem_max, "NAME|ID MEM", "the most memory a domain may balloon up to (within its maxmem)" },
+	{ "block-attach", cmd_block_attach, "NAME|ID SPEC", "give a running domain another disk (an xl disk spec: 'file:/img,xvdb,w'), by create's disk-in-use rules" },
+	{ "block-detach", cmd_block_detach, "NAME|ID DEV", "take a disk away from a running domain (DEV: xvdb, or its number 51728)" },
+	{ "block-list", cmd_block_list, "NAME|ID", "a domain's disks, as xl block-list" },
+	{ "network-attach", cmd_network_attach, "NAME|ID [SPEC...]", "give a running domain another vif (xl's spec: mac=..., bridge=...)" },
+	{ "network-detach", cmd_network_detach, "NAME|ID DEVID|MAC", "take a vif away from a running domain" },
+	{ "network-list", cmd_network_list, "NAME|ID", "a domain's vifs, as xl network-list" },
 	{ "dmesg", cmd_dmesg, "[-c]", "the hypervisor's message ring (-c: then clear it)" },
 	{ "info", cmd_info, "", "the machine and the hypervisor, as xl info" },
 	{ "help", cmd_help, "", "show this help" },
@@ -40,7 +48,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: wardctl COMMAND [ARGS]   (wardctl COMMAND -h: its help)\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-9s %-18s %s\n", commands[i].name,
+		fprintf(f, "  %-14s %-18s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 }
 

@@ -43,6 +43,14 @@ int cmd_rename(int argc, char **argv);
 int cmd_uptime(int argc, char **argv);
 int cmd_sysrq(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_mem_max(int argc, char **argv);
+int cmd_block_attach(int argc, char **argv);
+int cmd_block_detach(int argc, char **argv);
+int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 #define pr_err(...)	(fprintf(stderr, "wardctl: " __VA_ARGS__), fputc('\n', stderr))
 #define pr_warn(...)	(fprintf(stderr, "wardctl: warning: " __VA_ARGS__), fputc('\n', stderr))
@@ -68,6 +76,12 @@ int verb_parse2(int argc, char **argv, const char *letters, const char *what,
 		const char *what2, struct verb_args *out);
 /* A verb without arguments: 0, or -1 after printing one line. */
 int verb_no_args(int argc, char **argv);
+/*
+ * An amount of memory as xl's mem-set and mem-max take it: digits, then
+ * an optional unit b, k, m, g or t (either case; none means m). Into @kb
+ * in KiB. 0, or -1 if @s is not such an amount or it overflows.
+ */
+int parse_mem_kb(const char *s, uint64_t *kb);
 
 /* ---- dom.c: the hypervisor and xenstore side of domains ---- */
 
@@ -94,6 +108,16 @@ int dom_find(int fd, struct xs_handle *xs, const char *arg,
 /* The same, printing nothing for an absent domain (-ENOENT). */
 int dom_find_quiet(int fd, struct xs_handle *xs, const char *arg,
 		   struct dom_entry *out);
+/* Open privcmd and xenstore and find @arg; 0, or 1 (printed). */
+int dom_open_find(const char *arg, int *fd, struct xs_handle **xs,
+		  struct dom_entry *d);
+/*
+ * For verbs that change a running domU (mem-set, block-attach, ...):
+ * open privcmd and xenstore and find @arg, refusing dom0 and a domain
+ * that has shut down. 0, or 1 (printed, with @verb first).
+ */
+int dom_find_domu(const char *verb, const char *arg, int *fd,
+		  struct xs_handle **xs, struct dom_entry *d);
 /* Write every node of @plan in one transaction (retried on conflict). */
 int store_apply(struct xs_handle *xs, const struct xs_plan *plan);
 /* Read @path into @buf; 0 or -errno. */
@@ -120,6 +144,16 @@ int dom_disk_uses(struct xs_handle *xs, const struct dom_entry *doms,
 		  unsigned int nr, struct disk_use **uses, unsigned int *nr_uses);
 /* Identify @path (an image file or a block device); 0 or -errno. */
 int disk_identify(const char *path, struct disk_id *id);
+struct cfg_disk;
+/*
+ * The block device a backend is to open for @d: its target if that is
+ * one, else a loop device attached over the file (read-only for a
+ * read-only disk). Its path into @node, its number into @major/@minor;
+ * *@loop says whether a loop device was attached. 0, or -1 (printed;
+ * nothing is left attached).
+ */
+int disk_backing(const struct cfg_disk *d, char *node, size_t len,
+		 unsigned int *major, unsigned int *minor, bool *loop);
 
 /*
  * Serialise wardctl's changes to domains (create against create: the
@@ -141,6 +175,46 @@ int loop_detach(const char *node);
  * was spelt). 0 or -errno (-ENXIO: nothing attached).
  */
 int loop_backing(const char *node, uint64_t *dev, uint64_t *ino);
+
+/* ---- xsdev.c: a device's frontend and backend dirs ---- */
+
+#define XENBUS_STATE_CONNECTED	4	/* XenbusStateConnected, xen/io/xenbus.h */
+#define XENBUS_STATE_CLOSING	5
+#define XENBUS_STATE_CLOSED	6
+
+enum dev_wait { DEV_WAIT_CONNECTED, DEV_WAIT_CLOSED };
+
+/* The decimal number in @dir/@node, or -1 if absent or not a number. */
+int store_read_int(struct xs_handle *xs, const char *dir, const char *node);
+/* Device @devid of @type ("vbd", "vif") of @domid: its two dirs (@len each). */
+void dev_paths(const char *type, uint32_t domid, uint32_t devid, char *fe,
+	       char *be, size_t len);
+/*
+ * Poll @dir/state for up to dev_wait_secs() (less if a held signal
+ * arrives) until it is Connected, or Closed or gone, as @want says.
+ * Returns the last state read (-1: none).
+ */
+int dev_wait_state(struct xs_handle *xs, const char *dir, enum dev_wait want);
+/* true if @state is what dev_wait_state() waited for. */
+bool dev_state_reached(int state, enum dev_wait want);
+/* How long dev_wait_state() waits at most, in seconds. */
+int dev_wait_secs(void);
+/* Ask the guest to let go: backend online = 0, state = Closing. */
+void dev_ask_close(struct xs_handle *xs, const char *be);
+/* Remove the backend dir, then the frontend dir. */
+void dev_remove(struct xs_handle *xs, const char *fe, const char *be);
+
+/* ---- vif.c ---- */
+
+/* true if network interface @name exists in dom0. */
+bool netdev_exists(const char *name);
+/*
+ * Wait for netback's vif<@domid>.<@h>, put it into @bridge (made if
+ * missing) and write hotplug-status = connected. 0, -EINTR for a held
+ * signal while waiting, -1 (printed).
+ */
+int vif_plug(struct xs_handle *xs, uint32_t domid, unsigned int h,
+	     const char *bridge);
 
 /* ---- signals.c: no half-done create or destroy ---- */
 

@@ -64,12 +64,35 @@ static void test_two(void **state)
 	assert_int_equal(verb_no_args(2, (char *[]){ "info", "x", NULL }), -1);
 }
 
+/* xl's memory amounts: MiB by default, b/k/m/g/t in either case. */
+static void test_mem_sizes(void **state)
+{
+	static const struct { const char *in; int rc; uint64_t kb; } rows[] = {
+		{ "64", 0, 65536 }, { "64m", 0, 65536 }, { "64M", 0, 65536 },
+		{ "2048k", 0, 2048 }, { "1g", 0, 1048576 }, { "1t", 0, 1ull << 30 },
+		{ "4096b", 0, 4 }, { "0", 0, 0 },
+		{ "", -1, 0 }, { "m", -1, 0 }, { "-1", -1, 0 }, { "+5", -1, 0 },
+		{ "12x", -1, 0 }, { "12mb", -1, 0 }, { " 12", -1, 0 },
+		{ "99999999999999999999", -1, 0 }, { "18014398509481984m", -1, 0 },
+	};
+	unsigned int i;
+	uint64_t kb;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kb = 0;
+		assert_int_equal(parse_mem_kb(rows[i].in, &kb), rows[i].rc);
+		if (rows[i].rc == 0)
+			assert_int_equal(kb, rows[i].kb);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_two),
+		cmocka_unit_test(test_mem_sizes),
 	};
 
 	/* The errors print one line each to stderr; TAP stays on stdout. */

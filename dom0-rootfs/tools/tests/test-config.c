@@ -172,10 +172,11 @@ static void test_escapes(void **state)
 static void test_unknown_key_warns(void **state)
 {
 	assert_int_equal(parse(GOOD "vnc = 1\nmaxmem = 512\n"), 0);
-	assert_int_equal(msgs.nr_warnings, 2);
+	assert_int_equal(msgs.nr_warnings, 1);
 	assert_string_equal(msgs.warnings[0], "g.cfg:3: unknown key 'vnc' ignored");
-	assert_string_equal(msgs.warnings[1],
-		"g.cfg:4: maxmem is ignored: a domain's maximum is its memory");
+	/* maxmem is a key of its own now: how far the domain may balloon. */
+	assert_int_equal(cfg.maxmem_mb, 512);
+	assert_int_equal(config_maxmem_mb(&cfg), 512);
 }
 
 static void test_syntax_errors(void **state)
@@ -382,6 +383,10 @@ static void test_validate_ok(void **state)
 {
 	assert_int_equal(validate(GOOD "memory = 16"), 0);
 	assert_int_equal(validate(GOOD "memory = 1024"), 0);
+	/* Only memory must be free: the rest comes when it balloons up. */
+	assert_int_equal(validate(GOOD "memory = 64\nmaxmem = 4096"), 0);
+	assert_int_equal(config_maxmem_mb(&cfg), 4096);
+	assert_int_equal(validate(GOOD "memory = 64\nmaxmem = 64"), 0);
 }
 
 static void test_validate_errors(void **state)
@@ -398,6 +403,8 @@ static void test_validate_errors(void **state)
 		"g.cfg:1: a domain called \"taken\" already exists");
 	validate_fails(GOOD "memory = 15",
 		"g.cfg:3: memory = 15 MiB is below the minimum of 16 MiB");
+	validate_fails(GOOD "maxmem = 64\nmemory = 128",
+		       "g.cfg:3: maxmem = 64 MiB is below memory = 128 MiB; make it at least memory (or leave it out)");
 	validate_fails(GOOD "memory = 1025",
 		"g.cfg:3: memory = 1025 MiB is more than the 1024 MiB free");
 	validate_fails("name='x'\nkernel = '/missing/vmlinuz'",

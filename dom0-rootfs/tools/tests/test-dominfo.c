@@ -188,6 +188,38 @@ static void test_json(void **state)
 	free(text);
 }
 
+/* block-list: xl's header and column widths. */
+static void test_vbd_rows(void **state)
+{
+	struct dom_vbd_row r = { 51728, 0, 3, 4, 9, 8, "/local/domain/0/backend/vbd/3/51728" };
+	char buf[256];
+
+	assert_string_equal(dominfo_vbd_header(),
+		"Vdev  BE  handle state evt-ch ring-ref BE-path                       \n");
+	dominfo_vbd_format(&r, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"51728 0   3      4     9      8        /local/domain/0/backend/vbd/3/51728\n");
+	r.evtchn = -1;
+	r.ring_ref = -1;
+	dominfo_vbd_format(&r, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"51728 0   3      4     -1     -1       /local/domain/0/backend/vbd/3/51728\n");
+}
+
+/* network-list: xl's header and column widths. */
+static void test_nic_rows(void **state)
+{
+	struct dom_nic_row r = { 1, 0, "00:16:3e:00:00:43", 3, 4, 10, 768, 769,
+				 "/local/domain/0/backend/vif/3/1" };
+	char buf[256];
+
+	assert_string_equal(dominfo_nic_header(),
+		"Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path                       \n");
+	dominfo_nic_format(&r, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"1   0  00:16:3e:00:00:43 3      4     10       768/769   /local/domain/0/backend/vif/3/1\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +228,8 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_uptime),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_vbd_rows),
+		cmocka_unit_test(test_nic_rows),
 	};
 
 	return cmocka_run_group_tests_name("tools dominfo", tests, NULL, NULL);

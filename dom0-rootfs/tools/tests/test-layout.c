@@ -97,6 +97,64 @@ static void test_home(void **state)
 	assert_int_equal(find("/local/domain/7"), 0);
 }
 
+/* maxmem: the balloon driver's ceiling, while the target is memory. */
+static void test_maxmem(void **state)
+{
+	cfg.maxmem_mb = 96;
+	assert_int_equal(layout_domain(&cfg, &b, &plan), 0);
+	has("/local/domain/7/memory/target", "65536", "n0,r7");
+	has("/local/domain/7/memory/static-max", "98304", "n0,r7");
+}
+
+/* @p's nodes are those of the whole-domain plan from index @at on. */
+static void same_nodes(const struct xs_plan *p, int at)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++) {
+		assert_string_equal(p->e[i].path, entries[at + i].path);
+		assert_string_equal(p->e[i].value, entries[at + i].value);
+		assert_string_equal(p->e[i].perms, entries[at + i].perms);
+	}
+}
+
+/* block-attach writes a disk exactly as create does, and nothing else. */
+static void test_vbd_alone(void **state)
+{
+	static struct xs_entry one[40];
+	struct xs_plan p1 = { .e = one, .max = 40 };
+	unsigned int i, n = 0;
+	int at;
+
+	assert_int_equal(layout_domain(&cfg, &b, &plan), 0);
+	assert_int_equal(layout_vbd(&cfg.disks[0], 7, 7, 0, "/dev/loop0", &p1), 0);
+	at = find("/local/domain/7/device/vbd/51712");
+	assert_true(at > 0);
+	same_nodes(&p1, at);
+	for (i = 0; i < p1.nr; i++)
+		if (!strncmp(one[i].path, "/local/domain/0/backend/vbd/7/51712", 35))
+			n++;
+	assert_true(n > 10);
+	assert_string_equal(one[p1.nr - 1].path, "/local/domain/0/backend/vbd/7/51712/state");
+	p1.max = 3;
+	assert_int_equal(layout_vbd(&cfg.disks[0], 7, 7, 0, "/dev/loop0", &p1), -ENOSPC);
+}
+
+/* network-attach writes a vif exactly as create does. */
+static void test_vif_alone(void **state)
+{
+	static struct xs_entry one[40];
+	struct xs_plan p1 = { .e = one, .max = 40 };
+	int at;
+
+	assert_int_equal(layout_domain(&cfg, &b, &plan), 0);
+	assert_int_equal(layout_vif(&cfg.vifs[1], 7, 1, b.vif_mac[1], &p1), 0);
+	at = find("/local/domain/7/device/vif/1");
+	assert_true(at > 0);
+	same_nodes(&p1, at);
+	assert_string_equal(one[p1.nr - 1].path, "/local/domain/0/backend/vif/7/1/state");
+}
+
 static void test_vbd(void **state)
 {
 	const char *fe = "/local/domain/7/device/vbd/51712";
@@ -183,7 +241,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_home, setup),
+		cmocka_unit_test_setup(test_maxmem, setup),
 		cmocka_unit_test_setup(test_vbd, setup),
+		cmocka_unit_test_setup(test_vbd_alone, setup),
+		cmocka_unit_test_setup(test_vif_alone, setup),
 		cmocka_unit_test_setup(test_vif, setup),
 		cmocka_unit_test_setup(test_plan_too_small, setup),
 		cmocka_unit_test_setup(test_value_too_long, setup),

@@ -34,6 +34,7 @@
 #define WARD_CTL_list		6	/* describe domains from domid upward */
 #define WARD_CTL_physinfo	7	/* the machine: CPUs, memory */
 #define WARD_CTL_console_read	8	/* the hypervisor's message ring */
+#define WARD_CTL_set_max_mem	9	/* how far a domain may balloon up */
 
 /* Limits the hypervisor enforces on create. */
 #define WARD_CTL_CMDLINE_MAX	1024	/* bytes including the NUL */
@@ -66,12 +67,28 @@ struct ward_ctl_create {
 	uint64_t console_mfn;
 	uint32_t store_port;		/* in the new domain, unbound to dom0 */
 	uint32_t console_port;
+	/*
+	 * IN: the most it may balloon up to, KiB (xl's maxmem); 0 or below
+	 * mem_kb: mem_kb. Its pseudo-physical space spans this much, and
+	 * the part past mem_kb starts unpopulated, for its balloon driver.
+	 */
+	uint64_t max_kb;
 };
 
 /* WARD_CTL_shutdown: reason is SHUTDOWN_* of public/sched.h. */
 struct ward_ctl_shutdown {
 	uint32_t reason;
 	uint32_t pad;
+};
+
+/*
+ * WARD_CTL_set_max_mem: the most memory the domain may own from now on
+ * (its max_pages; ward_dominfo.max_pages reports it). Below what it owns
+ * now it takes nothing away: it only stops increase_reservation and
+ * populate_physmap. At most the pseudo-physical space create gave it.
+ */
+struct ward_ctl_max_mem {
+	uint64_t max_kb;
 };
 
 /* One domain, as WARD_CTL_list reports it. */
@@ -141,6 +158,7 @@ struct ward_ctl {
 		struct ward_ctl_list list;
 		struct ward_ctl_physinfo physinfo;
 		struct ward_ctl_console_read console_read;
+		struct ward_ctl_max_mem max_mem;
 		uint8_t raw[128];	/* fixes the size of the structure */
 	} u;
 };

@@ -101,6 +101,8 @@ static int ctl_create(struct ward_ctl *c)
 	if (!cr->kernel_len || cr->kernel_len > CTL_KERNEL_MAX ||
 	    cr->ramdisk_len > CTL_RAMDISK_MAX || (!cr->ramdisk && cr->ramdisk_len))
 		return -EINVAL;
+	if (cr->max_kb > (UINT64_MAX >> 10))
+		return -EINVAL;
 	if (pages + (CTL_HV_RESERVE >> PAGE_SHIFT) > page_alloc_free_frames())
 		return -ENOMEM;
 
@@ -122,6 +124,9 @@ static int ctl_create(struct ward_ctl *c)
 	pb.initrd_len = cr->ramdisk ? cr->ramdisk_len : 0;
 	pb.cmdline = cmdline;
 	pb.mem = pages << PAGE_SHIFT;
+	/* Bounded by the machine: more could never be populated anyway. */
+	pb.max_mem = min(cr->max_kb / (PAGE_SIZE / 1024), page_alloc_total_frames())
+		     << PAGE_SHIFT;
 	pb.vcpus = cr->vcpus;
 	pb.domid = DOMID_INVALID;
 	rc = pv_build_domain(&pb, &why);
@@ -270,6 +275,23 @@ static int ctl_console_read(struct ward_ctl *c)
 	return 0;
 }
 
+/*
+ * Set @d's max_pages. Under mm_lock, which reservation_op (memory.c)
+ * holds while it compares tot_pages with max_pages and grows tot_pages.
+ */
+static int ctl_set_max_mem(struct ward_ctl *c, struct domain *d)
+{
+	uint64_t kb = c->u.max_mem.max_kb;
+	uint64_t pages = kb / (PAGE_SIZE / 1024);
+
+	if (kb < WARD_CTL_MIN_MEM_KB || pages > d->arch.nr_pfns)
+		return -EINVAL;
+	spin_lock(&d->mm_lock);
+	d->max_pages = pages;
+	spin_unlock(&d->mm_lock);
+	return 0;
+}
+
 /* The target of pause/unpause/shutdown/destroy: a live domU. */
 static int target(const struct ward_ctl *c, struct domain **out)
 {
@@ -331,6 +353,9 @@ long do_ward_ctl(unsigned long arg)
 	case WARD_CTL_console_read:
 		rc = ctl_console_read(&c);
 		break;
+	case WARD_CTL_set_max_mem:
+		rc = target(&c, &d);
+		return rc ? rc : ctl_set_max_mem(&c, d);
 	default:
 		return -ENOSYS;
 	}

@@ -303,6 +303,7 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 	struct vcpu *v;
 	unsigned int unpack_order = 0;
 	void *unpacked = NULL;
+	unsigned long nr_pfns;
 	char name[8];
 	int rc;
 
@@ -353,17 +354,19 @@ int pv_build_domain(struct pv_build *pb, const char **why)
 	/* A kernel that requires writable page tables gets the assist from the start. */
 	if (xen_elf_requires(&info, XENFEAT_writable_page_tables))
 		b.d->arch.vm_assist |= 1UL << VMASST_TYPE_writable_pagetables;
-	b.p2m = xmalloc(l->nr_pages * sizeof(mfn_t));
+	/* Room to balloon up to max_mem: frames past nr_pages stay unpopulated. */
+	nr_pfns = max(l->nr_pages, (unsigned long)(pb->max_mem >> PAGE_SHIFT));
+	b.p2m = xmalloc(nr_pfns * sizeof(mfn_t));
 	if (!b.p2m) {
 		*why = "out of hypervisor memory for the p2m";
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++)
+	for (unsigned long pfn = 0; pfn < nr_pfns; pfn++)
 		b.p2m[pfn] = INVALID_MFN;
 	b.d->arch.p2m = b.p2m;
-	b.d->arch.nr_pfns = l->nr_pages;
-	b.d->max_pages = l->nr_pages;
+	b.d->arch.nr_pfns = nr_pfns;
+	b.d->max_pages = nr_pfns;
 	for (unsigned long pfn = 0; pfn < l->nr_pages; pfn++) {
 		b.p2m[pfn] = domain_alloc_frame(b.d);
 		if (b.p2m[pfn] == INVALID_MFN) {

@@ -426,6 +426,56 @@ static void test_paused_destroy_and_new_id(void)
 	destroy_child(second, "destroy after a toolstack shutdown");
 }
 
+/*
+ * WARD_CTL_set_max_mem and create's max_kb: room past mem_kb to balloon
+ * into, a ceiling that moves within it, and every refusal.
+ */
+#define ROOM_KB		(CHILD_MEM_KB + 8 * 1024)
+
+static uint64_t listed_max_pages(uint32_t domid)
+{
+	struct ward_dominfo info[NR_INFO];
+	const struct ward_dominfo *ci;
+	int n = list(info);
+
+	ci = n > 0 ? find(info, n, domid) : NULL;
+	return ci ? ci->max_pages : 0;
+}
+
+static void set_max(uint32_t domid, uint64_t kb, long want, const char *what)
+{
+	struct ward_ctl c;
+
+	ctl_init(&c, WARD_CTL_set_max_mem, domid);
+	c.u.max_mem.max_kb = kb;
+	check_rc(what, ctl_call(&c), want);
+}
+
+static void test_set_max_mem(void)
+{
+	struct ward_ctl c;
+	uint32_t domid;
+
+	set_max(0, ROOM_KB, -XEN_EINVAL, "set_max_mem on dom0");
+	set_max(NO_SUCH_DOMID, ROOM_KB, -XEN_ESRCH, "set_max_mem on no domain");
+	create_args(&c, "child");
+	c.u.create.max_kb = ROOM_KB;
+	if (!check_rc("create with max_kb above mem_kb", ctl_call(&c), 0))
+		return;
+	domid = c.domid;
+	CHECK(listed_max_pages(domid) == ROOM_KB / 4, "max_pages %lu after create, want %u",
+	      (unsigned long)listed_max_pages(domid), ROOM_KB / 4);
+	set_max(domid, WARD_CTL_MIN_MEM_KB - 4, -XEN_EINVAL, "set_max_mem below 16 MiB");
+	set_max(domid, ROOM_KB + 4, -XEN_EINVAL, "set_max_mem past the pseudo-physical space");
+	CHECK(listed_max_pages(domid) == ROOM_KB / 4, "a refused set_max_mem changed max_pages");
+	set_max(domid, CHILD_MEM_KB, 0, "set_max_mem to mem_kb");
+	CHECK(listed_max_pages(domid) == CHILD_MEM_KB / 4, "max_pages %lu after set_max_mem",
+	      (unsigned long)listed_max_pages(domid));
+	set_max(domid, WARD_CTL_MIN_MEM_KB, 0, "set_max_mem below what it owns (takes nothing)");
+	set_max(domid, ROOM_KB, 0, "set_max_mem back up to max_kb");
+	destroy_child(domid, "destroy the child with room to grow");
+}
+
 /* Up to WARD_CTL_MAX_VCPUS vCPUs: listed as asked, vCPU 0 alone starts. */
 static void test_smp_child(void)
 {
@@ -855,6 +905,7 @@ void test_main(start_info_t *si)
 		{ "the console ring", test_console_ring },
 		{ "destroy while paused; ids go round", test_paused_destroy_and_new_id },
 		{ "a child with the most vCPUs", test_smp_child },
+		{ "set_max_mem and create's max_kb", test_set_max_mem },
 		{ "a crash stays in the child", test_crash_stays_in_the_child },
 		{ "a mapped frame outlives its domain", test_mapped_frame_outlives_domain },
 		{ "a hundred children give all their memory back", test_hundred_children },

@@ -23,6 +23,12 @@ struct pv_build {
 	size_t initrd_len;
 	const char *cmdline;
 	uint64_t mem;			/* bytes */
+	/*
+	 * Bytes the domain may grow to by ballooning (populate_physmap);
+	 * below @mem: @mem. Its pseudo-physical space (e820, p2m) spans
+	 * this much; the frames past @mem start unpopulated.
+	 */
+	uint64_t max_mem;
 	unsigned int vcpus;
 	unsigned int flags;		/* PV_BUILD_* */
 	domid_t domid;			/* DOMID_INVALID: the next free one */
