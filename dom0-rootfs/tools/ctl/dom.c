@@ -322,6 +322,15 @@ static void stop_console(uint32_t domid)
 			/* Its exit unmaps the ring page, which the domain's death awaits. */
 			for (try = 0; try < CONSOLE_EXIT_TRIES && consoled_alive(pid); try++)
 				usleep(CONSOLE_EXIT_WAIT_US);
+			/*
+			 * Still there (a loaded machine, a daemon stuck in a
+			 * call): SIGKILL cannot be ignored, and the kernel
+			 * unmaps the ring at its death; no daemon outlives
+			 * its pid file.
+			 */
+			if (consoled_alive(pid) && kill((pid_t)pid, SIGKILL) == 0)
+				for (try = 0; try < CONSOLE_EXIT_TRIES && consoled_alive(pid); try++)
+					usleep(CONSOLE_EXIT_WAIT_US);
 		}
 		fclose(f);
 		unlink(path);
