@@ -168,7 +168,7 @@ void vprintk(const char *fmt, va_list ap)
 	}
 	show = lvl <= limit;
 	keep = show || lvl <= LVL_INFO;
-	if (!show && !keep)
+	if (!keep)
 		return;
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n >= (int)sizeof(buf))

@@ -436,28 +436,43 @@ static long check_foreigndom(const struct domain *d, unsigned long foreigndom)
 }
 
 /*
- * Flush the TLB of this CPU and of every CPU now running one of @d's
- * vCPUs. A vCPU not on a CPU has nothing cached: switching it out loads
- * other page tables, and guest entries are never global. An idle CPU
- * that still holds a vCPU's page tables (sched.c, lazy idle switching)
- * keeps v->processor, so it is flushed here as if it ran it. One that
- * comes onto a CPU after the look below loads its CR3 after our writes.
+ * The CPUs that run the vCPUs of @d named in @vcpumask (a guest's mask:
+ * bit n for vCPU n; names beyond max_vcpus mean nothing), this one's bit
+ * included when the current vCPU is named. A named vCPU held lazily by
+ * an idle CPU counts as running there (v->processor; see flush_domain).
  */
-/* This CPU and every CPU now running one of @d's vCPUs. */
-static cpumask_t domain_cpus(const struct domain *d)
+static cpumask_t vcpumask_cpus(const struct domain *d, unsigned long vcpumask)
 {
-	cpumask_t mask = CPU_BIT(smp_processor_id());
+	cpumask_t mask = 0;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
-		int cpu = READ_ONCE(d->vcpu[i]->processor);
+	for (unsigned int i = 0; i < d->max_vcpus && i < sizeof(vcpumask) * 8; i++) {
+		int cpu;
 
+		if (!(vcpumask & (1UL << i)))
+			continue;
+		cpu = READ_ONCE(d->vcpu[i]->processor);
 		if (cpu >= 0)
 			mask |= CPU_BIT(cpu);
 	}
 	return mask;
 }
 
+/* This CPU and every CPU now running one of @d's vCPUs. */
+static cpumask_t domain_cpus(const struct domain *d)
+{
+	return CPU_BIT(smp_processor_id()) | vcpumask_cpus(d, ~0UL);
+}
+
+/*
+ * Flush the TLB of this CPU and of every CPU now running one of @d's
+ * vCPUs. A vCPU not on a CPU has nothing cached: switching it out loads
+ * other page tables, and guest entries are never global. An idle CPU
+ * that still holds a vCPU's page tables (sched.c, lazy idle switching)
+ * keeps v->processor, so it is flushed here as if it ran it. One that
+ * comes onto a CPU after vcpumask_cpus looked loads its CR3 after our
+ * writes.
+ */
 static void flush_domain(const struct domain *d)
 {
 	flush_tlb_mask(domain_cpus(d));
@@ -545,29 +560,6 @@ void pv_mm_flush(const struct domain *d)
 static bool guest_va(unsigned long va)
 {
 	return guest_range_ok(va, 1);
-}
-
-/*
- * The CPUs that run the vCPUs of @d named in @vcpumask (a guest's mask:
- * bit n for vCPU n; names beyond max_vcpus mean nothing), this one's bit
- * included when the current vCPU is named. A named vCPU held lazily by
- * an idle CPU counts as running there (v->processor; see flush_domain).
- */
-static cpumask_t vcpumask_cpus(const struct domain *d, unsigned long vcpumask)
-{
-	cpumask_t mask = 0;
-
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned int i = 0; i < d->max_vcpus && i < sizeof(vcpumask) * 8; i++) {
-		int cpu;
-
-		if (!(vcpumask & (1UL << i)))
-			continue;
-		cpu = READ_ONCE(d->vcpu[i]->processor);
-		if (cpu >= 0)
-			mask |= CPU_BIT(cpu);
-	}
-	return mask;
 }
 
 /*
